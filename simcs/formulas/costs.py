@@ -1,0 +1,37 @@
+"""Cost formulas of the founding documents ([001], 'Cost of Delivery for Software')."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def loaded_cost(ote: float, overhead: float) -> float:
+    """Loaded annual cost of one person: OTE x (1 + overhead) (seed: overhead 40%)."""
+    return ote * (1.0 + overhead)
+
+
+def cost_of_delivery_per_customer(
+    implementation: float, support: float, csm: float, operational: float, other: float,
+    customers: float,
+) -> float:
+    """(Implementation + Support + CSM + Operational + Other) / number of customers ([001])."""
+    if customers <= 0:
+        return float("nan")
+    return (implementation + support + csm + operational + other) / customers
+
+
+def support_cost_per_customer(
+    cases_per_year: float, handle_minutes: float, cost_per_minute: float
+) -> float:
+    """Cases x handle time x cost per minute ([001]: 12 x 30 min x $3/min = $1,080/yr)."""
+    return cases_per_year * handle_minutes * cost_per_minute
+
+
+def allocate(total: float, usage: Mapping[str, float], fallback: Mapping[str, float]) -> dict[str, float]:
+    """Split a pooled cost over tiers in proportion to `usage` (time used), idle time shared
+    the same way; if nothing was used, in proportion to `fallback` (e.g. customer-years)."""
+    weights = usage if sum(usage.values()) > 0 else fallback
+    norm = sum(weights.values())
+    if norm <= 0:
+        return dict.fromkeys(weights, 0.0)
+    return {tier: total * w / norm for tier, w in weights.items()}

@@ -1,0 +1,97 @@
+"""Reading scenario files: YAML on disk to a validated `Scenario`, or a clear `ScenarioError`.
+
+Every problem is reported as `FILE: FIELD.PATH: problem`, one line each, so a user can fix a
+typo'd key or a negative headcount without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from simcs.scenario import Scenario
+
+DEFAULT_SCENARIO = "baseline.yaml"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; `problems` are lines of `FIELD.PATH: problem`."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+def default_scenario_path() -> Path:
+    """The built-in default scenario: `scenarios/baseline.yaml`, shipped inside the package."""
+    packaged = resources.files("simcs").joinpath("scenarios", DEFAULT_SCENARIO)
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "scenarios" / DEFAULT_SCENARIO
+    if checkout.is_file():
+        return checkout
+    raise ScenarioError(DEFAULT_SCENARIO, ["the built-in default scenario is not installed"])
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    path = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown field (not part of the scenario schema; check the spelling)"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    return f"{path}: {message}" if path else message
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a mapping as a scenario; raises `ScenarioError` naming every problem."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, ["the file must hold a mapping of scenario fields"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, [_describe(e) for e in exc.errors()]) from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file; missing or malformed files raise `ScenarioError`."""
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError(str(p), ["no such file"])
+    if not p.is_file():
+        raise ScenarioError(str(p), ["not a file"])
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(str(p), [f"{where}not valid YAML ({problem})"]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(p), ["not a UTF-8 text file"]) from None
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario file (None: the built-in default scenario)."""
+    p = default_scenario_path() if path is None else Path(path)
+    return scenario_from_dict(read_yaml(p), str(p))
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario (defaults filled in) as YAML."""
+    return yaml.safe_dump(
+        scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario: equal for equal parameters, whatever the file layout."""
+    return hashlib.sha256(scenario_yaml(scenario).encode()).hexdigest()

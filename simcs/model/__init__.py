@@ -1,0 +1,1 @@
+"""The post-sales organisation as a SimPy model: one replication is `simulate(scenario, seed)`."""

@@ -1,0 +1,179 @@
+"""The book of business: drawing customers, the t=0 book, and new-logo arrival times.
+
+Every attribute of a customer is drawn when it is created, from that customer's own streams,
+keyed by tier and serial number (initial customers 0, 1, ...; new logos from `NEW_LOGO_SERIAL`
+on, in order of arrival). The t=0 book is live, with contract anniversaries spread over the
+year and, by default, tenures in steady state: tenure k with probability proportional to the
+sBG survival S(k), and base churn propensity drawn from the survivors' posterior
+Beta(alpha, beta + k) -- so the initial book already shows retention rising with tenure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import numpy as np
+
+from simcs.calendar import HOURS_PER_YEAR
+from simcs.formulas.sbg import sbg_survival
+from simcs.model.customer import INSTRUCTOR_LED, Customer
+from simcs.model.draws import truncated_lognormal
+from simcs.scenario import Scenario, Tier
+from simcs.streams import (
+    CUSTOMER_ATTRIBUTES,
+    CUSTOMER_CASES,
+    CUSTOMER_CHAMPION,
+    CUSTOMER_RENEWAL,
+    CUSTOMER_TRAINING,
+    NEW_LOGOS,
+    Streams,
+    name_key,
+)
+
+NEW_LOGO_SERIAL = 1_000_000
+
+
+def draw_arr(tier: Tier, u: float) -> float:
+    """A new customer's ARR from one uniform draw, inside the tier's band."""
+    low, high = tier.arr_band
+    dist = tier.arr
+    if dist.kind == "fixed":
+        return dist.mean
+    if dist.kind == "uniform":
+        assert high is not None
+        return low + u * (high - low)
+    return truncated_lognormal(u, dist.mean, dist.cv, low, high)
+
+
+def scale_to_total(values: list[float], total: float, low: float, high: float | None) -> list[float]:
+    """Scale ARRs to sum to `total` exactly while staying inside [low, high).
+
+    Finds the factor f with sum(clip(f * v)) = total by bisection, then spreads the last
+    rounding residue over the unclipped values.
+    """
+    top = math.nextafter(high, 0.0) if high is not None else math.inf
+
+    def clipped(f: float) -> list[float]:
+        return [min(max(v * f, low), top) for v in values]
+
+    lo_f, hi_f = 0.0, 1.0
+    while sum(clipped(hi_f)) < total:
+        hi_f *= 2.0
+    for _ in range(200):
+        mid = (lo_f + hi_f) / 2.0
+        if sum(clipped(mid)) < total:
+            lo_f = mid
+        else:
+            hi_f = mid
+    out = clipped(hi_f)
+    free = [i for i, v in enumerate(out) if low < v < top]
+    residue = total - sum(out)
+    free_sum = sum(out[i] for i in free)
+    if free and free_sum > 0:
+        for i in free:
+            out[i] += residue * out[i] / free_sum
+    return out
+
+
+def tenure_cdf(alpha: float, beta: float, max_years: int) -> list[float]:
+    """Cumulative P(tenure <= k), k = 0..max_years, with P(k) proportional to S(k) (sBG)."""
+    weights = [sbg_survival(alpha, beta, k) for k in range(max_years + 1)]
+    total = sum(weights)
+    cdf, acc = [], 0.0
+    for w in weights:
+        acc += w / total
+        cdf.append(acc)
+    cdf[-1] = 1.0
+    return cdf
+
+
+def new_logo_times(rates_per_year: list[float], rng: np.random.Generator) -> list[float]:
+    """Arrival times (hours) of a Poisson process with a piecewise-constant yearly rate."""
+    times: list[float] = []
+    cumulative = 0.0
+    target = rng.exponential()
+    for year, rate in enumerate(rates_per_year):
+        end = cumulative + rate
+        while target < end:
+            times.append((year + (target - cumulative) / rate) * HOURS_PER_YEAR)
+            target += rng.exponential()
+        cumulative = end
+    return times
+
+
+class CustomerFactory:
+    """Creates the customers of one replication."""
+
+    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+        self.scenario = scenario
+        self.streams = streams
+        book = scenario.initial_book
+        self._tenure_cdfs = {
+            name: tenure_cdf(t.renewal.alpha, t.renewal.beta, book.max_tenure_years)
+            for name, t in scenario.tiers.items()
+        }
+
+    def create(self, tier_name: str, serial: int, now: float, initial: bool) -> Customer:
+        """Draw one customer's attributes; `initial` customers are live at t=0."""
+        scenario = self.scenario
+        tier = scenario.tiers[tier_name]
+        key = name_key(tier_name)
+        streams = self.streams
+        attrs = streams.stream(CUSTOMER_ATTRIBUTES, key, serial)
+        u = attrs.random(8).tolist()
+        book = scenario.initial_book
+        tenure = 0
+        if initial and book.tenure == "steady_state":
+            tenure = bisect.bisect_left(self._tenure_cdfs[tier_name], u[3])
+        theta = float(attrs.beta(tier.renewal.alpha, tier.renewal.beta + tenure))
+        if initial:
+            if book.anniversaries == "aligned":
+                anniversary = HOURS_PER_YEAR
+            else:
+                anniversary = (1.0 - u[1]) * HOURS_PER_YEAR
+            sale_time = anniversary - (tenure + 1) * HOURS_PER_YEAR
+        else:
+            sale_time = now
+            anniversary = now + HOURS_PER_YEAR
+        customer = Customer(
+            serial=serial,
+            tier=tier_name,
+            arr=draw_arr(tier, u[0]),
+            theta=theta,
+            sale_time=sale_time,
+            next_anniversary=anniversary,
+            exec_sponsor=u[2] < tier.exec_sponsor_share,
+            cases_rng=streams.stream(CUSTOMER_CASES, key, serial),
+            champion_rng=streams.stream(CUSTOMER_CHAMPION, key, serial),
+            renewal_rng=streams.stream(CUSTOMER_RENEWAL, key, serial),
+            training_rng=streams.stream(CUSTOMER_TRAINING, key, serial),
+            delivery_u=u[5],
+            phase_u=u[6],
+        )
+        customer.renewals = tenure
+        if initial:
+            customer.go_live_time = sale_time
+            if u[4] < book.trained_share:
+                customer.training = INSTRUCTOR_LED
+        return customer
+
+    def initial_book(self, tier_name: str) -> list[Customer]:
+        """The tier's live customers at t=0 (ARR scaled to `initial_arr_total` if given)."""
+        tier = self.scenario.tiers[tier_name]
+        customers = [self.create(tier_name, k, 0.0, True) for k in range(tier.initial_customers)]
+        if tier.initial_arr_total is not None and customers:
+            scaled = scale_to_total(
+                [c.arr for c in customers], tier.initial_arr_total, *tier.arr_band
+            )
+            for customer, arr in zip(customers, scaled, strict=True):
+                customer.arr = arr
+        return customers
+
+    def arrivals(self, tier_name: str) -> list[float]:
+        """New-logo sale times of the tier over the horizon."""
+        rates = [
+            self.scenario.new_logo_rate(tier_name, y)
+            for y in range(1, self.scenario.horizon_years + 1)
+        ]
+        return new_logo_times(rates, self.streams.stream(NEW_LOGOS, name_key(tier_name)))

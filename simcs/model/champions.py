@@ -1,0 +1,107 @@
+"""Champion loss and the Smooth Transition play.
+
+Each account's champion leaves at a constant rate (Poisson). Until a new champion is onboarded
+the account carries the champion-lost churn odds at renewal and is untrained. Left alone, the
+account finds and onboards a new champion after an exponential time (mean
+`champions.replacement_weeks`). The departure is *detected* by the assigned or pooled CSM at the
+next delivered touch, by a support case from someone new, or by an automated signal in digital
+tiers. On detection, if the Smooth Transition play is on, a self-service sequence starts and a
+short CSM task is queued at top priority; the new champion is onboarded when both are done (in
+digital tiers, or with no CSM to take the task, when a longer self-service-only sequence ends).
+How long that task waits is what CSM staffing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import simpy
+
+from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.customer import NOT_TRAINED, Customer
+from simcs.model.ledger import Ledger
+from simcs.model.success import CsmTeam
+from simcs.scenario import Scenario
+
+
+class ChampionTurnover:
+    """Champion departures, detection and replacement for every account."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        ledger: Ledger,
+        teams: dict[str, CsmTeam],
+        on_new_champion: Callable[[Customer], None],
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.ledger = ledger
+        self.teams = teams
+        self.on_new_champion = on_new_champion
+
+    def run(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: the succession of the account's champions, until it churns."""
+        config = self.scenario.champions
+        if config.departure_rate_per_year <= 0:
+            return
+        env = self.env
+        rng = customer.champion_rng
+        mean_stay = HOURS_PER_YEAR / config.departure_rate_per_year
+        mean_replacement = weeks(config.replacement_weeks)
+        while True:
+            yield env.timeout(rng.exponential(mean_stay))
+            replacement = rng.exponential(mean_replacement)
+            if not customer.active:
+                return
+            customer.champion_present = False
+            customer.champion_lost_at = env.now
+            customer.champion_detected = False
+            customer.champion_episode += 1
+            customer.term.champion_lost = True
+            customer.training = NOT_TRAINED
+            customer.champion_back = env.event()
+            self.ledger.add(env.now, customer.tier, "champion_departures")
+            episode = customer.champion_episode
+            self._after(replacement, lambda: self._replaced(customer, episode, via_play=False))
+            if self.teams[customer.tier].coverage == "digital":
+                self._after(weeks(config.digital_signal_weeks), lambda: self.detect(customer))
+            yield customer.champion_back
+
+    def _after(self, delay: float, action: Callable[[], None]) -> None:
+        self.env.timeout(delay).callbacks.append(lambda _ev: action())
+
+    def detect(self, customer: Customer) -> None:
+        """Someone noticed the champion is gone: run the Smooth Transition play if it is on."""
+        if customer.champion_present or customer.champion_detected or not customer.active:
+            return
+        customer.champion_detected = True
+        self.ledger.add(self.env.now, customer.tier, "champion_detections")
+        play = self.scenario.levers.smooth_transition
+        if not play.enabled:
+            return
+        episode = customer.champion_episode
+        team = self.teams[customer.tier]
+        sequence_end = self.env.now + weeks(play.sequence_weeks)
+
+        def task_done() -> None:
+            delay = max(0.0, sequence_end - self.env.now)
+            self._after(delay, lambda: self._replaced(customer, episode, via_play=True))
+
+        if team.coverage == "digital" or not team.request_play(customer, play.csm_hours, task_done):
+            self._after(
+                weeks(play.digital_only_weeks),
+                lambda: self._replaced(customer, episode, via_play=True),
+            )
+
+    def _replaced(self, customer: Customer, episode: int, via_play: bool) -> None:
+        if customer.champion_present or customer.champion_episode != episode:
+            return
+        customer.champion_present = True
+        if via_play:
+            self.ledger.add(self.env.now, customer.tier, "smooth_transitions")
+        assert customer.champion_back is not None
+        customer.champion_back.succeed()
+        if customer.active:
+            self.on_new_champion(customer)

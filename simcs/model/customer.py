@@ -1,0 +1,64 @@
+"""The customer (account): what it bought, how it is served, and how it feels about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+NOT_TRAINED, SELF_PACED, INSTRUCTOR_LED = 0, 1, 2
+
+
+@dataclass(slots=True, eq=False)
+class Term:
+    """Service received in the current contract term (reset at each renewal)."""
+
+    cases: int = 0
+    sla_breaches: int = 0
+    touches_planned: int = 0
+    touches_delivered: int = 0
+    csm_changes: int = 0
+    champion_lost: bool = False  # a champion left during the term
+
+
+@dataclass(slots=True, eq=False)
+class Customer:
+    """One account: its attributes are drawn at creation, its state moves as it is served."""
+
+    serial: int
+    tier: str
+    arr: float
+    theta: float  # base churn probability at a renewal, Beta(alpha, beta) (sBG)
+    sale_time: float
+    next_anniversary: float
+    exec_sponsor: bool
+    cases_rng: np.random.Generator
+    champion_rng: np.random.Generator
+    renewal_rng: np.random.Generator
+    training_rng: np.random.Generator
+    delivery_u: float = 1.0  # uniform: partner delivery if below the partner share
+    phase_u: float = 0.0  # uniform: phase of the CSM cadence
+    go_live_time: float | None = None
+    ttv_hours: float | None = None
+    churn_time: float | None = None
+    renewals: int = 0
+    training: int = NOT_TRAINED
+    champion_present: bool = True
+    champion_lost_at: float | None = None
+    champion_detected: bool = False
+    champion_episode: int = 0
+    champion_back: simpy.Event | None = None
+    csm_seat: int | None = None
+    term: Term = field(default_factory=Term)
+    arr_at_year_start: float | None = None
+
+    @property
+    def active(self) -> bool:
+        """Under contract (onboarding or live), not churned."""
+        return self.churn_time is None
+
+    @property
+    def live(self) -> bool:
+        """Gone live and not churned."""
+        return self.churn_time is None and self.go_live_time is not None

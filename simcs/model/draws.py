@@ -1,0 +1,50 @@
+"""Turning uniform draws into the model's distributions (inverse transforms, no hidden state)."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+_STANDARD_NORMAL = NormalDist()
+_TINY = 1e-300
+
+
+def normal_quantile(u: float) -> float:
+    """Standard normal quantile of u in (0, 1)."""
+    return _STANDARD_NORMAL.inv_cdf(min(max(u, _TINY), 1.0 - 1e-16))
+
+
+def normal_cdf(x: float) -> float:
+    """Standard normal distribution function."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
+    """(mu, sigma) of the log of a lognormal with this mean and coefficient of variation."""
+    sigma2 = math.log1p(cv * cv)
+    return math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2)
+
+
+def truncated_lognormal(u: float, mean: float, cv: float, low: float, high: float | None) -> float:
+    """Inverse-transform draw of a lognormal(mean, cv) truncated to [low, high)."""
+    if cv == 0:
+        return mean
+    mu, sigma = lognormal_params(mean, cv)
+    f_low = normal_cdf((math.log(low) - mu) / sigma) if low > 0 else 0.0
+    f_high = normal_cdf((math.log(high) - mu) / sigma) if high is not None else 1.0
+    x = math.exp(mu + sigma * normal_quantile(f_low + u * (f_high - f_low)))
+    if x < low:
+        return low
+    if high is not None and x >= high:
+        return math.nextafter(high, 0.0)
+    return x
+
+
+def handle_hours(u: float, distribution: str, mean: float, cv: float) -> float:
+    """A handle time from one uniform draw: exponential, fixed or lognormal."""
+    if distribution == "exponential":
+        return -mean * math.log1p(-u) if u < 1.0 else mean * 40.0
+    if distribution == "fixed":
+        return mean
+    mu, sigma = lognormal_params(mean, cv)
+    return math.exp(mu + sigma * normal_quantile(u))

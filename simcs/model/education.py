@@ -1,0 +1,115 @@
+"""Training: self-paced courses (no capacity limit) and instructor-led classes of many seats.
+
+After go-live, and whenever a new champion arrives, a customer takes training with its tier's
+propensity, instructor-led with the tier's share, else self-paced. Instructor-led trainees
+join a waiting list; each week the education team runs as many classes as its present
+instructors' productive hours allow and the list needs. Training belongs to the champion:
+when the champion leaves, the account is untrained again until the new one is trained.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+
+import simpy
+
+from simcs.calendar import HOURS_PER_WEEK, weeks
+from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED, Customer
+from simcs.model.ledger import Ledger
+from simcs.model.staffing import seat_turnover
+from simcs.scenario import Scenario
+from simcs.streams import Streams
+
+
+class Education:
+    """The education team and the self-paced catalogue."""
+
+    def __init__(
+        self, env: simpy.Environment, scenario: Scenario, ledger: Ledger, streams: Streams
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.ledger = ledger
+        self.pool = scenario.staff.education
+        self.present = self.pool.headcount
+        self._present_since = env.now
+        self.waiting: deque[tuple[Customer, int]] = deque()
+        for seat in range(self.pool.headcount):
+            env.process(
+                seat_turnover(env, self.pool, "education", seat, streams, self._leave, self._hire)
+            )
+        env.process(self._weekly_classes())
+
+    def _leave(self) -> None:
+        self.accrue_presence()
+        self.present -= 1
+
+    def _hire(self, _ramp_hours: float) -> None:
+        self.accrue_presence()
+        self.present += 1
+
+    def accrue_presence(self) -> None:
+        """Book instructor seat-hours present up to now (called at every change and year end)."""
+        now = self.env.now
+        self.ledger.add_span(self._present_since, now, "", "education_present_hours", self.present)
+        self._present_since = now
+
+    def offer(self, customer: Customer) -> None:
+        """The customer (its current champion) decides whether and how to train."""
+        tier = self.scenario.tiers[customer.tier].training
+        u_take, u_channel = customer.training_rng.random(2).tolist()
+        if u_take >= tier.propensity or not customer.active:
+            return
+        if u_channel < tier.instructor_led_share:
+            self.waiting.append((customer, customer.champion_episode))
+        else:
+            self.env.process(self._self_paced(customer, customer.champion_episode))
+
+    def _self_paced(self, customer: Customer, episode: int) -> Generator[simpy.Event, None, None]:
+        training = self.scenario.training
+        yield self.env.timeout(weeks(training.self_paced_weeks))
+        if customer.active and customer.champion_episode == episode:
+            customer.training = max(customer.training, SELF_PACED)
+            self.ledger.add(self.env.now, customer.tier, "trained_self_paced")
+            if training.self_paced_price:
+                self.ledger.add(
+                    self.env.now, customer.tier, "services_revenue", training.self_paced_price
+                )
+
+    def _weekly_classes(self) -> Generator[simpy.Event, None, None]:
+        """Process: each week, run the classes the waiting list needs and the team can give."""
+        pool = self.pool
+        env = self.env
+        price = self.scenario.training.instructor_led_price
+        share = pool.productive_hours_per_week / HOURS_PER_WEEK
+        while True:
+            yield env.timeout(HOURS_PER_WEEK)
+            while self.waiting and not _still_wanted(*self.waiting[0]):
+                self.waiting.popleft()
+            if not self.waiting or self.present <= 0:
+                continue
+            capacity = math.floor(self.present * pool.productive_hours_per_week / pool.hours_per_class)
+            needed = math.ceil(len(self.waiting) / pool.seats_per_class)
+            classes = min(capacity, needed)
+            seats = classes * pool.seats_per_class
+            trainees: list[Customer] = []
+            while self.waiting and len(trainees) < seats:
+                customer, episode = self.waiting.popleft()
+                if _still_wanted(customer, episode):
+                    trainees.append(customer)
+            if not trainees:
+                continue
+            busy_per_seat = classes * pool.hours_per_class / share / len(trainees)
+            start = env.now - HOURS_PER_WEEK
+            for customer in trainees:
+                customer.training = INSTRUCTOR_LED
+                self.ledger.add(start, customer.tier, "trained_instructor_led")
+                self.ledger.add(start, customer.tier, "education_busy_hours", busy_per_seat)
+                if price:
+                    self.ledger.add(start, customer.tier, "services_revenue", price)
+
+
+def _still_wanted(customer: Customer, episode: int) -> bool:
+    return customer.active and customer.champion_episode == episode

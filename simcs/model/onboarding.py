@@ -1,0 +1,76 @@
+"""Sale to go-live: the implementation package, delivered by PS consultants or a partner.
+
+After the customer-side lead time, the package's consultant hours queue for the
+implementation pool (first come, first served) or, where partner delivery is on, for the
+partner's consultants. A shortage of consultants delays go-live: time-to-value grows, and a
+go-live later than the tier's target raises the first renewal's churn odds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import simpy
+
+from simcs.calendar import weeks
+from simcs.model.customer import Customer
+from simcs.model.ledger import Ledger
+from simcs.model.workqueue import Job, WorkQueue
+from simcs.scenario import Scenario
+
+
+class Implementation:
+    """In-house consultants and, optionally, a delivery partner."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, ledger: Ledger) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.ledger = ledger
+        pool = scenario.staff.implementation
+        self.consultants = WorkQueue(
+            env, "implementation", pool.headcount, pool.productive_hours_per_week / 40.0,
+            on_busy=self._busy,
+        )
+        partner = scenario.levers.partner_delivery
+        self.partner: WorkQueue | None = None
+        if partner.enabled:
+            self.partner = WorkQueue(
+                env, "partner", partner.consultants, partner.productive_hours_per_week / 40.0
+            )
+
+    def _busy(self, tier: str, start: float, end: float) -> None:
+        self.ledger.add_span(start, end, tier, "implementation_busy_hours")
+
+    def implement(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: from sale to go-live; sets the customer's go-live time and time-to-value."""
+        env = self.env
+        tier = self.scenario.tiers[customer.tier]
+        onboarding = tier.onboarding
+        ledger = self.ledger
+        if onboarding.fee:
+            ledger.add(env.now, customer.tier, "services_revenue", onboarding.fee)
+        yield env.timeout(weeks(onboarding.customer_lead_weeks))
+        hours = onboarding.implementation_hours
+        if hours > 0:
+            partner = self.scenario.levers.partner_delivery
+            done = env.event()
+            job = Job(hours, tier=customer.tier, on_done=lambda _job: done.succeed())
+            if self.partner is not None and customer.delivery_u < partner.share:
+                ledger.add(env.now, customer.tier, "partner_cost", hours * partner.cost_per_hour)
+                self.partner.submit(job)
+            else:
+                pool = self.scenario.staff.implementation
+                if pool.cost_per_hour is not None:
+                    ledger.add(
+                        env.now, customer.tier, "implementation_activity_cost",
+                        hours * pool.cost_per_hour,
+                    )
+                if pool.billable:
+                    ledger.add(env.now, customer.tier, "services_revenue", hours * pool.realised_rate)
+                ledger.add(env.now, customer.tier, "implementation_billed_hours", hours)
+                self.consultants.submit(job)
+            yield done
+        customer.go_live_time = env.now
+        customer.ttv_hours = env.now - customer.sale_time
+        ledger.add(env.now, customer.tier, "went_live")
+        ledger.add(env.now, customer.tier, "ttv_hours_sum", customer.ttv_hours)

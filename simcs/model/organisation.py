@@ -1,0 +1,291 @@
+"""One replication: the post-sales organisation serving its book over the horizon.
+
+`simulate(scenario, seed, replication)` builds the organisation -- support desk,
+implementation consultants, education team, one CSM team per tier, champion turnover -- opens
+the t=0 book, lets new logos arrive, and runs year by year. Each customer's story is two
+processes: its lifecycle (sale, implementation, go-live, engagement, cases, champions) and its
+renewals (review ahead of each anniversary, then renew, expand, contract or churn). The result
+is a pure function of (scenario, seed, replication).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+import simpy
+
+from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
+from simcs.model.champions import ChampionTurnover
+from simcs.model.customer import Customer, Term
+from simcs.model.education import Education
+from simcs.model.ledger import Ledger
+from simcs.model.onboarding import Implementation
+from simcs.model.renewal import (
+    churn_probability,
+    expansion_shift,
+    new_arr,
+    renewal_odds,
+    training_strength,
+)
+from simcs.model.staffing import seat_turnover
+from simcs.model.success import RENEWAL_REVIEW, CsmTeam
+from simcs.model.support import SupportDesk
+from simcs.model.workqueue import WorkQueue
+from simcs.scenario import Scenario
+from simcs.streams import Streams
+
+
+@dataclass
+class Replication:
+    """What one replication returns: the ledger of sums and the state at the horizon."""
+
+    scenario: Scenario
+    seed: int
+    replication: int
+    ledger: Ledger
+    customers: list[Customer]
+    end_state: dict[str, float] = field(default_factory=dict)
+    events: int = 0
+
+
+class Organisation:
+    """The simulated company's post-sales organisation and its customers."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
+        self.scenario = scenario
+        self.env = env = simpy.Environment()
+        self.streams = streams = Streams(seed, replication)
+        self.ledger = ledger = Ledger()
+        self.customers: list[Customer] = []
+        self.factory = CustomerFactory(scenario, streams)
+        self.desk = SupportDesk(env, scenario, ledger, on_new_contact=self._new_contact)
+        self.implementation = Implementation(env, scenario, ledger)
+        self.education = Education(env, scenario, ledger, streams)
+        self.teams = {
+            name: CsmTeam(
+                env, name, tier, scenario.staff.csm.get(name), ledger, streams, self._touched
+            )
+            for name, tier in scenario.tiers.items()
+        }
+        self.champions = ChampionTurnover(env, scenario, ledger, self.teams, self.education.offer)
+        staff = scenario.staff
+        self._staff_turnover(self.desk.agents, staff.support, "support")
+        self._staff_turnover(
+            self.implementation.consultants, staff.implementation, "implementation"
+        )
+
+    def _staff_turnover(self, queue: WorkQueue, pool: object, name: str) -> None:
+        for seat in queue.seats:
+            self.env.process(
+                seat_turnover(
+                    self.env, pool, name, seat.index, self.streams,  # type: ignore[arg-type]
+                    leave=lambda s=seat: queue.vacate(s),
+                    hire=lambda ramp, s=seat: queue.fill(s, ramp),
+                )
+            )
+
+    # ------------------------------------------------------------------ detection hooks
+    def _new_contact(self, customer: Customer) -> None:
+        self.champions.detect(customer)
+
+    def _touched(self, customer: Customer) -> None:
+        if not customer.champion_present:
+            self.champions.detect(customer)
+
+    # ------------------------------------------------------------------ customers
+    def _admit(self, customer: Customer, new: bool) -> None:
+        self.customers.append(customer)
+        self.env.process(self._lifecycle(customer, new))
+        self.env.process(self._renewals(customer))
+
+    def _new_logos(self, tier_name: str, times: list[float]) -> Generator[simpy.Event, None, None]:
+        """Process: new logos of one tier arriving at their sale times."""
+        for k, sale_time in enumerate(times):
+            yield self.env.timeout(sale_time - self.env.now)
+            customer = self.factory.create(tier_name, NEW_LOGO_SERIAL + k, self.env.now, False)
+            self._admit(customer, new=True)
+
+    def _lifecycle(self, customer: Customer, new: bool) -> Generator[simpy.Event, None, None]:
+        """Process: sale, implementation and go-live, then service until the customer leaves."""
+        tier = self.scenario.tiers[customer.tier]
+        team = self.teams[customer.tier]
+        if new:
+            self.ledger.add(self.env.now, customer.tier, "new_customers")
+            if tier.csm_start == "at_sale":
+                team.engage(customer)
+            yield from self.implementation.implement(customer)
+            if not customer.active:
+                return
+            if tier.csm_start == "after_go_live":
+                team.engage(customer)
+            self.education.offer(customer)
+        else:
+            team.engage(customer)
+        self.env.process(self.desk.file_cases(customer))
+        yield from self.champions.run(customer)
+
+    def _renewals(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: a renewal review ahead of each anniversary, then the renewal itself."""
+        env = self.env
+        tier = self.scenario.tiers[customer.tier]
+        team = self.teams[customer.tier]
+        review = tier.renewal_review if team.coverage != "digital" else None
+        while customer.active:
+            if review is not None:
+                review_at = customer.next_anniversary - weeks(review.weeks_before)
+                if review_at >= env.now:
+                    yield env.timeout(review_at - env.now)
+                    team.request_touch(
+                        customer, RENEWAL_REVIEW, review.hours, deadline=customer.next_anniversary
+                    )
+            yield env.timeout(customer.next_anniversary - env.now)
+            self._renew(customer)
+
+    def _renew(self, customer: Customer) -> None:
+        """The renewal decision at a contract anniversary."""
+        scenario = self.scenario
+        now = self.env.now
+        name = customer.tier
+        tier = scenario.tiers[name]
+        team = self.teams[name]
+        term = customer.term
+        breach_share = term.sla_breaches / term.cases if term.cases else 0.0
+        if team.coverage == "digital":
+            touch_coverage = 1.0
+        else:
+            planned = term.touches_planned
+            touch_coverage = term.touches_delivered / planned if planned else 0.0
+        champion_lost = not customer.champion_present
+        ttv_late = customer.renewals == 0 and (
+            customer.go_live_time is None
+            or (
+                customer.ttv_hours is not None
+                and customer.ttv_hours > weeks(tier.onboarding.target_weeks)
+            )
+        )
+        training = training_strength(customer.training, scenario.training.self_paced_effect)
+        odds = renewal_odds(
+            scenario.drivers,
+            team.coverage,
+            champion_lost=champion_lost,
+            ttv_late=ttv_late,
+            sla_breach_share=breach_share,
+            touch_coverage=touch_coverage,
+            csm_changes=term.csm_changes,
+            training=training,
+            exec_sponsor=customer.exec_sponsor,
+        )
+        p_churn = churn_probability(customer.theta, odds)
+        u = float(customer.renewal_rng.random())
+        z = float(customer.renewal_rng.standard_normal())
+        ledger = self.ledger
+        ledger.add(now, name, "renewals_due")
+        if term.champion_lost:
+            ledger.add(now, name, "renewals_after_champion_loss")
+        if u < p_churn:
+            customer.churn_time = now
+            team.release(customer)
+            ledger.add(now, name, "churned")
+            if term.champion_lost:
+                ledger.add(now, name, "churned_after_champion_loss")
+        else:
+            shift = expansion_shift(
+                scenario.expansion_drivers,
+                team.coverage,
+                champion_lost=champion_lost,
+                sla_breach_share=breach_share,
+                touch_coverage=touch_coverage,
+                training=training,
+            )
+            customer.arr = new_arr(
+                customer.arr, tier.expansion.mean_log_change + shift, tier.expansion.sd, z
+            )
+            customer.renewals += 1
+            customer.next_anniversary += HOURS_PER_YEAR
+        customer.term = Term()
+
+    # ------------------------------------------------------------------ years
+    def _year_start(self, year: int) -> None:
+        ledger = self.ledger
+        for c in self.customers:
+            if c.active:
+                c.arr_at_year_start = c.arr
+                ledger.put(year, c.tier, "customers_start", 1.0)
+                ledger.put(year, c.tier, "arr_start", c.arr)
+            else:
+                c.arr_at_year_start = None
+
+    def _year_end(self, year: int) -> None:
+        ledger = self.ledger
+        start, end = (year - 1) * HOURS_PER_YEAR, year * HOURS_PER_YEAR
+        for c in self.customers:
+            tier = c.tier
+            a0 = c.arr_at_year_start
+            arr = c.arr if c.active else 0.0
+            if a0 is not None:
+                ledger.put(year, tier, "cohort_customers", 1.0)
+                ledger.put(year, tier, "cohort_arr_start", a0)
+                ledger.put(year, tier, "cohort_arr_retained", min(arr, a0))
+                ledger.put(year, tier, "cohort_arr_net", arr)
+                ledger.put(year, tier, "cohort_retained", 1.0 if c.active else 0.0)
+            if c.active:
+                ledger.put(year, tier, "customers_end", 1.0)
+                ledger.put(year, tier, "arr_end", arr)
+                if c.training:
+                    ledger.put(year, tier, "trained_end", 1.0)
+            stop = end if c.churn_time is None else min(end, c.churn_time)
+            years_active = (stop - max(start, c.sale_time)) / HOURS_PER_YEAR
+            if years_active > 0:
+                ledger.put(year, tier, "customer_years", years_active)
+        self._close_queue(year, "", "support", self.desk.agents)
+        self._close_queue(year, "", "implementation", self.implementation.consultants)
+        if self.implementation.partner is not None:
+            self._close_queue(year, "", "partner", self.implementation.partner)
+        for name, team in self.teams.items():
+            for queue in team.queues:
+                self._close_queue(year, name, "csm", queue)
+        self.education.accrue_presence()
+
+    def _close_queue(self, year: int, tier: str, pool: str, queue: WorkQueue) -> None:
+        stats = queue.reset_period()
+        put = self.ledger.put
+        put(year, tier, f"{pool}_present_hours", stats.area_present)
+        put(year, tier, f"{pool}_queue_area", stats.area_waiting)
+        put(year, tier, f"{pool}_busy_area", stats.area_busy)
+        put(year, tier, f"{pool}_arrivals", stats.arrivals)
+        put(year, tier, f"{pool}_started", stats.started)
+        put(year, tier, f"{pool}_dropped", stats.dropped)
+        put(year, tier, f"{pool}_wait_sum", stats.wait_sum)
+
+    def run(self) -> Replication:
+        """Simulate the whole horizon and return the replication's ledger and end state."""
+        env = self.env
+        for name in self.scenario.tiers:
+            for customer in self.factory.initial_book(name):
+                self._admit(customer, new=False)
+            env.process(self._new_logos(name, self.factory.arrivals(name)))
+        events = 0
+        for year in range(1, self.scenario.horizon_years + 1):
+            self._year_start(year)
+            until = year * HOURS_PER_YEAR
+            while env.peek() <= until:
+                env.step()
+                events += 1
+            self._year_end(year)
+        agents = self.desk.agents
+        return Replication(
+            scenario=self.scenario,
+            seed=self.streams.seed,
+            replication=self.streams.replication,
+            ledger=self.ledger,
+            customers=self.customers,
+            end_state={"support_waiting": agents.waiting, "support_in_service": agents.busy},
+            events=events,
+        )
+
+
+def simulate_ledger(scenario: Scenario, seed: int = 0, replication: int = 0) -> Replication:
+    """Run one replication and return its raw ledger (see `simcs.simulate` for metrics)."""
+    return Organisation(scenario, seed, replication).run()

@@ -1,0 +1,165 @@
+"""Customer success: a tier's CSM team and how it engages its customers.
+
+- assigned: every customer belongs to one named CSM's book; the CSM works its book's touches,
+  renewal reviews and plays from one to-do list, plays first, then renewal reviews, then routine
+  cadence. An overloaded CSM is late; a touch not started before the next one is due is missed.
+  When a CSM leaves, the seat is empty until the hire, and the whole book changes CSM.
+- pooled: the tier's work items wait in one queue for any CSM of the team (no reassignment
+  penalty when someone leaves).
+- digital: automated touches with no capacity limit; nothing queues, so nothing is simulated
+  beyond the effect (touch coverage is 1 by construction, with the weaker digital odds ratio).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import simpy
+
+from simcs.calendar import HOURS_PER_YEAR
+from simcs.model.customer import Customer
+from simcs.model.ledger import Ledger
+from simcs.model.staffing import seat_turnover
+from simcs.model.workqueue import Job, WorkQueue
+from simcs.scenario import StaffPool, Tier
+from simcs.streams import Streams
+
+PLAY, RENEWAL_REVIEW, CADENCE = 0, 1, 2
+
+
+class CsmTeam:
+    """One tier's CSM team (or its digital programme)."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        tier_name: str,
+        tier: Tier,
+        pool: StaffPool | None,
+        ledger: Ledger,
+        streams: Streams,
+        on_touch: Callable[[Customer], None],
+    ) -> None:
+        self.env = env
+        self.tier_name = tier_name
+        self.tier = tier
+        self.coverage = tier.coverage
+        self.ledger = ledger
+        self.on_touch = on_touch
+        self.books: list[WorkQueue] = []
+        self.members: list[set[Customer]] = []
+        self.pooled: WorkQueue | None = None
+        if pool is None or self.coverage == "digital":
+            return
+        share = pool.productive_hours_per_week / 40.0
+        name = f"csm.{tier_name}"
+        if self.coverage == "assigned":
+            for seat in range(pool.headcount):
+                self.books.append(WorkQueue(env, f"{name}.{seat}", 1, share, on_busy=self._busy))
+                self.members.append(set())
+                env.process(
+                    seat_turnover(
+                        env, pool, name, seat, streams,
+                        leave=lambda s=seat: self._leave(s),
+                        hire=lambda ramp, s=seat: self._hire(s, ramp),
+                    )
+                )
+        else:
+            self.pooled = WorkQueue(env, name, pool.headcount, share, on_busy=self._busy)
+            for seat in range(pool.headcount):
+                queue = self.pooled
+                env.process(
+                    seat_turnover(
+                        env, pool, name, seat, streams,
+                        leave=lambda s=seat, q=queue: q.vacate(q.seats[s]),
+                        hire=lambda ramp, s=seat, q=queue: q.fill(q.seats[s], ramp),
+                    )
+                )
+
+    @property
+    def queues(self) -> list[WorkQueue]:
+        """Every work queue of the team (one per book, or the pool)."""
+        return self.books if self.pooled is None else [self.pooled]
+
+    @property
+    def staffed(self) -> bool:
+        """True if the team has CSM seats that can take work."""
+        return bool(self.books) or (self.pooled is not None and bool(self.pooled.seats))
+
+    def _busy(self, tier: str, start: float, end: float) -> None:
+        self.ledger.add_span(start, end, tier, "csm_busy_hours")
+
+    # ----------------------------------------------------------------- books and turnover
+    def _leave(self, seat: int) -> None:
+        book = self.books[seat]
+        book.vacate(book.seats[0])
+
+    def _hire(self, seat: int, ramp_hours: float) -> None:
+        book = self.books[seat]
+        book.fill(book.seats[0], ramp_hours)
+        for customer in self.members[seat]:
+            customer.term.csm_changes += 1
+            self.ledger.add(self.env.now, self.tier_name, "csm_reassignments")
+
+    def engage(self, customer: Customer) -> None:
+        """Start engaging the customer: give it a CSM (assigned) and start its cadence."""
+        if self.books:
+            seat = min(range(len(self.books)), key=lambda s: len(self.members[s]))
+            self.members[seat].add(customer)
+            customer.csm_seat = seat
+        if self.coverage != "digital" and self.tier.cadence.touches_per_year > 0:
+            self.env.process(self._cadence(customer))
+
+    def release(self, customer: Customer) -> None:
+        """The customer churned: take it off its CSM's book."""
+        if customer.csm_seat is not None:
+            self.members[customer.csm_seat].discard(customer)
+            customer.csm_seat = None
+
+    def queue_for(self, customer: Customer) -> WorkQueue | None:
+        """The to-do list that serves this customer (None if nobody does)."""
+        if self.pooled is not None:
+            return self.pooled
+        if customer.csm_seat is not None:
+            return self.books[customer.csm_seat]
+        return None
+
+    # ----------------------------------------------------------------- work
+    def _cadence(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: the planned touches, evenly spaced from a random phase."""
+        interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
+        yield self.env.timeout(customer.phase_u * interval)
+        while customer.active:
+            self.request_touch(customer, CADENCE, self.tier.cadence.hours_per_touch,
+                               deadline=self.env.now + interval)
+            yield self.env.timeout(interval)
+
+    def request_touch(
+        self, customer: Customer, kind: int, hours: float, deadline: float | None
+    ) -> None:
+        """Plan a touch (cadence or renewal review); it counts towards touch coverage."""
+        customer.term.touches_planned += 1
+        self.ledger.add(self.env.now, self.tier_name, "csm_touches_planned")
+        queue = self.queue_for(customer)
+        if queue is None:
+            return
+        queue.submit(
+            Job(hours, priority=kind, tier=self.tier_name, deadline=deadline,
+                on_done=self._touched, payload=customer)
+        )
+
+    def _touched(self, job: Job) -> None:
+        customer: Customer = job.payload
+        if not customer.active:
+            return
+        customer.term.touches_delivered += 1
+        self.ledger.add(self.env.now, self.tier_name, "csm_touches_delivered")
+        self.on_touch(customer)
+
+    def request_play(self, customer: Customer, hours: float, on_done: Callable[[], None]) -> bool:
+        """Queue a play task (highest priority); False if no CSM can ever take it."""
+        queue = self.queue_for(customer)
+        if queue is None or not queue.seats:
+            return False
+        queue.submit(Job(hours, priority=PLAY, tier=self.tier_name, on_done=lambda _j: on_done()))
+        return True

@@ -1,0 +1,236 @@
+"""A staffed queue of work: seats serve jobs by priority, first come first served within one.
+
+Support agents, implementation consultants and CSMs all work this way: a job (a case, an
+implementation package, a touch or a play) asks for some hours of work; a free seat takes the
+most urgent, earliest job; a seat works at `productive_share` of the clock (people spend the
+rest of the week on other things), so a job of `h` work hours occupies a seat `h / share`
+clock hours. Jobs may carry a deadline (a customer's patience, a touch that is moot once the
+next is due): a job still waiting at its deadline is dropped.
+
+Nothing waits on a job in a SimPy process: completions are callbacks on timeouts, which keeps
+the event count at one per arrival and one per completion. Statistics that Little's law and
+utilisation checks need are kept as exact time integrals.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+WAITING, SERVING, DONE, DROPPED = 0, 1, 2, 3
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    """One piece of work asked of a queue."""
+
+    work_hours: float
+    priority: int = 0
+    tier: str = ""
+    deadline: float | None = None
+    on_start: Callable[[Job], None] | None = None
+    on_done: Callable[[Job], None] | None = None
+    on_drop: Callable[[Job], None] | None = None
+    payload: Any = None
+    arrival: float = 0.0
+    start: float = 0.0
+    state: int = WAITING
+    seat: Seat | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Seat:
+    """One person's place in a queue; vacant while the post is being refilled."""
+
+    index: int
+    present: bool = True
+    busy: bool = False
+    leaving: bool = False
+    speed: float = 1.0
+    ramp_until: float = 0.0
+
+
+@dataclass(slots=True)
+class QueueStats:
+    """Exact integrals and counts since the last `reset_period` (or the start)."""
+
+    since: float = 0.0
+    arrivals: int = 0
+    started: int = 0
+    completed: int = 0
+    dropped: int = 0
+    wait_sum: float = 0.0
+    area_waiting: float = 0.0
+    area_busy: float = 0.0
+    area_present: float = 0.0
+
+
+class WorkQueue:
+    """A multi-seat, non-preemptive priority queue on a SimPy clock."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        name: str,
+        seats: int,
+        productive_share: float = 1.0,
+        on_busy: Callable[[str, float, float], None] | None = None,
+    ) -> None:
+        if seats < 0:
+            raise ValueError("seats must be >= 0")
+        if not 0 < productive_share <= 1:
+            raise ValueError("productive_share must be in (0, 1]")
+        self.env = env
+        self.name = name
+        self.productive_share = productive_share
+        self.seats = [Seat(i) for i in range(seats)]
+        self._free: list[Seat] = list(self.seats)
+        self._heap: list[tuple[int, int, Job]] = []
+        self._serial = 0
+        self._n_waiting = 0
+        self._n_busy = 0
+        self._n_present = seats
+        self._last = env.now
+        self._on_busy = on_busy
+        self.stats = QueueStats(since=env.now)
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _advance(self) -> None:
+        now = self.env.now
+        dt = now - self._last
+        if dt > 0:
+            s = self.stats
+            s.area_waiting += self._n_waiting * dt
+            s.area_busy += self._n_busy * dt
+            s.area_present += self._n_present * dt
+            self._last = now
+
+    def reset_period(self) -> QueueStats:
+        """Close the current period's integrals at `now` and start a new period."""
+        self._advance()
+        closed = self.stats
+        self.stats = QueueStats(since=self.env.now)
+        return closed
+
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting (not yet started, not dropped)."""
+        return self._n_waiting
+
+    @property
+    def busy(self) -> int:
+        """Seats working on a job now."""
+        return self._n_busy
+
+    @property
+    def present(self) -> int:
+        """Seats filled now."""
+        return self._n_present
+
+    # ------------------------------------------------------------------ the queue
+    def submit(self, job: Job) -> Job:
+        """Ask for `job`; it starts at once if a seat is free, else waits its turn."""
+        self._advance()
+        now = self.env.now
+        job.arrival = now
+        self.stats.arrivals += 1
+        if self._free:
+            self._start(job, self._free.pop())
+            return job
+        self._serial += 1
+        heapq.heappush(self._heap, (job.priority, self._serial, job))
+        self._n_waiting += 1
+        if job.deadline is not None:
+            if job.deadline <= now:
+                self._drop(job)
+            else:
+                timer = self.env.timeout(job.deadline - now)
+                timer.callbacks.append(lambda _ev, j=job: self._expire(j))
+        return job
+
+    def _expire(self, job: Job) -> None:
+        if job.state == WAITING:
+            self._advance()
+            self._drop(job)
+
+    def _drop(self, job: Job) -> None:
+        job.state = DROPPED
+        self._n_waiting -= 1
+        self.stats.dropped += 1
+        self.stats.wait_sum += self.env.now - job.arrival
+        if job.on_drop is not None:
+            job.on_drop(job)
+
+    def _start(self, job: Job, seat: Seat) -> None:
+        now = self.env.now
+        job.state = SERVING
+        job.start = now
+        job.seat = seat
+        seat.busy = True
+        self._n_busy += 1
+        s = self.stats
+        s.started += 1
+        s.wait_sum += now - job.arrival
+        speed = seat.speed if seat.ramp_until > now else 1.0
+        duration = job.work_hours / (self.productive_share * speed)
+        if self._on_busy is not None:
+            self._on_busy(job.tier, now, now + duration)
+        if job.on_start is not None:
+            job.on_start(job)
+        done = self.env.timeout(duration)
+        done.callbacks.append(lambda _ev, j=job: self._finish(j))
+
+    def _finish(self, job: Job) -> None:
+        self._advance()
+        seat = job.seat
+        assert seat is not None
+        job.state = DONE
+        seat.busy = False
+        self._n_busy -= 1
+        self.stats.completed += 1
+        if seat.leaving:  # the leaver finished this job, then left
+            seat.leaving = False
+            self._n_present -= 1
+        if seat.present:
+            self._seat_free(seat)
+        if job.on_done is not None:
+            job.on_done(job)
+
+    def _seat_free(self, seat: Seat) -> None:
+        heap = self._heap
+        while heap:
+            _, _, job = heapq.heappop(heap)
+            if job.state == WAITING:
+                self._n_waiting -= 1
+                self._start(job, seat)
+                return
+        self._free.append(seat)
+
+    # ------------------------------------------------------------------ staffing
+    def vacate(self, seat: Seat) -> None:
+        """The person in `seat` leaves; a job in progress is finished first."""
+        if not seat.present:
+            return
+        self._advance()
+        seat.present = False
+        if seat.busy:
+            seat.leaving = True
+        else:
+            self._n_present -= 1
+            self._free.remove(seat)
+
+    def fill(self, seat: Seat, ramp_hours: float = 0.0) -> None:
+        """A new hire takes `seat`, at half speed for `ramp_hours`."""
+        if seat.present:
+            return
+        self._advance()
+        seat.present = True
+        self._n_present += 1
+        seat.speed = 0.5
+        seat.ramp_until = self.env.now + ramp_hours
+        if not seat.busy:
+            self._seat_free(seat)
