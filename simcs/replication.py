@@ -1,0 +1,51 @@
+"""One replication as a pure function: `simulate(scenario, seed, replication)` -> tidy records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simcs.metrics import tidy_records, year_metrics
+from simcs.model.ledger import Ledger
+from simcs.model.organisation import Organisation
+from simcs.scenario import Scenario
+
+Row = tuple[int, int, str, str, float]
+
+
+@dataclass
+class ReplicationResult:
+    """The outcome of one replication.
+
+    `records` are tidy rows (replication, year, tier, metric, value) for the measurement years;
+    `metrics` the same as {year: {tier: {metric: value}}}; `ledger` the raw sums behind them.
+    """
+
+    scenario: Scenario
+    seed: int
+    replication: int
+    records: list[Row]
+    metrics: dict[int, dict[str, dict[str, float]]]
+    ledger: Ledger
+    end_state: dict[str, float]
+    events: int
+
+
+def simulate(scenario: Scenario, seed: int = 0, replication: int = 0) -> ReplicationResult:
+    """Run replication `replication` of `scenario` with root seed `seed`."""
+    raw = Organisation(scenario, seed, replication).run()
+    return ReplicationResult(
+        scenario=scenario,
+        seed=seed,
+        replication=replication,
+        records=tidy_records(raw.ledger, scenario, replication),
+        metrics={y: year_metrics(raw.ledger, scenario, y) for y in scenario.measurement_years},
+        ledger=raw.ledger,
+        end_state=raw.end_state,
+        events=raw.events,
+    )
+
+
+def replication_rows(scenario: Scenario, seed: int, replication: int) -> list[Row]:
+    """Only the tidy rows of one replication (what worker processes send back)."""
+    raw = Organisation(scenario, seed, replication).run()
+    return tidy_records(raw.ledger, scenario, replication)
