@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from simcs.scenario import Scenario
 
 DEFAULT_SCENARIO = "baseline.yaml"
+#: Sections keyed by names the user chooses: an override may add a key there.
+OPEN_SECTIONS = ("tiers", "staff.csm")
 
 
 class ScenarioError(Exception):
@@ -83,6 +85,34 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     """Load and validate a scenario file (None: the built-in default scenario)."""
     p = default_scenario_path() if path is None else Path(path)
     return scenario_from_dict(read_yaml(p), str(p))
+
+
+def with_overrides(
+    scenario: Scenario, overrides: Mapping[str, Any], source: str = "<overrides>"
+) -> Scenario:
+    """A copy of `scenario` with values replaced by dotted path (`staff.support.headcount`).
+
+    The result is validated like a scenario file; a path that does not exist is an error.
+    """
+    data = scenario.model_dump(mode="json")
+    problems = []
+    for path, value in overrides.items():
+        node: Any = data
+        parts = path.split(".")
+        for depth, part in enumerate(parts[:-1]):
+            if not isinstance(node, dict) or part not in node or not isinstance(node[part], dict):
+                problems.append(f"{'.'.join(parts[: depth + 1])}: no such section")
+                break
+            node = node[part]
+        else:
+            parent = ".".join(parts[:-1])
+            if parts[-1] not in node and parent not in OPEN_SECTIONS:
+                problems.append(f"{path}: unknown field (not part of the scenario schema)")
+            else:
+                node[parts[-1]] = value
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario_from_dict(data, source)
 
 
 def scenario_yaml(scenario: Scenario) -> str:

@@ -47,28 +47,27 @@ class Implementation:
         tier = self.scenario.tiers[customer.tier]
         onboarding = tier.onboarding
         ledger = self.ledger
-        if onboarding.fee:
-            ledger.add(env.now, customer.tier, "services_revenue", onboarding.fee)
-        yield env.timeout(weeks(onboarding.customer_lead_weeks))
+        now, name = env.now, customer.tier
         hours = onboarding.implementation_hours
+        # the package is committed at sale: its one-time cost and revenue belong to that year
+        if onboarding.fee:
+            ledger.add(now, name, "services_revenue", onboarding.fee)
+        partner = self.scenario.levers.partner_delivery
+        to_partner = self.partner is not None and customer.delivery_u < partner.share
+        if hours > 0 and to_partner:
+            ledger.add(now, name, "partner_cost", hours * partner.cost_per_hour)
+        elif hours > 0:
+            pool = self.scenario.staff.implementation
+            if pool.cost_per_hour is not None:
+                ledger.add(now, name, "implementation_activity_cost", hours * pool.cost_per_hour)
+            if pool.billable:
+                ledger.add(now, name, "services_revenue", hours * pool.realised_rate)
+        yield env.timeout(weeks(onboarding.customer_lead_weeks))
         if hours > 0:
-            partner = self.scenario.levers.partner_delivery
             done = env.event()
-            job = Job(hours, tier=customer.tier, on_done=lambda _job: done.succeed())
-            if self.partner is not None and customer.delivery_u < partner.share:
-                ledger.add(env.now, customer.tier, "partner_cost", hours * partner.cost_per_hour)
-                self.partner.submit(job)
-            else:
-                pool = self.scenario.staff.implementation
-                if pool.cost_per_hour is not None:
-                    ledger.add(
-                        env.now, customer.tier, "implementation_activity_cost",
-                        hours * pool.cost_per_hour,
-                    )
-                if pool.billable:
-                    ledger.add(env.now, customer.tier, "services_revenue", hours * pool.realised_rate)
-                ledger.add(env.now, customer.tier, "implementation_billed_hours", hours)
-                self.consultants.submit(job)
+            job = Job(hours, tier=name, on_done=lambda _job: done.succeed())
+            queue = self.partner if to_partner and self.partner is not None else self.consultants
+            queue.submit(job)
             yield done
         customer.go_live_time = env.now
         customer.ttv_hours = env.now - customer.sale_time
