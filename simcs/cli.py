@@ -61,11 +61,17 @@ def main() -> None:
 @click.option("--replications", "-n", default=20, show_default=True, type=click.IntRange(1))
 @click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
 @click.option(
-    "--workers", "-w", default=None, type=click.IntRange(1),
+    "--workers",
+    "-w",
+    default=None,
+    type=click.IntRange(1),
     help="Local worker processes [default: number of cores].",
 )
 @click.option(
-    "--out", "-o", default=None, type=click.Path(file_okay=False, path_type=Path),
+    "--out",
+    "-o",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
     help="Output folder [default: results/<scenario name>].",
 )
 def run_command(
@@ -81,8 +87,9 @@ def run_command(
         err=True,
     )
     progress = Progress(sys.stderr.isatty())
-    result = run(sc, replications=replications, seed=seed, workers=workers,
-                 on_replication_done=progress)
+    result = run(
+        sc, replications=replications, seed=seed, workers=workers, on_replication_done=progress
+    )
     write_run(result, out)
     click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
     click.echo(
@@ -90,8 +97,9 @@ def run_command(
         f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals. "
         f"Wall time {result.wall_seconds:.1f} s."
     )
-    click.echo(f"Results written to {out}/ (summary.json, replications.csv, scenario.yaml, "
-               "manifest.json)")
+    click.echo(
+        f"Results written to {out}/ (summary.json, replications.csv, scenario.yaml, manifest.json)"
+    )
 
 
 @main.command("validate")

@@ -7,6 +7,7 @@ typo'd key or a negative headcount without reading a traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -42,10 +43,20 @@ def default_scenario_path() -> Path:
     raise ScenarioError(DEFAULT_SCENARIO, ["the built-in default scenario is not installed"])
 
 
+_LEADING_PATH = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w-]+)*): (.+)$", re.DOTALL)
+
+
 def _describe(error: Mapping[str, Any]) -> str:
-    path = ".".join(str(part) for part in error["loc"])
+    parts = [str(part) for part in error["loc"]]
     message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
+        # a model check names the field it is about first: "arr_band: high must be ..."
+        match = _LEADING_PATH.match(message)
+        if match:
+            parts.append(match.group(1))
+            message = match.group(2)
+    path = ".".join(parts)
     if error["type"] == "extra_forbidden":
         message = "unknown field (not part of the scenario schema; check the spelling)"
     elif error["type"] == "missing":

@@ -10,6 +10,7 @@ plausible range. Units are in the names: `_hours`, `_weeks`, `_per_year`, money 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -150,18 +151,20 @@ class Tier(Strict):
     def _band_is_an_interval(self) -> Tier:
         low, high = self.arr_band
         if high is not None and high <= low:
-            raise ValueError(f"arr_band high ({high:g}) must be above low ({low:g})")
+            raise ValueError(f"arr_band: high ({high:g}) must be above low ({low:g})")
         if not (low <= self.arr.mean and (high is None or self.arr.mean < high)):
-            raise ValueError(f"arr.mean {self.arr.mean:g} lies outside arr_band")
+            raise ValueError(f"arr.mean: {self.arr.mean:g} lies outside arr_band")
+        if self.arr.kind == "uniform" and high is None:
+            raise ValueError("arr.kind: uniform needs an arr_band with an upper bound")
         if self.initial_arr_total is not None:
             n = self.initial_customers
             if n == 0:
-                raise ValueError("initial_arr_total is set but initial_customers is 0")
+                raise ValueError("initial_arr_total: set, but initial_customers is 0")
             if self.initial_arr_total < n * low or (
                 high is not None and self.initial_arr_total >= n * high
             ):
                 raise ValueError(
-                    f"initial_arr_total {self.initial_arr_total:g} cannot be split over {n} "
+                    f"initial_arr_total: {self.initial_arr_total:g} cannot be split over {n} "
                     "customers inside arr_band"
                 )
         return self
@@ -428,27 +431,28 @@ class Scenario(Strict):
         if "all" in self.tiers:
             raise ValueError("tiers: 'all' is reserved for the whole book")
         if self.warmup_years >= self.horizon_years:
-            raise ValueError("warmup_years must be below horizon_years")
+            raise ValueError("warmup_years: must be below horizon_years")
         for name, tier in self.tiers.items():
             rates = tier.new_logos_per_year
             if isinstance(rates, list) and len(rates) != self.horizon_years:
                 raise ValueError(
-                    f"tiers.{name}.new_logos_per_year has {len(rates)} rates, "
+                    f"tiers.{name}.new_logos_per_year: {len(rates)} rates given, "
                     f"horizon_years is {self.horizon_years}"
                 )
             if tier.coverage != "digital" and name not in self.staff.csm:
                 raise ValueError(
-                    f"tiers.{name}.coverage is '{tier.coverage}' but staff.csm.{name} is missing"
+                    f"staff.csm.{name}: missing, but tiers.{name}.coverage is '{tier.coverage}'"
                 )
         for name in self.staff.csm:
             if name not in self.tiers:
-                raise ValueError(f"staff.csm.{name}: no tier of that name")
+                raise ValueError(f"staff.csm.{name}: no tier of that name in tiers")
         bands = sorted(
-            (t.arr_band[0], t.arr_band[1], n) for n, t in self.tiers.items()
+            (t.arr_band[0], math.inf if t.arr_band[1] is None else t.arr_band[1], n)
+            for n, t in self.tiers.items()
         )
-        for (lo1, hi1, n1), (lo2, _hi2, n2) in zip(bands, bands[1:], strict=False):
-            if hi1 is None or hi1 > lo2:
-                raise ValueError(f"tiers.{n1}.arr_band overlaps tiers.{n2}.arr_band")
+        for (_lo1, hi1, n1), (lo2, _hi2, n2) in zip(bands, bands[1:], strict=False):
+            if hi1 > lo2:
+                raise ValueError(f"tiers.{n2}.arr_band: overlaps tiers.{n1}.arr_band")
         return self
 
     @property

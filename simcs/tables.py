@@ -33,14 +33,14 @@ def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> 
     """A tier-by-metric table of means with 95% intervals."""
     header = ["Tier", *(h for _, h, _ in SUMMARY_COLUMNS)]
     body = [
-        [tier, *(cell(summary[tier][m], fmt) for m, _, fmt in SUMMARY_COLUMNS)]
-        for tier in tiers
+        [tier, *(cell(summary[tier][m], fmt) for m, _, fmt in SUMMARY_COLUMNS)] for tier in tiers
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
 
     rule = "-" * len(line(header))

@@ -13,6 +13,7 @@ from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import erlang_a, erlang_c, mmc_mean_wait
 from simcs.formulas.sbg import sbg_survival
 from simcs.loading import with_overrides
+from simcs.model.ledger import Ledger
 from simcs.scenario import Scenario
 from tests.conftest import scenario_path
 
@@ -23,12 +24,17 @@ def _queue_figures(scenario: Scenario, seed: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"p_wait": [], "wait": [], "abandon": [], "util": []}
     for r in range(REPLICATIONS):
         led = simcs.simulate(scenario, seed=seed, replication=r).ledger
-        g = lambda q: led.get(1, "book", q)  # noqa: E731
+
+        def g(q: str, led: Ledger = led) -> float:
+            return led.get(1, "book", q)
+
         reached = g("support_answered") + g("support_abandoned")
         out["p_wait"].append(g("support_delayed") / reached)
         out["wait"].append(g("support_wait_hours_sum") / reached)
         out["abandon"].append(g("support_abandoned") / reached)
-        out["util"].append(led.get(1, "book", "support_busy_hours") / led.get(1, "", "support_present_hours"))
+        out["util"].append(
+            led.get(1, "book", "support_busy_hours") / led.get(1, "", "support_present_hours")
+        )
     return out
 
 
@@ -145,7 +151,9 @@ def test_smb_worked_example_costs_exactly() -> None:
 
 def test_smb_worked_example_gross_retention_is_about_75_percent() -> None:
     scenario = simcs.load_scenario(scenario_path("smb_cost_example"))
-    grr = [simcs.simulate(scenario, seed=2, replication=r).metrics[1]["smb"]["grr"] for r in range(8)]
+    grr = [
+        simcs.simulate(scenario, seed=2, replication=r).metrics[1]["smb"]["grr"] for r in range(8)
+    ]
     iv = t_interval(grr, 0.99)
     assert iv.low <= 0.75 <= iv.high
 

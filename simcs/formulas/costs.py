@@ -11,7 +11,11 @@ def loaded_cost(ote: float, overhead: float) -> float:
 
 
 def cost_of_delivery_per_customer(
-    implementation: float, support: float, csm: float, operational: float, other: float,
+    implementation: float,
+    support: float,
+    csm: float,
+    operational: float,
+    other: float,
     customers: float,
 ) -> float:
     """(Implementation + Support + CSM + Operational + Other) / number of customers ([001])."""
@@ -27,7 +31,9 @@ def support_cost_per_customer(
     return cases_per_year * handle_minutes * cost_per_minute
 
 
-def allocate(total: float, usage: Mapping[str, float], fallback: Mapping[str, float]) -> dict[str, float]:
+def allocate(
+    total: float, usage: Mapping[str, float], fallback: Mapping[str, float]
+) -> dict[str, float]:
     """Split a pooled cost over tiers in proportion to `usage` (time used), idle time shared
     the same way; if nothing was used, in proportion to `fallback` (e.g. customer-years)."""
     weights = usage if sum(usage.values()) > 0 else fallback

@@ -46,7 +46,9 @@ def draw_arr(tier: Tier, u: float) -> float:
     return truncated_lognormal(u, dist.mean, dist.cv, low, high)
 
 
-def scale_to_total(values: list[float], total: float, low: float, high: float | None) -> list[float]:
+def scale_to_total(
+    values: list[float], total: float, low: float, high: float | None
+) -> list[float]:
     """Scale ARRs to sum to `total` exactly while staying inside [low, high).
 
     Finds the factor f with sum(clip(f * v)) = total by bisection, then spreads the last

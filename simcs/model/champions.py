@@ -64,7 +64,7 @@ class ChampionTurnover:
             customer.champion_back = env.event()
             self.ledger.add(env.now, customer.tier, "champion_departures")
             episode = customer.champion_episode
-            self._after(replacement, lambda: self._replaced(customer, episode, via_play=False))
+            self._after(replacement, lambda e=episode: self._replaced(customer, e, via_play=False))
             if self.teams[customer.tier].coverage == "digital":
                 self._after(weeks(config.digital_signal_weeks), lambda: self.detect(customer))
             yield customer.champion_back

@@ -90,7 +90,9 @@ class Education:
                 self.waiting.popleft()
             if not self.waiting or self.present <= 0:
                 continue
-            capacity = math.floor(self.present * pool.productive_hours_per_week / pool.hours_per_class)
+            capacity = math.floor(
+                self.present * pool.productive_hours_per_week / pool.hours_per_class
+            )
             needed = math.ceil(len(self.waiting) / pool.seats_per_class)
             classes = min(capacity, needed)
             seats = classes * pool.seats_per_class

@@ -22,7 +22,9 @@ class Ledger:
         """Add `amount` to `quantity` of `tier` in the year containing `time_hours`."""
         self.sums[(int(time_hours // HOURS_PER_YEAR) + 1, tier, quantity)] += amount
 
-    def add_span(self, start: float, end: float, tier: str, quantity: str, rate: float = 1.0) -> None:
+    def add_span(
+        self, start: float, end: float, tier: str, quantity: str, rate: float = 1.0
+    ) -> None:
         """Add `rate` x (overlap of [start, end) with each year) to that year's `quantity`."""
         year = int(start // HOURS_PER_YEAR) + 1
         while start < end:

@@ -28,7 +28,10 @@ class Implementation:
         self.ledger = ledger
         pool = scenario.staff.implementation
         self.consultants = WorkQueue(
-            env, "implementation", pool.headcount, pool.productive_hours_per_week / 40.0,
+            env,
+            "implementation",
+            pool.headcount,
+            pool.productive_hours_per_week / 40.0,
             on_busy=self._busy,
         )
         partner = scenario.levers.partner_delivery

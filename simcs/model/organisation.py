@@ -80,7 +80,11 @@ class Organisation:
         for seat in queue.seats:
             self.env.process(
                 seat_turnover(
-                    self.env, pool, name, seat.index, self.streams,  # type: ignore[arg-type]
+                    self.env,
+                    pool,
+                    name,
+                    seat.index,
+                    self.streams,  # type: ignore[arg-type]
                     leave=lambda s=seat: queue.vacate(s),
                     hire=lambda ramp, s=seat: queue.fill(s, ramp),
                 )

@@ -59,7 +59,11 @@ class CsmTeam:
                 self.members.append(set())
                 env.process(
                     seat_turnover(
-                        env, pool, name, seat, streams,
+                        env,
+                        pool,
+                        name,
+                        seat,
+                        streams,
                         leave=lambda s=seat: self._leave(s),
                         hire=lambda ramp, s=seat: self._hire(s, ramp),
                     )
@@ -70,7 +74,11 @@ class CsmTeam:
                 queue = self.pooled
                 env.process(
                     seat_turnover(
-                        env, pool, name, seat, streams,
+                        env,
+                        pool,
+                        name,
+                        seat,
+                        streams,
                         leave=lambda s=seat, q=queue: q.vacate(q.seats[s]),
                         hire=lambda ramp, s=seat, q=queue: q.fill(q.seats[s], ramp),
                     )
@@ -130,8 +138,12 @@ class CsmTeam:
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
         yield self.env.timeout(customer.phase_u * interval)
         while customer.active:
-            self.request_touch(customer, CADENCE, self.tier.cadence.hours_per_touch,
-                               deadline=self.env.now + interval)
+            self.request_touch(
+                customer,
+                CADENCE,
+                self.tier.cadence.hours_per_touch,
+                deadline=self.env.now + interval,
+            )
             yield self.env.timeout(interval)
 
     def request_touch(
@@ -144,8 +156,14 @@ class CsmTeam:
         if queue is None:
             return
         queue.submit(
-            Job(hours, priority=kind, tier=self.tier_name, deadline=deadline,
-                on_done=self._touched, payload=customer)
+            Job(
+                hours,
+                priority=kind,
+                tier=self.tier_name,
+                deadline=deadline,
+                on_done=self._touched,
+                payload=customer,
+            )
         )
 
     def _touched(self, job: Job) -> None:

@@ -141,7 +141,9 @@ class SupportDesk:
         ledger.add(job.arrival, tier, "support_abandoned")
         customer.term.sla_breaches += 1
         if self.cost_per_hour is not None:
-            ledger.add(job.arrival, tier, "support_activity_cost", -job.work_hours * self.cost_per_hour)
+            ledger.add(
+                job.arrival, tier, "support_activity_cost", -job.work_hours * self.cost_per_hour
+            )
 
 
 def _log1m(u: float) -> float:
