@@ -24,7 +24,6 @@ from simcs.streams import (
     CUSTOMER_ATTRIBUTES,
     CUSTOMER_CASES,
     CUSTOMER_CHAMPION,
-    CUSTOMER_RENEWAL,
     CUSTOMER_TRAINING,
     NEW_LOGOS,
     Streams,
@@ -46,36 +45,33 @@ def draw_arr(tier: Tier, u: float) -> float:
     return truncated_lognormal(u, dist.mean, dist.cv, low, high)
 
 
-def scale_to_total(
-    values: list[float], total: float, low: float, high: float | None
-) -> list[float]:
+def scale_to_total(values: list[float], total: float, low: float, high: float | None) -> list[float]:
     """Scale ARRs to sum to `total` exactly while staying inside [low, high).
 
     Finds the factor f with sum(clip(f * v)) = total by bisection, then spreads the last
     rounding residue over the unclipped values.
     """
     top = math.nextafter(high, 0.0) if high is not None else math.inf
+    v = np.asarray(values, dtype=float)
 
-    def clipped(f: float) -> list[float]:
-        return [min(max(v * f, low), top) for v in values]
+    def clipped_sum(f: float) -> float:
+        return float(np.clip(v * f, low, top).sum())
 
     lo_f, hi_f = 0.0, 1.0
-    while sum(clipped(hi_f)) < total:
+    while clipped_sum(hi_f) < total:
         hi_f *= 2.0
-    for _ in range(200):
+    for _ in range(64):
         mid = (lo_f + hi_f) / 2.0
-        if sum(clipped(mid)) < total:
+        if clipped_sum(mid) < total:
             lo_f = mid
         else:
             hi_f = mid
-    out = clipped(hi_f)
-    free = [i for i, v in enumerate(out) if low < v < top]
-    residue = total - sum(out)
-    free_sum = sum(out[i] for i in free)
-    if free and free_sum > 0:
-        for i in free:
-            out[i] += residue * out[i] / free_sum
-    return out
+    out = np.clip(v * hi_f, low, top)
+    free = (out > low) & (out < top)
+    free_sum = float(out[free].sum())
+    if free_sum > 0:
+        out[free] += (total - float(out.sum())) * out[free] / free_sum
+    return out.tolist()
 
 
 def tenure_cdf(alpha: float, beta: float, max_years: int) -> list[float]:
@@ -124,6 +120,9 @@ class CustomerFactory:
         streams = self.streams
         attrs = streams.stream(CUSTOMER_ATTRIBUTES, key, serial)
         u = attrs.random(8).tolist()
+        renewals = scenario.horizon_years + 1  # at most one anniversary a year
+        renewal_u = attrs.random(renewals).tolist()
+        renewal_z = attrs.standard_normal(renewals).tolist()
         book = scenario.initial_book
         tenure = 0
         if initial and book.tenure == "steady_state":
@@ -148,7 +147,8 @@ class CustomerFactory:
             exec_sponsor=u[2] < tier.exec_sponsor_share,
             cases_rng=streams.stream(CUSTOMER_CASES, key, serial),
             champion_rng=streams.stream(CUSTOMER_CHAMPION, key, serial),
-            renewal_rng=streams.stream(CUSTOMER_RENEWAL, key, serial),
+            renewal_u=renewal_u,
+            renewal_z=renewal_z,
             training_rng=streams.stream(CUSTOMER_TRAINING, key, serial),
             delivery_u=u[5],
             phase_u=u[6],

@@ -35,14 +35,16 @@ class Customer:
     exec_sponsor: bool
     cases_rng: np.random.Generator
     champion_rng: np.random.Generator
-    renewal_rng: np.random.Generator
+    renewal_u: list[float]  # uniform per renewal: churn if below the churn probability
+    renewal_z: list[float]  # standard normal per renewal: the ARR change
     training_rng: np.random.Generator
     delivery_u: float = 1.0  # uniform: partner delivery if below the partner share
     phase_u: float = 0.0  # uniform: phase of the CSM cadence
     go_live_time: float | None = None
     ttv_hours: float | None = None
     churn_time: float | None = None
-    renewals: int = 0
+    renewals: int = 0  # renewals survived (tenure in years)
+    renewals_seen: int = 0  # renewal decisions taken in this simulation
     training: int = NOT_TRAINED
     champion_present: bool = True
     champion_lost_at: float | None = None

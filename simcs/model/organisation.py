@@ -182,8 +182,9 @@ class Organisation:
             exec_sponsor=customer.exec_sponsor,
         )
         p_churn = churn_probability(customer.theta, odds)
-        u = float(customer.renewal_rng.random())
-        z = float(customer.renewal_rng.standard_normal())
+        u = customer.renewal_u[customer.renewals_seen]
+        z = customer.renewal_z[customer.renewals_seen]
+        customer.renewals_seen += 1
         ledger = self.ledger
         ledger.add(now, name, "renewals_due")
         if term.champion_lost:
