@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -51,6 +52,14 @@ class RunResult:
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
 
+def _start_method() -> str:
+    """fork on Linux (plain scripts need no __main__ guard), spawn elsewhere.
+
+    Results never depend on it: each replication is a pure function of (scenario, seed, r).
+    """
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def default_workers() -> int:
     """One worker per core."""
     return os.cpu_count() or 1
@@ -83,7 +92,7 @@ def run(
             if on_replication_done:
                 on_replication_done(r + 1, replications)
     else:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(_start_method())
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,

@@ -354,7 +354,14 @@ class Drivers(Strict):
         2.0, description="odds ratio if every case of the term breached SLA; OR**share (1-3)"
     )
     relationship: RelationshipOdds = Field(
-        RelationshipOdds(), description="OR**(touches delivered / planned) (0.5-1)"
+        RelationshipOdds(),
+        description="odds ratio at full relationship strength, per coverage model (0.5-1); "
+        "applied as OR**strength",
+    )
+    relationship_touches_per_year: Positive = Field(
+        6.0,
+        description="touches a year that build 63% of the full relationship: strength = "
+        "1 - exp(-touches delivered per year / this); digital programmes count as full",
     )
     csm_reassignment: OddsRatio = Field(1.3, description="per CSM change in the term (1-1.6)")
     trained: OddsRatio = Field(

@@ -38,9 +38,7 @@ def test_different_seeds_differ(small: Scenario) -> None:
 def test_replications_are_independent_streams(small: Scenario) -> None:
     result = simcs.run(small, replications=3, seed=1, workers=1)
     grr = {
-        row[0]: row[4]
-        for row in result.rows
-        if row[1] == 1 and row[2] == "all" and row[3] == "grr"
+        row[0]: row[4] for row in result.rows if row[1] == 1 and row[2] == "all" and row[3] == "grr"
     }
     assert len(set(grr.values())) == 3
     # replication r of a run is simulate(seed, r): the API and the runner agree

@@ -45,7 +45,9 @@ def draw_arr(tier: Tier, u: float) -> float:
     return truncated_lognormal(u, dist.mean, dist.cv, low, high)
 
 
-def scale_to_total(values: list[float], total: float, low: float, high: float | None) -> list[float]:
+def scale_to_total(
+    values: list[float], total: float, low: float, high: float | None
+) -> list[float]:
     """Scale ARRs to sum to `total` exactly while staying inside [low, high).
 
     Finds the factor f with sum(clip(f * v)) = total by bisection, then spreads the last
@@ -154,6 +156,7 @@ class CustomerFactory:
             phase_u=u[6],
         )
         customer.renewals = tenure
+        customer.term.start = max(sale_time, 0.0)
         if initial:
             customer.go_live_time = sale_time
             if u[4] < book.trained_share:

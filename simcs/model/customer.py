@@ -14,6 +14,7 @@ NOT_TRAINED, SELF_PACED, INSTRUCTOR_LED = 0, 1, 2
 class Term:
     """Service received in the current contract term (reset at each renewal)."""
 
+    start: float = 0.0  # when the term (or its observation, for the t=0 book) began
     cases: int = 0
     sla_breaches: int = 0
     touches_planned: int = 0

@@ -26,6 +26,7 @@ from simcs.model.renewal import (
     churn_probability,
     expansion_shift,
     new_arr,
+    relationship_strength,
     renewal_odds,
     training_strength,
 )
@@ -157,10 +158,13 @@ class Organisation:
         term = customer.term
         breach_share = term.sla_breaches / term.cases if term.cases else 0.0
         if team.coverage == "digital":
-            touch_coverage = 1.0
+            relationship = 1.0
         else:
-            planned = term.touches_planned
-            touch_coverage = term.touches_delivered / planned if planned else 0.0
+            term_years = max(now - term.start, 1.0) / HOURS_PER_YEAR
+            relationship = relationship_strength(
+                term.touches_delivered / term_years,
+                scenario.drivers.relationship_touches_per_year,
+            )
         champion_lost = not customer.champion_present
         ttv_late = customer.renewals == 0 and (
             customer.go_live_time is None
@@ -176,7 +180,7 @@ class Organisation:
             champion_lost=champion_lost,
             ttv_late=ttv_late,
             sla_breach_share=breach_share,
-            touch_coverage=touch_coverage,
+            relationship=relationship,
             csm_changes=term.csm_changes,
             training=training,
             exec_sponsor=customer.exec_sponsor,
@@ -201,7 +205,7 @@ class Organisation:
                 team.coverage,
                 champion_lost=champion_lost,
                 sla_breach_share=breach_share,
-                touch_coverage=touch_coverage,
+                relationship=relationship,
                 training=training,
             )
             customer.arr = new_arr(
@@ -209,7 +213,7 @@ class Organisation:
             )
             customer.renewals += 1
             customer.next_anniversary += HOURS_PER_YEAR
-        customer.term = Term()
+        customer.term = Term(start=now)
 
     # ------------------------------------------------------------------ years
     def _year_start(self, year: int) -> None:

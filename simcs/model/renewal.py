@@ -31,6 +31,15 @@ def training_strength(level: int, self_paced_effect: float) -> float:
     return 0.0
 
 
+def relationship_strength(touches_per_year: float, saturation: float) -> float:
+    """Relationship strength from 0 to 1 built by delivered CSM touches: 1 - exp(-rate / sat).
+
+    Diminishing returns: `saturation` touches a year give 63% of the full effect, three times
+    as many 95%. A touch that is missed (the CSM was overloaded) builds nothing.
+    """
+    return 1.0 - math.exp(-touches_per_year / saturation)
+
+
 def renewal_odds(
     drivers: Drivers,
     coverage: str,
@@ -38,14 +47,14 @@ def renewal_odds(
     champion_lost: bool,
     ttv_late: bool,
     sla_breach_share: float,
-    touch_coverage: float,
+    relationship: float,
     csm_changes: int,
     training: float,
     exec_sponsor: bool,
 ) -> float:
     """The product of the driver odds ratios for one renewal (1.0 = all neutral).
 
-    `touch_coverage` is touches delivered / planned in the term (1 for digital programmes);
+    `relationship` is the relationship strength, 0 to 1 (1 for digital programmes);
     `training` is the training strength (0 untrained, 1 instructor-led); continuous drivers
     enter as OR ** share, so half the cases breached gives the square root of the full ratio.
     """
@@ -56,8 +65,8 @@ def renewal_odds(
         m *= drivers.ttv_late
     if sla_breach_share > 0:
         m *= drivers.sla_breach**sla_breach_share
-    if touch_coverage > 0:
-        m *= getattr(drivers.relationship, coverage) ** min(touch_coverage, 1.0)
+    if relationship > 0:
+        m *= getattr(drivers.relationship, coverage) ** min(relationship, 1.0)
     if csm_changes:
         m *= drivers.csm_reassignment**csm_changes
     if training > 0:
@@ -73,12 +82,12 @@ def expansion_shift(
     *,
     champion_lost: bool,
     sla_breach_share: float,
-    touch_coverage: float,
+    relationship: float,
     training: float,
 ) -> float:
     """Additive shift of the mean log ARR change of a renewing customer."""
     shift = drivers.trained * training
-    shift += getattr(drivers.coverage, coverage) * min(touch_coverage, 1.0)
+    shift += getattr(drivers.coverage, coverage) * min(relationship, 1.0)
     shift += drivers.sla_breach * sla_breach_share
     if champion_lost:
         shift += drivers.champion_lost
