@@ -31,6 +31,8 @@ from simcs.streams import (
 )
 
 NEW_LOGO_SERIAL = 1_000_000
+#: Renewal draws made for every customer: one per anniversary of the longest horizon, plus one.
+MAX_RENEWALS = 31
 
 
 def draw_arr(tier: Tier, u: float) -> float:
@@ -41,7 +43,7 @@ def draw_arr(tier: Tier, u: float) -> float:
         return dist.mean
     if dist.kind == "uniform":
         assert high is not None
-        return low + u * (high - low)
+        return min(low + u * (high - low), math.nextafter(high, low))
     return truncated_lognormal(u, dist.mean, dist.cv, low, high)
 
 
@@ -121,10 +123,11 @@ class CustomerFactory:
         key = name_key(tier_name)
         streams = self.streams
         attrs = streams.stream(CUSTOMER_ATTRIBUTES, key, serial)
+        # a fixed number of draws in a fixed order, whatever the scenario, so that customer k
+        # is the same customer in every scenario that keeps its tier (common random numbers)
         u = attrs.random(8).tolist()
-        renewals = scenario.horizon_years + 1  # at most one anniversary a year
-        renewal_u = attrs.random(renewals).tolist()
-        renewal_z = attrs.standard_normal(renewals).tolist()
+        renewal_u = attrs.random(MAX_RENEWALS).tolist()
+        renewal_z = attrs.standard_normal(MAX_RENEWALS).tolist()
         book = scenario.initial_book
         tenure = 0
         if initial and book.tenure == "steady_state":

@@ -217,11 +217,12 @@ class WorkQueue:
             return
         self._advance()
         seat.present = False
-        if seat.busy:
-            seat.leaving = True
-        else:
+        if seat.busy and not seat.leaving:
+            seat.leaving = True  # finishes the job in hand, then goes
+        else:  # an idle person, or a new hire who never got to start
             self._n_present -= 1
-            self._free.remove(seat)
+            if not seat.busy:
+                self._free.remove(seat)
 
     def fill(self, seat: Seat, ramp_hours: float = 0.0) -> None:
         """A new hire takes `seat`, at half speed for `ramp_hours`."""
