@@ -59,6 +59,8 @@ MMC_SEED = 20240601
 MMC_EVENTS_PER_CUSTOMER = 6  # arrival timeout, process start, request, service, release, end
 MMC_REPEATS = 3
 
+OTHER_LOAD_WARNING = 0.25  # cores used by other processes during a timed phase
+
 
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident set size in MB (10**6 bytes); Linux reports ru_maxrss in KiB."""
@@ -89,6 +91,55 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _system_busy_seconds() -> float | None:
+    """CPU seconds all processes of the machine have used since boot (Linux), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    # cpu user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+    ticks = [int(x) for x in fields[1:9]]
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """Wall and CPU time of a phase: ours (this process, its joined children) and others'.
+
+    `other_cores` is the CPU the rest of the machine used meanwhile, in cores: a benchmark
+    sharing its cores with other work measures that work's time as its own.
+    """
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (
+            time.perf_counter(),
+            time.process_time(),
+            _children_cpu_seconds(),
+            _system_busy_seconds(),
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall0, self0, children0, system0 = self._start
+        self.wall = time.perf_counter() - wall0
+        self.self_cpu = time.process_time() - self0
+        # Children count once they have been waited for (a pool joins its workers on exit).
+        self.children_cpu = _children_cpu_seconds() - children0
+        system1 = _system_busy_seconds()
+        self.other_cores: float | None = None
+        if system0 is not None and system1 is not None and self.wall > 0:
+            others = system1 - system0 - self.self_cpu - self.children_cpu
+            self.other_cores = max(0.0, others / self.wall)
+
+    def figures(self) -> dict[str, float | None]:
+        return {
+            "cpu_seconds": self.self_cpu + self.children_cpu,
+            "cores_used": (self.self_cpu + self.children_cpu) / self.wall,
+            "other_load_cores": self.other_cores,
+        }
+
+
 def _customer_years(result: simcs.ReplicationResult) -> float:
     scenario = result.scenario
     return sum(
@@ -104,22 +155,21 @@ def bench_model_inprocess(scenario: Scenario, replications: int, seed: int) -> d
     events: list[int] = []
     walls: list[float] = []
     customer_years: list[float] = []
-    cpu_start = time.process_time()
-    for r in range(replications):
-        started = time.perf_counter()
-        result = simulate(scenario, seed=seed, replication=r)
-        walls.append(time.perf_counter() - started)
-        events.append(result.events)
-        customer_years.append(_customer_years(result))
-    cpu = time.process_time() - cpu_start
+    with CpuMeter() as meter:
+        for r in range(replications):
+            started = time.perf_counter()
+            result = simulate(scenario, seed=seed, replication=r)
+            walls.append(time.perf_counter() - started)
+            events.append(result.events)
+            customer_years.append(_customer_years(result))
     wall = sum(walls)
     return {
+        **meter.figures(),
         "replications": replications,
         "events_per_replication": statistics.fmean(events),
         "events_per_replication_min": min(events),
         "events_per_replication_max": max(events),
         "wall_seconds": wall,
-        "cpu_seconds": cpu,
         "seconds_per_replication": wall / replications,
         "events_per_second": sum(events) / wall,
         "customer_years_per_replication": statistics.fmean(customer_years),
@@ -160,10 +210,12 @@ def mmc_once(target_events: int, servers: int, rho: float, seed: int) -> tuple[i
 
 def bench_bare_simpy(target_events: int, repeats: int = MMC_REPEATS) -> dict[str, Any]:
     """The M/M/c reference, repeated; events/s over all repeats."""
-    runs = [mmc_once(target_events, MMC_SERVERS, MMC_RHO, MMC_SEED + k) for k in range(repeats)]
+    with CpuMeter() as meter:
+        runs = [mmc_once(target_events, MMC_SERVERS, MMC_RHO, MMC_SEED + k) for k in range(repeats)]
     events = sum(n for n, _ in runs)
     wall = sum(w for _, w in runs)
     return {
+        **meter.figures(),
         "servers": MMC_SERVERS,
         "utilisation": MMC_RHO,
         "repeats": repeats,
@@ -191,14 +243,11 @@ def bench_runner(
     scenario: Scenario, replications: int, serial_replications: int, seed: int
 ) -> dict[str, Any]:
     """Wall time of `simcs.runner.run` with 1 worker (fewer replications) and 2 workers."""
-    cpu_start = time.process_time()
-    serial = run(scenario, replications=serial_replications, seed=seed, workers=1)
-    serial_cpu = time.process_time() - cpu_start
+    with CpuMeter() as serial_meter:
+        serial = run(scenario, replications=serial_replications, seed=seed, workers=1)
     per_rep_1 = serial.wall_seconds / serial_replications
-    children_cpu_start = _children_cpu_seconds()
-    parallel = run(scenario, replications=replications, seed=seed, workers=TARGET_WORKERS)
-    # The pool's workers have been joined, so their CPU time is in RUSAGE_CHILDREN now.
-    workers_cpu = _children_cpu_seconds() - children_cpu_start
+    with CpuMeter() as parallel_meter:
+        parallel = run(scenario, replications=replications, seed=seed, workers=TARGET_WORKERS)
     per_rep_2 = parallel.wall_seconds / replications
     projected_target = per_rep_2 * TARGET_REPLICATIONS
     return {
@@ -206,8 +255,7 @@ def bench_runner(
             "replications": serial_replications,
             "wall_seconds": serial.wall_seconds,
             "seconds_per_replication": per_rep_1,
-            "cpu_seconds": serial_cpu,
-            "cores_used": serial_cpu / serial.wall_seconds,
+            **serial_meter.figures(),
             "extrapolated": serial_replications != replications,
             "projected_wall_seconds_for_n": per_rep_1 * replications,
         },
@@ -215,8 +263,7 @@ def bench_runner(
             "replications": replications,
             "wall_seconds": parallel.wall_seconds,
             "seconds_per_replication": per_rep_2,
-            "workers_cpu_seconds": workers_cpu,
-            "cores_used": workers_cpu / parallel.wall_seconds,
+            **parallel_meter.figures(),
         },
         "speedup_2_vs_1": per_rep_1 / per_rep_2,
         "target_projected_wall_seconds": projected_target,
@@ -237,7 +284,11 @@ def _child_replication(scenario: Scenario, seed: int, replication: int) -> dict[
 
 
 def bench_worker_memory(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """Peak memory of a worker: one replication in a child started like the runner's workers.
+    """Peak memory of a worker: one replication in a fresh `multiprocessing` spawn child.
+
+    A spawned child holds only what a worker needs (interpreter, simcs and its imports, one
+    replication), whatever the parent holds. (The runner forks its workers on Linux; a forked
+    worker's RSS also counts the pages it shares with its parent.)
 
     Run this first, while the benchmark process is still small: the child's ru_maxrss is at
     least the parent's RSS when it was forked (see `_own_peak_rss_mb`), so the target is
@@ -269,15 +320,22 @@ def print_report(fig: dict[str, Any]) -> None:
     n, k = w2["replications"], model["replications"]
     mb = TARGET_WORKER_MB
     own = worker["own_peak_rss_mb"]
+
+    def other(phase: dict[str, Any]) -> tuple[str, str]:
+        load = phase["other_load_cores"]
+        return ("  other load on the machine, cores", "n/a" if load is None else f"{load:.2f}")
+
     # (figure, measured, target, status); a row of one string is a section heading.
     rows: list[tuple[str, ...]] = [
         (f"In-process, {k} replications (workers=1, this process)",),
         ("1 Events per replication (mean)", f"{model['events_per_replication']:,.0f}"),
         ("2 Model events/s", f"{model['events_per_second']:,.0f}"),
         ("  seconds per replication", f"{model['seconds_per_replication']:.3f}"),
-        ("  CPU share of this process", f"{model['cpu_seconds'] / model['wall_seconds']:.2f}"),
+        ("  cores used (this process)", f"{model['cores_used']:.2f}"),
+        other(model),
         (f"3 Bare SimPy M/M/{bare['servers']} events/s", f"{bare['events_per_second']:,.0f}"),
         ("  events per M/M/c run", f"{bare['events_per_run']:,.0f}"),
+        other(bare),
         (
             "  model / bare SimPy",
             f"{fig['ratio_model_to_bare']:.2f}",
@@ -295,8 +353,10 @@ def print_report(fig: dict[str, Any]) -> None:
             f"{w1['projected_wall_seconds_for_n']:.1f} s",
         ),
         ("  cores used, 1 worker", f"{w1['cores_used']:.2f}"),
+        other(w1),
         (f"  Wall, {n} reps, 2 workers", f"{w2['wall_seconds']:.1f} s"),
-        ("  cores used by the 2 workers", f"{w2['cores_used']:.2f}"),
+        ("  cores used, 2 workers (pool included)", f"{w2['cores_used']:.2f}"),
+        other(w2),
         ("  speed-up, 2 workers vs 1", f"{runner['speedup_2_vs_1']:.2f}x"),
         (
             f"  {TARGET_REPLICATIONS} reps, {TARGET_WORKERS} workers"
@@ -365,11 +425,28 @@ def print_report(fig: dict[str, Any]) -> None:
         "Worker memory is checked against the child's own high-water mark (VmHWM): Linux "
         "carries a forked child's RSS, a copy of its parent's, across exec into ru_maxrss."
     )
-    if model["cpu_seconds"] / model["wall_seconds"] < 0.9 or w2["cores_used"] < 1.8:
+    phases = {
+        "in-process model": model,
+        "bare SimPy": bare,
+        "1-worker run": w1,
+        f"{TARGET_WORKERS}-worker run": w2,
+    }
+    loaded = [
+        f"{name} ({phase['other_load_cores']:.2f} cores)"
+        for name, phase in phases.items()
+        if (phase["other_load_cores"] or 0.0) > OTHER_LOAD_WARNING
+    ]
+    if loaded:
         notes.append(
-            "WARNING: the benchmark got less CPU than it asked for (CPU share < 0.9 in-process "
-            f"or < 1.8 cores for {TARGET_WORKERS} workers): other load on the machine; timings "
-            "are pessimistic."
+            "WARNING: other processes were using the CPUs during: "
+            + ", ".join(loaded)
+            + ". Times of those phases may be pessimistic (less so for single-process phases "
+            "while a core stays free); rerun on an idle machine for clean figures."
+        )
+    if w2["cores_used"] < 1.6:
+        notes.append(
+            f"WARNING: the {TARGET_WORKERS}-worker run got only {w2['cores_used']:.2f} cores, "
+            "so its time and the speed-up are pessimistic."
         )
     if not fig["is_baseline"]:
         notes.append(

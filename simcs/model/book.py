@@ -22,9 +22,6 @@ from simcs.model.draws import truncated_lognormal
 from simcs.scenario import Scenario, Tier
 from simcs.streams import (
     CUSTOMER_ATTRIBUTES,
-    CUSTOMER_CASES,
-    CUSTOMER_CHAMPION,
-    CUSTOMER_TRAINING,
     NEW_LOGOS,
     Streams,
     name_key,
@@ -150,11 +147,10 @@ class CustomerFactory:
             sale_time=sale_time,
             next_anniversary=anniversary,
             exec_sponsor=u[2] < tier.exec_sponsor_share,
-            cases_rng=streams.stream(CUSTOMER_CASES, key, serial),
-            champion_rng=streams.stream(CUSTOMER_CHAMPION, key, serial),
+            streams=streams,
+            stream_key=(key, serial),
             renewal_u=renewal_u,
             renewal_z=renewal_z,
-            training_rng=streams.stream(CUSTOMER_TRAINING, key, serial),
             delivery_u=u[5],
             phase_u=u[6],
         )

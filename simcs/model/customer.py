@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from simcs.streams import CUSTOMER_CASES, CUSTOMER_CHAMPION, CUSTOMER_TRAINING, Streams
+
 NOT_TRAINED, SELF_PACED, INSTRUCTOR_LED = 0, 1, 2
 
 
@@ -34,11 +36,10 @@ class Customer:
     sale_time: float
     next_anniversary: float
     exec_sponsor: bool
-    cases_rng: np.random.Generator
-    champion_rng: np.random.Generator
+    streams: Streams
+    stream_key: tuple[int, int]  # (tier key, serial): identifies the customer's streams
     renewal_u: list[float]  # uniform per renewal: churn if below the churn probability
     renewal_z: list[float]  # standard normal per renewal: the ARR change
-    training_rng: np.random.Generator
     delivery_u: float = 1.0  # uniform: partner delivery if below the partner share
     phase_u: float = 0.0  # uniform: phase of the CSM cadence
     go_live_time: float | None = None
@@ -55,6 +56,28 @@ class Customer:
     csm_seat: int | None = None
     term: Term = field(default_factory=Term)
     arr_at_year_start: float | None = None
+    _rngs: dict[int, np.random.Generator] = field(default_factory=dict)
+
+    def _rng(self, purpose: int) -> np.random.Generator:
+        rng = self._rngs.get(purpose)
+        if rng is None:  # made on first use: a stream is known by its key, not by its order
+            rng = self._rngs[purpose] = self.streams.stream(purpose, *self.stream_key)
+        return rng
+
+    @property
+    def cases_rng(self) -> np.random.Generator:
+        """The customer's support cases: arrivals, deflection, handle times."""
+        return self._rng(CUSTOMER_CASES)
+
+    @property
+    def champion_rng(self) -> np.random.Generator:
+        """The customer's champions: departures and unassisted replacements."""
+        return self._rng(CUSTOMER_CHAMPION)
+
+    @property
+    def training_rng(self) -> np.random.Generator:
+        """The customer's training decisions."""
+        return self._rng(CUSTOMER_TRAINING)
 
     @property
     def active(self) -> bool:

@@ -23,6 +23,10 @@ from simcs.model.workqueue import Job, WorkQueue
 from simcs.scenario import Scenario
 
 
+#: Cases whose uniforms are drawn at once from a customer's case stream.
+CASE_BLOCK = 16
+
+
 class SupportDesk:
     """The support organisation: deflection, one queue of agents, SLA by tier."""
 
@@ -67,17 +71,25 @@ class SupportDesk:
         env = self.env
         if self.regular:
             yield env.timeout(rng.random() * gap)
+        block: list[list[float]] = []
+        used = CASE_BLOCK
         while True:
+            if used == CASE_BLOCK:  # draw cases in blocks: same numbers, fewer calls
+                block = rng.random((CASE_BLOCK, 6)).tolist()
+                used = 0
+            u = block[used]
+            used += 1
             if not self.regular:
-                yield env.timeout(rng.exponential(gap))
+                yield env.timeout(-gap * math.log1p(-u[5]))
             if not customer.active:
                 return
-            self._case(customer, rng.random(5).tolist())
+            self._case(customer, u)
             if self.regular:
                 yield env.timeout(gap)
 
     def _case(self, customer: Customer, u: list[float]) -> None:
-        """One case: u = uniforms for (training, deflection, handle time, new contact, patience)."""
+        """One case: u = uniforms for training, deflection, handle time, new contact, patience
+        (and u[5], the gap before it)."""
         scenario = self.scenario
         training = scenario.training
         if customer.training and u[0] < training.case_reduction * training_strength(
