@@ -141,6 +141,14 @@ class Tier(Strict):
     cadence: Cadence
     renewal_review: RenewalReview | None = None
     exec_sponsor_share: Probability = Field(0.0, description="share with an exec sponsor")
+    health_alert_hours: NonNegative = Field(
+        1.0,
+        description="CSM hours of a health alert raised when a case breaches its SLA "
+        "(assigned and pooled coverage; one open alert per customer; 0 = no alerts)",
+    )
+    health_alert_weeks: Positive = Field(
+        4.0, description="an alert not picked up within this many weeks is dropped"
+    )
     support: TierSupport
     onboarding: TierOnboarding
     training: TierTraining

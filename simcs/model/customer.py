@@ -54,6 +54,7 @@ class Customer:
     champion_episode: int = 0
     champion_back: simpy.Event | None = None
     csm_seat: int | None = None
+    alert_open: bool = False
     term: Term = field(default_factory=Term)
     arr_at_year_start: float | None = None
     _rngs: dict[int, np.random.Generator] = field(default_factory=dict)

@@ -74,7 +74,9 @@ class Organisation:
         self.ledger = ledger = Ledger()
         self.customers: list[Customer] = []
         self.factory = CustomerFactory(scenario, streams)
-        self.desk = SupportDesk(env, scenario, ledger, on_new_contact=self._new_contact)
+        self.desk = SupportDesk(
+            env, scenario, ledger, on_new_contact=self._new_contact, on_breach=self._breach
+        )
         self.implementation = Implementation(env, scenario, ledger)
         self.education = Education(env, scenario, ledger, streams)
         self.teams = {
@@ -107,6 +109,9 @@ class Organisation:
     # ------------------------------------------------------------------ detection hooks
     def _new_contact(self, customer: Customer) -> None:
         self.champions.detect(customer)
+
+    def _breach(self, customer: Customer) -> None:
+        self.teams[customer.tier].raise_alert(customer)
 
     def _touched(self, customer: Customer) -> None:
         if not customer.champion_present:
@@ -141,7 +146,7 @@ class Organisation:
             self.education.offer(customer)
         else:
             team.engage(customer)
-        self.env.process(self.desk.file_cases(customer))
+        self.desk.open_cases(customer)
         yield from self.champions.run(customer)
 
     def _renewals(self, customer: Customer) -> Generator[simpy.Event, None, None]:

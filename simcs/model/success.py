@@ -6,17 +6,19 @@
   When a CSM leaves, the seat is empty until the hire, and the whole book changes CSM.
 - pooled: the tier's work items wait in one queue for any CSM of the team (no reassignment
   penalty when someone leaves).
+- both: a support case that breaches its SLA raises a health alert, a short CSM task queued with
+  the renewal reviews (one open alert per customer); delivered, it counts as a touch.
 - digital: automated touches with no capacity limit; nothing queues, so nothing is simulated
   beyond the effect (touch coverage is 1 by construction, with the weaker digital odds ratio).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import simpy
 
-from simcs.calendar import HOURS_PER_YEAR
+from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.customer import Customer
 from simcs.model.ledger import Ledger
 from simcs.model.staffing import seat_turnover
@@ -24,7 +26,8 @@ from simcs.model.workqueue import Job, WorkQueue
 from simcs.scenario import StaffPool, Tier
 from simcs.streams import Streams
 
-PLAY, RENEWAL_REVIEW, CADENCE = 0, 1, 2
+# Work priorities: plays, then at-risk work (renewal reviews, health alerts), then cadence.
+PLAY, RENEWAL_REVIEW, HEALTH_ALERT, CADENCE = 0, 1, 1, 2
 
 
 class CsmTeam:
@@ -116,7 +119,7 @@ class CsmTeam:
             self.members[seat].add(customer)
             customer.csm_seat = seat
         if self.coverage != "digital" and self.tier.cadence.touches_per_year > 0:
-            self.env.process(self._cadence(customer))
+            self._start_cadence(customer)
 
     def release(self, customer: Customer) -> None:
         """The customer churned: take it off its CSM's book."""
@@ -133,18 +136,23 @@ class CsmTeam:
         return None
 
     # ----------------------------------------------------------------- work
-    def _cadence(self, customer: Customer) -> Generator[simpy.Event, None, None]:
-        """Process: the planned touches, evenly spaced from a random phase."""
+    def _start_cadence(self, customer: Customer) -> None:
+        """Plan the customer's touches, evenly spaced from a random phase, while it stays.
+
+        A chain of timeouts with a callback: planning a touch is not something anyone waits on.
+        """
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
-        yield self.env.timeout(customer.phase_u * interval)
-        while customer.active:
-            self.request_touch(
-                customer,
-                CADENCE,
-                self.tier.cadence.hours_per_touch,
-                deadline=self.env.now + interval,
-            )
-            yield self.env.timeout(interval)
+        self.env.timeout(customer.phase_u * interval, customer).callbacks.append(self._plan_touch)
+
+    def _plan_touch(self, event: simpy.Event) -> None:
+        customer: Customer = event.value
+        if not customer.active:
+            return
+        interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
+        self.request_touch(
+            customer, CADENCE, self.tier.cadence.hours_per_touch, self.env.now + interval
+        )
+        self.env.timeout(interval, customer).callbacks.append(self._plan_touch)
 
     def request_touch(
         self, customer: Customer, kind: int, hours: float, deadline: float | None
@@ -173,6 +181,37 @@ class CsmTeam:
         customer.term.touches_delivered += 1
         self.ledger.add(self.env.now, self.tier_name, "csm_touches_delivered")
         self.on_touch(customer)
+
+    def raise_alert(self, customer: Customer) -> None:
+        """A health alert for the customer's CSM (or pool), unless one is already open."""
+        hours = self.tier.health_alert_hours
+        if self.coverage == "digital" or hours <= 0 or customer.alert_open:
+            return
+        queue = self.queue_for(customer)
+        if queue is None:
+            return
+        customer.alert_open = True
+        customer.term.touches_planned += 1
+        self.ledger.add(self.env.now, self.tier_name, "csm_touches_planned")
+        self.ledger.add(self.env.now, self.tier_name, "health_alerts")
+        queue.submit(
+            Job(
+                hours,
+                priority=HEALTH_ALERT,
+                tier=self.tier_name,
+                deadline=self.env.now + weeks(self.tier.health_alert_weeks),
+                on_done=self._alert_handled,
+                on_drop=self._alert_dropped,
+                payload=customer,
+            )
+        )
+
+    def _alert_handled(self, job: Job) -> None:
+        job.payload.alert_open = False
+        self._touched(job)
+
+    def _alert_dropped(self, job: Job) -> None:
+        job.payload.alert_open = False
 
     def request_play(self, customer: Customer, hours: float, on_done: Callable[[], None]) -> bool:
         """Queue a play task (highest priority); False if no CSM can ever take it."""

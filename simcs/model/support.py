@@ -10,8 +10,10 @@ and whether it revealed a new contact (a departed champion) feed the customer's 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+import numpy as np
 import simpy
 
 from simcs.calendar import HOURS_PER_YEAR
@@ -22,9 +24,30 @@ from simcs.model.renewal import training_strength
 from simcs.model.workqueue import Job, WorkQueue
 from simcs.scenario import Scenario
 
-
 #: Cases whose uniforms are drawn at once from a customer's case stream.
 CASE_BLOCK = 16
+
+
+@dataclass(slots=True, eq=False)
+class CaseStream:
+    """One customer's cases: six uniforms a case, drawn in blocks from its own stream."""
+
+    customer: Customer
+    gap: float  # mean hours between cases (the gap, for evenly spaced cases)
+    rng: np.random.Generator
+    block: list[list[float]] = field(default_factory=list)
+    used: int = 0
+    pending: list[float] = field(default_factory=list)  # the next case's uniforms
+
+    def draw(self) -> list[float]:
+        """Uniforms of the next case: training, deflection, handle time, new contact,
+        patience, gap."""
+        if self.used == len(self.block):
+            self.block = self.rng.random((CASE_BLOCK, 6)).tolist()
+            self.used = 0
+        u = self.block[self.used]
+        self.used += 1
+        return u
 
 
 class SupportDesk:
@@ -36,11 +59,13 @@ class SupportDesk:
         scenario: Scenario,
         ledger: Ledger,
         on_new_contact: Callable[[Customer], None],
+        on_breach: Callable[[Customer], None] | None = None,
     ) -> None:
         self.env = env
         self.scenario = scenario
         self.ledger = ledger
         self.on_new_contact = on_new_contact
+        self.on_breach = on_breach
         pool = scenario.staff.support
         self.agents = WorkQueue(
             env,
@@ -55,107 +80,116 @@ class SupportDesk:
         self.cost_per_hour = pool.cost_per_hour
         desk = scenario.support
         self.regular = desk.arrivals == "regular"
-        self.priority = desk.discipline == "priority"
         self.patience = desk.patience_hours
+        ht = desk.handle_time
+        self.handle_time = (ht.distribution, ht.mean_hours, ht.cv)
+        self.new_contact_detection = desk.new_contact_detection
+        self.case_reduction = scenario.training.case_reduction
+        self.self_paced_effect = scenario.training.self_paced_effect
+        by_priority = desk.discipline == "priority"
+        self.priority = {
+            n: t.support.priority if by_priority else 0 for n, t in scenario.tiers.items()
+        }
+        self.sla_hours = {n: t.support.sla_hours for n, t in scenario.tiers.items()}
 
     def _busy(self, tier: str, start: float, end: float) -> None:
         self.ledger.add_span(start, end, tier, "support_busy_hours")
 
-    def file_cases(self, customer: Customer) -> Generator[simpy.Event, None, None]:
-        """Process: the customer's cases, from go-live until it churns."""
+    def open_cases(self, customer: Customer) -> None:
+        """From now (go-live) until it churns, the customer files cases at its tier's rate.
+
+        Arrivals are a chain of timeouts with a callback, not a process: nothing waits on a
+        case being filed, so SimPy's process machinery would be pure overhead.
+        """
         rate = self.scenario.tiers[customer.tier].support.cases_per_year
         if rate <= 0:
             return
-        gap = HOURS_PER_YEAR / rate
-        rng = customer.cases_rng
-        env = self.env
+        stream = CaseStream(customer, HOURS_PER_YEAR / rate, customer.cases_rng)
         if self.regular:
-            yield env.timeout(rng.random() * gap)
-        block: list[list[float]] = []
-        used = CASE_BLOCK
-        while True:
-            if used == CASE_BLOCK:  # draw cases in blocks: same numbers, fewer calls
-                block = rng.random((CASE_BLOCK, 6)).tolist()
-                used = 0
-            u = block[used]
-            used += 1
-            if not self.regular:
-                yield env.timeout(-gap * math.log1p(-u[5]))
-            if not customer.active:
-                return
-            self._case(customer, u)
-            if self.regular:
-                yield env.timeout(gap)
+            self._in(stream.rng.random() * stream.gap, stream)
+        else:
+            self._next_poisson(stream)
+
+    def _in(self, delay: float, stream: CaseStream) -> None:
+        self.env.timeout(delay, stream).callbacks.append(self._arrival)
+
+    def _next_poisson(self, stream: CaseStream) -> None:
+        stream.pending = stream.draw()
+        self._in(-stream.gap * math.log1p(-stream.pending[5]), stream)
+
+    def _arrival(self, event: simpy.Event) -> None:
+        stream: CaseStream = event.value
+        customer = stream.customer
+        if not customer.active:
+            return
+        if self.regular:
+            self._case(customer, stream.draw())
+            self._in(stream.gap, stream)
+        else:
+            self._case(customer, stream.pending)
+            self._next_poisson(stream)
 
     def _case(self, customer: Customer, u: list[float]) -> None:
         """One case: u = uniforms for training, deflection, handle time, new contact, patience
         (and u[5], the gap before it)."""
-        scenario = self.scenario
-        training = scenario.training
-        if customer.training and u[0] < training.case_reduction * training_strength(
-            customer.training, training.self_paced_effect
+        if customer.training and u[0] < self.case_reduction * training_strength(
+            customer.training, self.self_paced_effect
         ):
             return
         now = self.env.now
         tier = customer.tier
-        ledger = self.ledger
-        ledger.add(now, tier, "support_cases")
+        book = self.ledger.at(now, tier)  # the case's statistics belong to the year it is filed
+        book["support_cases"] += 1
         if u[1] < self.deflection:
-            ledger.add(now, tier, "support_deflected")
+            book["support_deflected"] += 1
             return
-        ht = scenario.support.handle_time
-        work = handle_hours(u[2], ht.distribution, ht.mean_hours, ht.cv)
-        deadline = None
-        if self.patience is not None:
-            deadline = now - self.patience * _log1m(u[4])
+        work = handle_hours(u[2], *self.handle_time)
         customer.term.cases += 1
         if self.cost_per_hour is not None:
-            ledger.add(now, tier, "support_activity_cost", work * self.cost_per_hour)
+            book["support_activity_cost"] += work * self.cost_per_hour
         self.agents.submit(
             Job(
                 work,
-                priority=scenario.tiers[tier].support.priority if self.priority else 0,
-                tier=tier,
-                deadline=deadline,
-                on_start=self._answered,
-                on_drop=self._abandoned,
-                payload=(customer, u[3]),
+                self.priority[tier],
+                tier,
+                None if self.patience is None else now - self.patience * _log1m(u[4]),
+                self._answered,
+                None,
+                self._abandoned,
+                (customer, u[3], book),
             )
         )
 
     def _answered(self, job: Job) -> None:
-        customer, u_contact = job.payload
+        customer, u_contact, book = job.payload
         wait = job.start - job.arrival
-        ledger = self.ledger
-        tier = customer.tier
-        ledger.add(job.arrival, tier, "support_answered")
-        ledger.add(job.arrival, tier, "support_wait_hours_sum", wait)
+        book["support_answered"] += 1
+        book["support_wait_hours_sum"] += wait
         if wait > 0:
-            ledger.add(job.arrival, tier, "support_delayed")
-        if wait <= self.scenario.tiers[tier].support.sla_hours:
-            ledger.add(job.arrival, tier, "support_sla_met_count")
+            book["support_delayed"] += 1
+        if wait <= self.sla_hours[customer.tier]:
+            book["support_sla_met_count"] += 1
         else:
             customer.term.sla_breaches += 1
+            if self.on_breach is not None:
+                self.on_breach(customer)
         if (
             not customer.champion_present
             and not customer.champion_detected
-            and u_contact < self.scenario.support.new_contact_detection
+            and u_contact < self.new_contact_detection
         ):
             self.on_new_contact(customer)
 
     def _abandoned(self, job: Job) -> None:
-        customer, _ = job.payload
-        wait = self.env.now - job.arrival
-        ledger = self.ledger
-        tier = customer.tier
-        ledger.add(job.arrival, tier, "support_wait_hours_sum", wait)
-        ledger.add(job.arrival, tier, "support_delayed")
-        ledger.add(job.arrival, tier, "support_abandoned")
+        customer, _, book = job.payload
+        book["support_wait_hours_sum"] += self.env.now - job.arrival
+        book["support_delayed"] += 1
+        book["support_abandoned"] += 1
         customer.term.sla_breaches += 1
+        if self.on_breach is not None:
+            self.on_breach(customer)
         if self.cost_per_hour is not None:
-            ledger.add(
-                job.arrival, tier, "support_activity_cost", -job.work_hours * self.cost_per_hour
-            )
+            book["support_activity_cost"] -= job.work_hours * self.cost_per_hour
 
 
 def _log1m(u: float) -> float:

@@ -181,8 +181,10 @@ class WorkQueue:
             self._on_busy(job.tier, now, now + duration)
         if job.on_start is not None:
             job.on_start(job)
-        done = self.env.timeout(duration)
-        done.callbacks.append(lambda _ev, j=job: self._finish(j))
+        self.env.timeout(duration, job).callbacks.append(self._finished)
+
+    def _finished(self, event: simpy.Event) -> None:
+        self._finish(event.value)
 
     def _finish(self, job: Job) -> None:
         self._advance()
