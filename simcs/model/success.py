@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import simpy
+from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.customer import Customer
@@ -152,7 +153,7 @@ class CsmTeam:
         self.request_touch(
             customer, CADENCE, self.tier.cadence.hours_per_touch, self.env.now + interval
         )
-        self.env.timeout(interval, customer).callbacks.append(self._plan_touch)
+        Timeout(self.env, interval, customer).callbacks.append(self._plan_touch)
 
     def request_touch(
         self, customer: Customer, kind: int, hours: float, deadline: float | None

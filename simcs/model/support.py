@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.model.customer import Customer
@@ -111,7 +112,7 @@ class SupportDesk:
             self._next_poisson(stream)
 
     def _in(self, delay: float, stream: CaseStream) -> None:
-        self.env.timeout(delay, stream).callbacks.append(self._arrival)
+        Timeout(self.env, delay, stream).callbacks.append(self._arrival)
 
     def _next_poisson(self, stream: CaseStream) -> None:
         stream.pending = stream.draw()
@@ -136,7 +137,7 @@ class SupportDesk:
             customer.training, self.self_paced_effect
         ):
             return
-        now = self.env.now
+        now = self.env._now
         tier = customer.tier
         book = self.ledger.at(now, tier)  # the case's statistics belong to the year it is filed
         book["support_cases"] += 1

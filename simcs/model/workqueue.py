@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from simpy.events import Timeout
 
 WAITING, SERVING, DONE, DROPPED = 0, 1, 2, 3
 
@@ -100,7 +101,7 @@ class WorkQueue:
 
     # ------------------------------------------------------------------ bookkeeping
     def _advance(self) -> None:
-        now = self.env.now
+        now = self.env._now  # the clock attribute: `now` is a property call, this is hot
         dt = now - self._last
         if dt > 0:
             s = self.stats
@@ -135,7 +136,7 @@ class WorkQueue:
     def submit(self, job: Job) -> Job:
         """Ask for `job`; it starts at once if a seat is free, else waits its turn."""
         self._advance()
-        now = self.env.now
+        now = self.env._now
         job.arrival = now
         self.stats.arrivals += 1
         if self._free:
@@ -166,7 +167,7 @@ class WorkQueue:
             job.on_drop(job)
 
     def _start(self, job: Job, seat: Seat) -> None:
-        now = self.env.now
+        now = self.env._now
         job.state = SERVING
         job.start = now
         job.seat = seat
@@ -181,12 +182,10 @@ class WorkQueue:
             self._on_busy(job.tier, now, now + duration)
         if job.on_start is not None:
             job.on_start(job)
-        self.env.timeout(duration, job).callbacks.append(self._finished)
+        Timeout(self.env, duration, job).callbacks.append(self._finish)
 
-    def _finished(self, event: simpy.Event) -> None:
-        self._finish(event.value)
-
-    def _finish(self, job: Job) -> None:
+    def _finish(self, event: simpy.Event) -> None:
+        job: Job = event.value
         self._advance()
         seat = job.seat
         assert seat is not None
