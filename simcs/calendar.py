@@ -14,11 +14,6 @@ HOURS_PER_YEAR: float = HOURS_PER_WEEK * WEEKS_PER_YEAR
 DAYS_PER_WEEK: float = 7.0
 
 
-def years(n: float) -> float:
-    """Clock hours in `n` years."""
-    return n * HOURS_PER_YEAR
-
-
 def weeks(n: float) -> float:
     """Clock hours in `n` weeks."""
     return n * HOURS_PER_WEEK
@@ -27,8 +22,3 @@ def weeks(n: float) -> float:
 def hours_to_days(hours: float) -> float:
     """Calendar days spanned by `hours` business hours (40 business hours = 7 days)."""
     return hours / HOURS_PER_WEEK * DAYS_PER_WEEK
-
-
-def year_of(time_hours: float) -> int:
-    """The 1-based simulation year that clock time `time_hours` falls in (year 1 is [0, 2080))."""
-    return int(time_hours // HOURS_PER_YEAR) + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,7 +17,7 @@ from simcs.scenario import Scenario
 from simcs.tables import summary_table
 
 
-def _fail(exc: ScenarioError) -> None:
+def _fail(exc: ScenarioError) -> NoReturn:
     click.echo("error: scenario is not valid", err=True)
     for problem in exc.problems:
         click.echo(f"  {exc.source}: {problem}", err=True)
@@ -28,7 +29,6 @@ def _load(path: str | None) -> Scenario:
         return load_scenario(path)
     except ScenarioError as exc:
         _fail(exc)
-        raise AssertionError from exc  # unreachable: _fail exits
 
 
 class Progress:

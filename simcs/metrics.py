@@ -9,10 +9,8 @@ activity rate (`cost_per_hour`) costs the hours of work its tiers asked for inst
 
 from __future__ import annotations
 
-import math
-
 from simcs.calendar import HOURS_PER_YEAR, hours_to_days
-from simcs.formulas.costs import allocate, loaded_cost
+from simcs.formulas.costs import allocate, cost_of_delivery_per_customer, loaded_cost
 from simcs.formulas.retention import (
     gross_revenue_retention,
     logo_retention,
@@ -140,6 +138,14 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         cy = sum(customer_years[t] for t in members)
         by_function = {f: sum(costs[f][t] for t in members) for f in FUNCTIONS}
         total = sum(by_function.values())
+        per_customer = cost_of_delivery_per_customer(
+            implementation=by_function["implementation"],
+            support=by_function["support"],
+            csm=by_function["csm"],
+            operational=by_function["operations"],
+            other=by_function["education"],
+            customers=cy,
+        )
         answered = s("support_answered") + s("support_abandoned")
         csm_capacity = s("csm_present_hours")
         m: dict[str, float] = {
@@ -152,7 +158,7 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
             "customers_end": s("customers_end"),
             "new_customers": s("new_customers"),
             "cost_total": total,
-            "cost_per_customer": _ratio(total, cy),
+            "cost_per_customer": per_customer,
         }
         for f in FUNCTIONS:
             m[f"cost_per_customer_{f}"] = _ratio(by_function[f], cy)
@@ -189,8 +195,3 @@ def tidy_records(
             for metric in METRICS:
                 rows.append((replication, year, tier, metric, values[metric]))
     return rows
-
-
-def is_defined(value: float) -> bool:
-    """False for the NaN that marks a metric undefined in a year (e.g. no cases filed)."""
-    return not math.isnan(value)

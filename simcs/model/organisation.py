@@ -35,7 +35,7 @@ from simcs.model.staffing import seat_turnover
 from simcs.model.success import RENEWAL_REVIEW, CsmTeam
 from simcs.model.support import SupportDesk
 from simcs.model.workqueue import WorkQueue
-from simcs.scenario import Scenario
+from simcs.scenario import Scenario, StaffPool
 from simcs.streams import Streams
 
 
@@ -96,7 +96,7 @@ class Organisation:
             self.implementation.consultants, staff.implementation, "implementation"
         )
 
-    def _staff_turnover(self, queue: WorkQueue, pool: object, name: str) -> None:
+    def _staff_turnover(self, queue: WorkQueue, pool: StaffPool, name: str) -> None:
         for seat in queue.seats:
             self.env.process(
                 seat_turnover(
@@ -104,7 +104,7 @@ class Organisation:
                     pool,
                     name,
                     seat.index,
-                    self.streams,  # type: ignore[arg-type]
+                    self.streams,
                     leave=lambda s=seat: queue.vacate(s),
                     hire=lambda ramp, s=seat: queue.fill(s, ramp),
                 )
@@ -329,10 +329,3 @@ class Organisation:
             end_state={"support_waiting": agents.waiting, "support_in_service": agents.busy},
             events=events,
         )
-
-
-def simulate_ledger(
-    scenario: Scenario, seed: int = 0, replication: int = 0, count_events: bool = False
-) -> Replication:
-    """Run one replication and return its raw ledger (see `simcs.simulate` for metrics)."""
-    return Organisation(scenario, seed, replication, count_events).run()
