@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import simpy
 
+from simcs.model.ledger import Ledger
 from simcs.model.workqueue import DONE, DROPPED, SERVING, WAITING, Job, WorkQueue
 
 
@@ -108,18 +109,20 @@ def test_duration_is_work_over_productive_share(share: float, expected: float) -
     assert rec.dones["a"] - rec.starts["a"] == pytest.approx(expected, rel=1e-12)
 
 
-def test_on_busy_receives_tier_start_end() -> None:
+def test_busy_time_is_booked_per_tier_and_split_at_year_ends() -> None:
     env = simpy.Environment()
-    calls: list[tuple[str, float, float]] = []
-    q = WorkQueue(env, "q", 1, 0.8, on_busy=lambda tier, s, e: calls.append((tier, s, e)))
-    q.submit(Job(work_hours=2.0, tier="smb"))
+    ledger = Ledger()
+    q = WorkQueue(env, "q", 1, 0.8, busy_ledger=ledger, busy_quantity="busy")
+    q.submit(Job(work_hours=2.0, tier="smb"))  # 0 -> 2.5
     env.run(until=1.0)
-    q.submit(Job(work_hours=4.0, tier="ent"))  # waits until 2.5
-    env.run(until=20.0)
-    assert [c[0] for c in calls] == ["smb", "ent"]
-    assert calls[0][1:] == pytest.approx((0.0, 2.5))
-    assert calls[1][1:] == pytest.approx((2.5, 7.5))
-    assert [e - s for _, s, e in calls] == pytest.approx([2.0 / 0.8, 4.0 / 0.8])
+    q.submit(Job(work_hours=4.0, tier="ent"))  # waits until 2.5, then 2.5 -> 7.5
+    env.run(until=2070.0)
+    q.submit(Job(work_hours=16.0, tier="smb"))  # 2070 -> 2090: 10 h in year 1, 10 in year 2
+    env.run(until=3000.0)
+    assert ledger.get(1, "smb", "busy") == pytest.approx(2.5 + 10.0)
+    assert ledger.get(1, "ent", "busy") == pytest.approx(5.0)
+    assert ledger.get(2, "smb", "busy") == pytest.approx(10.0)
+    assert ledger.get(2, "ent", "busy") == 0.0
 
 
 # ----------------------------------------------------------------------------- deadlines
@@ -241,8 +244,8 @@ def _random_load(
 def test_little_identity_and_busy_conservation_under_random_load() -> None:
     rng = np.random.default_rng(20240611)
     env = simpy.Environment()
-    spans: list[float] = []
-    q = WorkQueue(env, "q", 3, 0.8, on_busy=lambda _t, s, e: spans.append(e - s))
+    ledger = Ledger()
+    q = WorkQueue(env, "q", 3, 0.8, busy_ledger=ledger, busy_quantity="busy")
     log: list[Job] = []
     env.process(_random_load(env, q, rng, 600, log))
     env.run()  # until every job has finished or been dropped
@@ -260,7 +263,7 @@ def test_little_identity_and_busy_conservation_under_random_load() -> None:
     # busy area = the sum of all service durations
     served = [j for j in log if j.state == DONE]
     assert s.area_busy == pytest.approx(sum(j.work_hours / 0.8 for j in served), rel=1e-9)
-    assert s.area_busy == pytest.approx(sum(spans), rel=1e-9)
+    assert s.area_busy == pytest.approx(sum(ledger.sums.values()), rel=1e-9)
     assert s.area_present == pytest.approx(3 * env.now, rel=1e-12)
     # no job was dropped after its deadline, nor started after it
     for j in log:

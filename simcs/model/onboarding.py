@@ -32,7 +32,8 @@ class Implementation:
             "implementation",
             pool.headcount,
             pool.productive_hours_per_week / 40.0,
-            on_busy=self._busy,
+            busy_ledger=ledger,
+            busy_quantity="implementation_busy_hours",
         )
         partner = scenario.levers.partner_delivery
         self.partner: WorkQueue | None = None
@@ -40,9 +41,6 @@ class Implementation:
             self.partner = WorkQueue(
                 env, "partner", partner.consultants, partner.productive_hours_per_week / 40.0
             )
-
-    def _busy(self, tier: str, start: float, end: float) -> None:
-        self.ledger.add_span(start, end, tier, "implementation_busy_hours")
 
     def implement(self, customer: Customer) -> Generator[simpy.Event, None, None]:
         """Process: from sale to go-live; sets the customer's go-live time and time-to-value."""

@@ -57,9 +57,10 @@ class CsmTeam:
             return
         share = pool.productive_hours_per_week / 40.0
         name = f"csm.{tier_name}"
+        busy = {"busy_ledger": ledger, "busy_quantity": "csm_busy_hours"}
         if self.coverage == "assigned":
             for seat in range(pool.headcount):
-                self.books.append(WorkQueue(env, f"{name}.{seat}", 1, share, on_busy=self._busy))
+                self.books.append(WorkQueue(env, f"{name}.{seat}", 1, share, **busy))
                 self.members.append(set())
                 env.process(
                     seat_turnover(
@@ -73,7 +74,7 @@ class CsmTeam:
                     )
                 )
         else:
-            self.pooled = WorkQueue(env, name, pool.headcount, share, on_busy=self._busy)
+            self.pooled = WorkQueue(env, name, pool.headcount, share, **busy)
             for seat in range(pool.headcount):
                 queue = self.pooled
                 env.process(
@@ -97,9 +98,6 @@ class CsmTeam:
     def staffed(self) -> bool:
         """True if the team has CSM seats that can take work."""
         return bool(self.books) or (self.pooled is not None and bool(self.pooled.seats))
-
-    def _busy(self, tier: str, start: float, end: float) -> None:
-        self.ledger.add_span(start, end, tier, "csm_busy_hours")
 
     # ----------------------------------------------------------------- books and turnover
     def _leave(self, seat: int) -> None:

@@ -73,7 +73,8 @@ class SupportDesk:
             "support",
             pool.headcount,
             pool.productive_hours_per_week / 40.0,
-            on_busy=self._busy,
+            busy_ledger=ledger,
+            busy_quantity="support_busy_hours",
         )
         levers = scenario.levers
         extra = levers.content_council.extra_deflection if levers.content_council.enabled else 0.0
@@ -92,9 +93,6 @@ class SupportDesk:
             n: t.support.priority if by_priority else 0 for n, t in scenario.tiers.items()
         }
         self.sla_hours = {n: t.support.sla_hours for n, t in scenario.tiers.items()}
-
-    def _busy(self, tier: str, start: float, end: float) -> None:
-        self.ledger.add_span(start, end, tier, "support_busy_hours")
 
     def open_cases(self, customer: Customer) -> None:
         """From now (go-live) until it churns, the customer files cases at its tier's rate.

@@ -22,6 +22,8 @@ from typing import Any
 import simpy
 from simpy.events import Timeout
 
+from simcs.model.ledger import Ledger
+
 WAITING, SERVING, DONE, DROPPED = 0, 1, 2, 3
 
 
@@ -79,7 +81,8 @@ class WorkQueue:
         name: str,
         seats: int,
         productive_share: float = 1.0,
-        on_busy: Callable[[str, float, float], None] | None = None,
+        busy_ledger: Ledger | None = None,
+        busy_quantity: str = "",
     ) -> None:
         if seats < 0:
             raise ValueError("seats must be >= 0")
@@ -96,7 +99,8 @@ class WorkQueue:
         self._n_busy = 0
         self._n_present = seats
         self._last = env.now
-        self._on_busy = on_busy
+        self._busy_ledger = busy_ledger
+        self._busy_quantity = busy_quantity
         self.stats = QueueStats(since=env.now)
 
     # ------------------------------------------------------------------ bookkeeping
@@ -178,8 +182,8 @@ class WorkQueue:
         s.wait_sum += now - job.arrival
         speed = seat.speed if seat.ramp_until > now else 1.0
         duration = job.work_hours / (self.productive_share * speed)
-        if self._on_busy is not None:
-            self._on_busy(job.tier, now, now + duration)
+        if self._busy_ledger is not None:  # busy time, split at year ends, per tier
+            self._busy_ledger.add_span(now, now + duration, job.tier, self._busy_quantity)
         if job.on_start is not None:
             job.on_start(job)
         Timeout(self.env, duration, job).callbacks.append(self._finish)
