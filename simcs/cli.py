@@ -10,10 +10,14 @@ from typing import NoReturn
 import click
 
 from simcs import __version__
+from simcs.experiment import Plan, load_experiment, plan_from_scenarios
+from simcs.experiment_output import sweep_csv, tables, write_experiment
+from simcs.experiment_runner import ExperimentResult, run_plan
 from simcs.loading import ScenarioError, load_scenario
 from simcs.output import write_run
 from simcs.runner import default_workers, run
 from simcs.scenario import Scenario
+from simcs.sweep import sweep_plan
 from simcs.tables import summary_table
 
 
@@ -108,3 +112,167 @@ def validate_command(scenario: str) -> None:
     """Check SCENARIO: OK, or every problem with its field path (exit code 2)."""
     sc = _load(scenario)
     click.echo(f"OK: {scenario} (scenario '{sc.name}', {len(sc.tiers)} tiers)")
+
+
+def _execute(
+    plan: Plan, out: Path, workers: int | None, backend: str, scheduler: str | None
+) -> ExperimentResult:
+    workers = workers or default_workers()
+    click.echo(
+        f"simcs {__version__}: '{plan.name}', {len(plan.scenarios)} variants, "
+        f"{plan.replications} replications each, seed {plan.seed}, backend {backend}, "
+        f"{workers} worker(s); results stored in {out / 'results.sqlite'} as they finish",
+        err=True,
+    )
+    progress = Progress(sys.stderr.isatty())
+    try:
+        result = run_plan(plan, out / "results.sqlite", workers, backend, scheduler, progress)
+    except KeyboardInterrupt:
+        click.echo(
+            "\ninterrupted: finished replications are kept; run the same command again to resume",
+            err=True,
+        )
+        sys.exit(130)
+    write_experiment(result, out)
+    click.echo(tables(result))
+    note = (
+        f"\n{result.replications} replications per variant ({result.computed} computed now, "
+        f"{result.reused} found in the store), paired with common random numbers; "
+        "95% t-intervals; p-values Holm-adjusted across all comparisons."
+    )
+    if plan.precision is not None:
+        width = result.key_half_width()
+        met = "met" if result.precision_met else "NOT met (cap reached)"
+        note += (
+            f"\nPrecision on {plan.key_metric} (all tiers): half-width {width:.4g} "
+            f"<= {plan.precision:g} {met} with {result.replications} replications."
+        )
+    click.echo(note)
+    click.echo(f"Results written to {out}/")
+    return result
+
+
+_backend = click.option(
+    "--backend",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local worker processes, or a Dask cluster (pip install 'simcs[dask]').",
+)
+_scheduler = click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address tcp://HOST:PORT [default: a new LocalCluster].",
+)
+_workers = click.option(
+    "--workers",
+    "-w",
+    default=None,
+    type=click.IntRange(1),
+    help="Worker processes [default: number of cores].",
+)
+_out = click.option(
+    "--out",
+    "-o",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: results/<name>].",
+)
+_precision = click.option(
+    "--precision",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Add replications until the key metric's paired 95% half-width is at most this.",
+)
+
+
+@main.command("experiment")
+@click.argument("file")
+@_out
+@_workers
+@_backend
+@_scheduler
+@_precision
+def experiment_command(
+    file: str,
+    out: Path | None,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    precision: float | None,
+) -> None:
+    """Run (or resume) the experiment FILE: variants, paired differences, verdicts."""
+    try:
+        plan = load_experiment(file)
+    except ScenarioError as exc:
+        _fail(exc)
+    if precision is not None:
+        plan.precision = precision
+    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+
+
+@main.command("compare")
+@click.argument("scenarios", nargs=-1, required=True)
+@click.option("--replications", "-n", default=20, show_default=True, type=click.IntRange(2))
+@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_workers
+@_out
+@_backend
+@_scheduler
+@_precision
+def compare_command(
+    scenarios: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    backend: str,
+    scheduler: str | None,
+    precision: float | None,
+) -> None:
+    """Compare SCENARIOS (the first is the reference) with common random numbers."""
+    try:
+        plan = plan_from_scenarios(list(scenarios), replications, seed, precision=precision)
+    except ScenarioError as exc:
+        _fail(exc)
+    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+
+
+@main.command("sweep")
+@click.argument("scenario")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    required=True,
+    help="PATH=START:STOP:STEP (inclusive) or PATH=V1,V2,...; repeat for a grid.",
+)
+@click.option("--replications", "-n", default=10, show_default=True, type=click.IntRange(2))
+@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_workers
+@_out
+@_backend
+@_scheduler
+def sweep_command(
+    scenario: str,
+    params: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    backend: str,
+    scheduler: str | None,
+) -> None:
+    """A grid over one or more parameters of SCENARIO, shared random numbers across points."""
+    sc = _load(scenario)
+    try:
+        plan, points = sweep_plan(sc, list(params), replications, seed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--param") from None
+    except ScenarioError as exc:
+        _fail(exc)
+    target = out or Path("results") / plan.name
+    result = _execute(plan, target, workers, backend, scheduler)
+    (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
+    click.echo(f"Per-point table: {target / 'points.csv'}")

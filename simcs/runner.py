@@ -52,7 +52,7 @@ class RunResult:
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
 
-def _start_method() -> str:
+def start_method() -> str:
     """fork on Linux (plain scripts need no __main__ guard), spawn elsewhere.
 
     Results never depend on it: each replication is a pure function of (scenario, seed, r).
@@ -92,7 +92,7 @@ def run(
             if on_replication_done:
                 on_replication_done(r + 1, replications)
     else:
-        context = multiprocessing.get_context(_start_method())
+        context = multiprocessing.get_context(start_method())
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,

@@ -29,12 +29,8 @@ def cell(iv: Interval, fmt: str) -> str:
     return f"{fmt.format(iv.mean)} ±{fmt.format(iv.half_width)}"
 
 
-def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> str:
-    """A tier-by-metric table of means with 95% intervals."""
-    header = ["Tier", *(h for _, h, _ in SUMMARY_COLUMNS)]
-    body = [
-        [tier, *(cell(summary[tier][m], fmt) for m, _, fmt in SUMMARY_COLUMNS)] for tier in tiers
-    ]
+def render(header: list[str], body: list[list[str]]) -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned."""
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -45,3 +41,12 @@ def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> 
 
     rule = "-" * len(line(header))
     return "\n".join([line(header), rule, *(line(r) for r in body)])
+
+
+def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> str:
+    """A tier-by-metric table of means with 95% intervals."""
+    header = ["Tier", *(h for _, h, _ in SUMMARY_COLUMNS)]
+    body = [
+        [tier, *(cell(summary[tier][m], fmt) for m, _, fmt in SUMMARY_COLUMNS)] for tier in tiers
+    ]
+    return render(header, body)
