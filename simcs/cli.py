@@ -11,10 +11,17 @@ import click
 
 from simcs import __version__
 from simcs.experiment import Plan, load_experiment, plan_from_scenarios
-from simcs.experiment_output import sweep_csv, tables, write_experiment
+from simcs.experiment_output import (
+    robustness_csv,
+    robustness_summary,
+    sweep_csv,
+    tables,
+    write_experiment,
+)
 from simcs.experiment_runner import ExperimentResult, run_plan
 from simcs.loading import ScenarioError, load_scenario
 from simcs.output import write_run
+from simcs.robustness import UNCERTAIN, run_robustness
 from simcs.runner import default_workers, run
 from simcs.scenario import Scenario
 from simcs.sweep import sweep_plan
@@ -276,3 +283,76 @@ def sweep_command(
     result = _execute(plan, target, workers, backend, scheduler)
     (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
     click.echo(f"Per-point table: {target / 'points.csv'}")
+
+
+@main.command("robustness")
+@click.argument("file")
+@click.option(
+    "--samples",
+    "-k",
+    default=16,
+    show_default=True,
+    type=click.IntRange(2),
+    help="Latin-hypercube points over the uncertain effect sizes.",
+)
+@click.option(
+    "--replications",
+    "-n",
+    default=None,
+    type=click.IntRange(2),
+    help="Replications per variant at each point [default: the experiment's].",
+)
+@_out
+@_workers
+@_backend
+@_scheduler
+def robustness_command(
+    file: str,
+    samples: int,
+    replications: int | None,
+    out: Path | None,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+) -> None:
+    """How often FILE's verdicts hold across the plausible range of the uncertain inputs."""
+    try:
+        plan = load_experiment(file)
+    except ScenarioError as exc:
+        _fail(exc)
+    if replications is not None:
+        plan.replications = replications
+    plan.precision = None
+    target = out or Path("results") / f"{plan.name}_robustness"
+    workers = workers or default_workers()
+    click.echo(
+        f"simcs {__version__}: robustness of '{plan.name}': defaults + {samples} Latin-"
+        f"hypercube points over {len(UNCERTAIN)} inputs, {len(plan.scenarios)} variants x "
+        f"{plan.replications} replications each; resumable store {target / 'results.sqlite'}",
+        err=True,
+    )
+    progress = Progress(sys.stderr.isatty())
+    try:
+        study = run_robustness(
+            plan,
+            samples,
+            target / "results.sqlite",
+            workers,
+            backend,
+            scheduler,
+            on_sample=progress,
+        )
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: finished replications are kept; run again to resume", err=True)
+        sys.exit(130)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "robustness.csv").write_text(robustness_csv(study), encoding="utf-8")
+    summary_csv, table = robustness_summary(study)
+    (target / "robustness_summary.csv").write_text(summary_csv, encoding="utf-8")
+    click.echo(table)
+    click.echo(
+        f"\nVerdicts at the defaults, the share of {samples} sampled input points where each "
+        "still holds, and the input with the largest Spearman rank correlation with the paired "
+        f"difference. Ranges: {', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
+    )
+    click.echo(f"Results written to {target}/")

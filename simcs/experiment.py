@@ -74,8 +74,11 @@ class Plan:
         precision: float | None = None,
         max_replications: int = 400,
         description: str = "",
+        overrides: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.name = name
+        #: what each variant itself sets (robustness samples leave these alone)
+        self.overrides = overrides or {v: {} for v in scenarios}
         self.description = description
         ordered = {reference: scenarios[reference]}
         ordered.update((k, v) for k, v in scenarios.items() if k != reference)
@@ -138,6 +141,7 @@ def load_experiment(path: str | Path) -> Plan:
         precision=spec.precision,
         max_replications=spec.max_replications,
         description=spec.description,
+        overrides={name: dict(o or {}) for name, o in spec.variants.items()},
     )
 
 

@@ -21,6 +21,7 @@ from simcs.comparison import Comparison
 from simcs.experiment_runner import ExperimentResult
 from simcs.loading import scenario_sha256, scenario_yaml
 from simcs.metrics import ALL, METRICS
+from simcs.robustness import Robustness
 from simcs.tables import cell, render
 
 TRADEOFF = ("cost_per_customer", "grr", "nrr")
@@ -241,3 +242,64 @@ def sweep_csv(result: ExperimentResult, points: dict[str, dict[str, Any]]) -> st
                     ]
                 )
     return _csv(["point", *params, "tier", "metric", "mean", "ci95_low", "ci95_high", "n"], rows)
+
+
+def robustness_csv(study: Robustness) -> str:
+    """One row per (sample, comparison), with the sample's input values."""
+    inputs = list(study.samples[0])
+    rows = []
+    for k, (point, comparisons) in enumerate(zip(study.samples, study.comparisons, strict=True)):
+        for c in comparisons:
+            rows.append(
+                [
+                    k,
+                    c.variant,
+                    c.tier,
+                    c.metric,
+                    _value(c.difference.mean),
+                    _value(c.difference.low),
+                    _value(c.difference.high),
+                    _value(c.p_holm),
+                    c.verdict,
+                    *(point[i] for i in inputs),
+                ]
+            )
+    return _csv(
+        [
+            "sample",
+            "variant",
+            "tier",
+            "metric",
+            "difference",
+            "ci95_low",
+            "ci95_high",
+            "p_holm",
+            "verdict",
+            *inputs,
+        ],
+        rows,
+    )
+
+
+def robustness_summary(study: Robustness) -> tuple[str, str]:
+    """(CSV of every comparison, table of the whole-book comparisons) of the robustness study."""
+    shares = study.verdict_shares()
+    drivers = study.drivers()
+    header = [
+        "variant",
+        "tier",
+        "metric",
+        "verdict_at_defaults",
+        "verdict_holds_share",
+        "main_driver",
+        "spearman_rho",
+    ]
+    rows = [
+        [c.variant, c.tier, c.metric, c.verdict, f"{share:.3f}", driver, f"{rho:.3f}"]
+        for c, share, (driver, rho) in zip(study.defaults.comparisons, shares, drivers, strict=True)
+    ]
+    table = render(
+        ["Variant", "Metric (all tiers)", "Verdict at defaults", "Holds in", "Main driver", "rho"],
+        [[r[0], r[2], r[3], f"{float(r[4]):.0%}", r[5] or "-", r[6]] for r in rows if r[1] == ALL],
+    )
+    return _csv(header, rows), table
