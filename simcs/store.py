@@ -50,6 +50,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _intact(text: object, digest: object) -> list[Row] | None:
+    """The rows of a stored record, or None unless its checksum matches and it decodes."""
+    if not isinstance(text, str) or _digest(text) != digest:
+        return None
+    try:
+        return _decode(text)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
 class ResultStore:
     """Finished replications on disk (`path`, an SQLite file)."""
 
@@ -92,27 +102,19 @@ class ResultStore:
             "AND variant = ? AND seed = ? AND replication = ?",
             (scenario_sha256, variant, seed, replication),
         ).fetchone()
-        if found is None:
-            return None
-        text, digest = found
-        if not isinstance(text, str) or _digest(text) != digest:
-            return None
-        try:
-            return _decode(text)
-        except (ValueError, TypeError):
-            return None
+        return None if found is None else _intact(*found)
 
     def done(self, scenario_sha256: str, variant: str, seed: int) -> set[int]:
         """Replications of (scenario, variant, seed) stored intact."""
-        out = set()
-        for replication, text, digest in self._db.execute(
-            "SELECT replication, rows_json, rows_sha256 FROM replications "
-            "WHERE scenario_sha256 = ? AND variant = ? AND seed = ?",
-            (scenario_sha256, variant, seed),
-        ):
-            if isinstance(text, str) and _digest(text) == digest:
-                out.add(int(replication))
-        return out
+        return {
+            int(replication)
+            for replication, text, digest in self._db.execute(
+                "SELECT replication, rows_json, rows_sha256 FROM replications "
+                "WHERE scenario_sha256 = ? AND variant = ? AND seed = ?",
+                (scenario_sha256, variant, seed),
+            )
+            if _intact(text, digest) is not None
+        }
 
     def rows(
         self, scenario_sha256: str, variant: str, seed: int, replications: Iterable[int]
