@@ -29,7 +29,7 @@ from simcs.tables import summary_table
 
 
 def _fail(exc: ScenarioError) -> NoReturn:
-    click.echo("error: scenario is not valid", err=True)
+    click.echo(f"error: {exc.source} is not valid", err=True)
     for problem in exc.problems:
         click.echo(f"  {exc.source}: {problem}", err=True)
     sys.exit(2)

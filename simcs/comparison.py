@@ -69,7 +69,7 @@ def paired_p_value(diffs: Sequence[float]) -> float:
         return float("nan")
     mean = math.fsum(diffs) / n
     sd = math.sqrt(math.fsum((d - mean) ** 2 for d in diffs) / (n - 1))
-    if sd == 0.0:
+    if sd <= 1e-12 * max(1.0, abs(mean)):  # identical differences, up to rounding
         return 1.0 if mean == 0.0 else 0.0
     t = mean / (sd / math.sqrt(n))
     return float(2.0 * stats.t.sf(abs(t), n - 1))

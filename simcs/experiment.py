@@ -39,7 +39,7 @@ class ExperimentSpec(Strict):
     )
     tiers: list[str] | None = Field(None, description="tiers reported (default: all and 'all')")
     reference: str = Field(description="the variant every other is compared with")
-    variants: dict[str, dict[str, Any]] = Field(
+    variants: dict[str, dict[str, Any] | None] = Field(
         min_length=2, description="name -> overrides by dotted path ({} = the base as is)"
     )
     precision: Annotated[float, Field(gt=0)] | None = Field(
@@ -115,7 +115,12 @@ def load_experiment(path: str | Path) -> Plan:
     except ValidationError as exc:
         raise ScenarioError(str(p), [_describe(e) for e in exc.errors()]) from None
     base_path = (p.parent / spec.base).resolve()
-    base = load_scenario(base_path)
+    try:
+        base = load_scenario(base_path)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            str(p), [f"base: {exc.source}: {problem}" for problem in exc.problems]
+        ) from None
     scenarios: dict[str, Scenario] = {}
     problems: list[str] = []
     for name, overrides in spec.variants.items():

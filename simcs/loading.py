@@ -58,7 +58,7 @@ def _describe(error: Mapping[str, Any]) -> str:
             message = match.group(2)
     path = ".".join(parts)
     if error["type"] == "extra_forbidden":
-        message = "unknown field (not part of the scenario schema; check the spelling)"
+        message = "unknown field (not part of the schema; check the spelling)"
     elif error["type"] == "missing":
         message = "required field is missing"
     return f"{path}: {message}" if path else message
@@ -118,7 +118,7 @@ def with_overrides(
         else:
             parent = ".".join(parts[:-1])
             if parts[-1] not in node and parent not in OPEN_SECTIONS:
-                problems.append(f"{path}: unknown field (not part of the scenario schema)")
+                problems.append(f"{path}: unknown field (not part of the schema)")
             else:
                 node[parts[-1]] = value
     if problems:

