@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from simcs import __version__
+from simcs.capacity import capacity_table, pool_config
 from simcs.experiment import Plan, load_experiment, plan_from_scenarios
 from simcs.experiment_output import (
     robustness_csv,
@@ -24,8 +25,9 @@ from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
 from simcs.runner import default_workers, run
 from simcs.scenario import Scenario
+from simcs.sizing import Evaluation, Sizer, cost_per_person, parse_target
 from simcs.sweep import sweep_plan
-from simcs.tables import summary_table
+from simcs.tables import render, summary_table
 
 
 def _fail(exc: ScenarioError) -> NoReturn:
@@ -356,3 +358,167 @@ def robustness_command(
         f"difference. Ranges: {', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
     )
     click.echo(f"Results written to {target}/")
+
+
+@main.command("capacity")
+@click.argument("scenario", required=False)
+@click.option(
+    "--sla-target",
+    default=0.80,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of cases to reach an agent within their tier's SLA.",
+)
+@click.option(
+    "--utilization",
+    default=0.85,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Target utilisation for CSM, implementation and education pools.",
+)
+def capacity_command(scenario: str | None, sla_target: float, utilization: float) -> None:
+    """Demand, capacity and analytic headcount of every pool, before any simulation."""
+    sc = _load(scenario)
+    rows = capacity_table(sc, sla_target, utilization)
+    body = [
+        [
+            r.pool,
+            str(r.headcount),
+            f"{r.demand_hours:,.0f}",
+            f"{r.capacity_hours:,.0f}",
+            f"{r.utilization:.2f}",
+            str(r.recommended),
+            r.basis,
+        ]
+        for r in rows
+    ]
+    click.echo(
+        render(
+            [
+                "Pool",
+                "Headcount",
+                "Demand h/yr",
+                "Capacity h/yr",
+                "Utilisation",
+                "Analytic",
+                "Basis",
+            ],
+            body,
+        )
+    )
+    click.echo(
+        "\nDemand from the mid-year book (t=0 customers plus half of year 1's new logos);"
+        " capacity = headcount x productive hours a week x 52. Check with `simcs size`."
+    )
+
+
+def _plan_row(
+    e: Evaluation, pools: list[str], targets: list[str], confidence: float, sizer: Sizer
+) -> list[str]:
+    cells = [", ".join(f"{p}={e.headcounts[p]}" for p in pools), f"{e.staff_cost:,.0f}"]
+    for label, target in zip(targets, sizer.targets, strict=True):
+        iv = e.intervals[label]
+        cells.append(f"{iv.mean:.3f} (bound {target.bound(iv, confidence):.3f})")
+    cells.append("yes" if e.holds else "no")
+    return cells
+
+
+@main.command("size")
+@click.argument("scenario", required=False)
+@click.option(
+    "--target",
+    "-t",
+    "targets",
+    multiple=True,
+    required=True,
+    help="METRIC[TIER]>=VALUE or <=VALUE, e.g. 'support_sla_met>=0.8', "
+    "'grr[enterprise]>=0.92'; repeat for several.",
+)
+@click.option(
+    "--pool",
+    "-p",
+    "pools",
+    multiple=True,
+    required=True,
+    help="Pool to size: support, implementation, education or csm.<tier>; repeat.",
+)
+@click.option(
+    "--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 1, max_open=True)
+)
+@click.option("--replications", "-n", default=10, show_default=True, type=click.IntRange(2))
+@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_workers
+@_out
+@_backend
+@_scheduler
+def size_command(
+    scenario: str | None,
+    targets: tuple[str, ...],
+    pools: tuple[str, ...],
+    confidence: float,
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    backend: str,
+    scheduler: str | None,
+) -> None:
+    """The cheapest headcounts of POOLS whose TARGETS hold with the stated confidence."""
+    sc = _load(scenario)
+    try:
+        parsed = [parse_target(t, list(sc.tiers)) for t in targets]
+        target_dir = out or Path("results") / f"size_{sc.name}"
+        sizer = Sizer(
+            sc,
+            list(pools),
+            parsed,
+            replications,
+            seed,
+            confidence,
+            target_dir / "results.sqlite",
+            workers or default_workers(),
+            backend,
+            scheduler,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(
+        f"simcs {__version__}: sizing {', '.join(pools)} of '{sc.name}' to "
+        f"{', '.join(map(str, parsed))} at {confidence:.0%} confidence, "
+        f"{replications} replications per plan (seed {seed})",
+        err=True,
+    )
+    result = sizer.search()
+    labels = [str(t) for t in parsed]
+    costs = cost_per_person(sc, list(pools))
+    sized = result.best.headcounts if result.best else {}
+    table = [
+        [
+            p,
+            str(pool_config(sc, p).headcount),
+            str(result.start[p]),
+            str(sized.get(p, "-")),
+            f"{costs[p]:,.0f}",
+        ]
+        for p in pools
+    ]
+    click.echo(render(["Pool", "Now", "Analytic start", "Sized", "Loaded cost/person $"], table))
+    header = ["Plan", "Staff cost $/yr", *labels, "Targets hold"]
+    rows = []
+    if result.best is not None:
+        rows.append(_plan_row(result.best, list(pools), labels, confidence, sizer))
+    rows += [_plan_row(e, list(pools), labels, confidence, sizer) for e in result.neighbours]
+    click.echo("\n" + render(header, rows))
+    if result.best is None:
+        click.echo("\nNo plan within the search bounds meets every target: see the plans above.")
+    else:
+        click.echo(
+            "\nFirst row: the cheapest plan found whose targets all hold; then its "
+            "neighbours (one person fewer or more in each pool), so the frontier is "
+            "visible."
+        )
+    click.echo(
+        f"Searched {result.evaluated} plans, {replications} replications each, the same "
+        f"seeds for every plan (common random numbers); a target holds when its one-sided "
+        f"{confidence:.0%} bound (shown) clears it. Store: {target_dir / 'results.sqlite'}"
+    )

@@ -1,0 +1,216 @@
+"""Analytic capacity of a scenario's staff pools, before any simulation.
+
+For each pool: the work the book asks for in a year (hours), the hours the pool can give, the
+utilisation that implies, and the analytic headcount for a target:
+- support: the case arrival rate of the mid-year book (live customers x cases a year, less the
+  trained and the deflected) and the handle time give the offered load; the headcount is the
+  smallest c whose Erlang C service level, averaged over tiers by case volume with each tier's
+  own SLA, reaches the target (FCFS: tier priority is ignored, so this is slightly conservative
+  for the first tiers and optimistic for the last);
+- CSM teams, implementation consultants, educators: workload hours (cadence touches, renewal
+  reviews, Smooth Transition tasks; implementation packages; classes) against productive hours,
+  staffed to a target utilisation.
+These are first guesses for `simcs size`, which checks them by simulation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from simcs.calendar import HOURS_PER_WEEK, HOURS_PER_YEAR, WEEKS_PER_YEAR
+from simcs.formulas.costs import loaded_cost
+from simcs.formulas.erlang import mmc_service_level
+from simcs.model.customer import INSTRUCTOR_LED
+from simcs.model.renewal import training_strength
+from simcs.scenario import Scenario, StaffPool
+
+
+@dataclass(frozen=True, slots=True)
+class PoolCapacity:
+    """Demand against capacity for one pool, and the analytic headcount for the target."""
+
+    pool: str
+    headcount: int
+    demand_hours: float  # work asked for in a year
+    capacity_hours: float  # productive hours the headcount gives in a year
+    recommended: int
+    basis: str
+
+    @property
+    def utilization(self) -> float:
+        """Demand / capacity (above 1: the pool cannot keep up)."""
+        return self.demand_hours / self.capacity_hours if self.capacity_hours > 0 else math.inf
+
+
+def productive_hours_per_year(pool: StaffPool) -> float:
+    """Hours of pool work one person gives in a year."""
+    return pool.productive_hours_per_week * WEEKS_PER_YEAR
+
+
+def mid_year_customers(scenario: Scenario, tier: str) -> float:
+    """The t=0 book plus half of year 1's new logos (a mid-year estimate of the tier)."""
+    t = scenario.tiers[tier]
+    return t.initial_customers + scenario.new_logo_rate(tier, 1) / 2.0
+
+
+def case_rates(scenario: Scenario) -> dict[str, float]:
+    """Cases reaching agents per business hour, by tier (after training and deflection)."""
+    levers = scenario.levers
+    deflection = levers.self_service_deflection
+    if levers.content_council.enabled:
+        deflection = min(1.0, deflection + levers.content_council.extra_deflection)
+    trained = scenario.initial_book.trained_share * scenario.training.case_reduction
+    trained *= training_strength(INSTRUCTOR_LED, scenario.training.self_paced_effect)
+    return {
+        name: mid_year_customers(scenario, name)
+        * tier.support.cases_per_year
+        * (1.0 - trained)
+        * (1.0 - deflection)
+        / HOURS_PER_YEAR
+        for name, tier in scenario.tiers.items()
+    }
+
+
+def support_service_level(scenario: Scenario, agents: int) -> float:
+    """Case-weighted Erlang C share of cases reaching an agent within their tier's SLA."""
+    rates = case_rates(scenario)
+    total = sum(rates.values())
+    if total <= 0:
+        return 1.0
+    if agents <= 0:
+        return 0.0
+    pool = scenario.staff.support
+    service = scenario.support.handle_time.mean_hours / (
+        pool.productive_hours_per_week / HOURS_PER_WEEK
+    )
+    return sum(
+        rate
+        / total
+        * mmc_service_level(agents, total, service, scenario.tiers[t].support.sla_hours)
+        for t, rate in rates.items()
+    )
+
+
+def support_agents_for(scenario: Scenario, target: float) -> int:
+    """Smallest headcount whose analytic service level reaches `target` (0 < target < 1)."""
+    agents = 1
+    while support_service_level(scenario, agents) < target:
+        agents += 1
+        if agents > 100_000:
+            raise ValueError("no headcount reaches the target")
+    return agents
+
+
+def _staffed(demand: float, pool: StaffPool, utilization: float) -> int:
+    per_person = productive_hours_per_year(pool) * utilization
+    return math.ceil(demand / per_person - 1e-9) if demand > 0 else 0
+
+
+def capacity_table(
+    scenario: Scenario, sla_target: float = 0.80, utilization: float = 0.85
+) -> list[PoolCapacity]:
+    """Every pool's demand, capacity and analytic headcount (support to `sla_target` met
+    within SLA, the others to `utilization`)."""
+    staff = scenario.staff
+    out: list[PoolCapacity] = []
+    support = staff.support
+    rates = case_rates(scenario)
+    demand = sum(rates.values()) * HOURS_PER_YEAR * scenario.support.handle_time.mean_hours
+    out.append(
+        PoolCapacity(
+            "support",
+            support.headcount,
+            demand,
+            support.headcount * productive_hours_per_year(support),
+            support_agents_for(scenario, sla_target) if demand > 0 else 0,
+            f"Erlang C: {sla_target:.0%} of cases within their tier's SLA",
+        )
+    )
+    play = scenario.levers.smooth_transition
+    champion_rate = scenario.champions.departure_rate_per_year
+    for name, tier in scenario.tiers.items():
+        pool = staff.csm.get(name)
+        if pool is None or tier.coverage == "digital":
+            continue
+        per_customer = tier.cadence.touches_per_year * tier.cadence.hours_per_touch
+        if tier.renewal_review is not None:
+            per_customer += tier.renewal_review.hours
+        if play.enabled:
+            per_customer += champion_rate * play.csm_hours
+        demand = mid_year_customers(scenario, name) * per_customer
+        out.append(
+            PoolCapacity(
+                f"csm.{name}",
+                pool.headcount,
+                demand,
+                pool.headcount * productive_hours_per_year(pool),
+                _staffed(demand, pool, utilization),
+                f"workload at {utilization:.0%} utilisation",
+            )
+        )
+    ps = staff.implementation
+    share_in_house = 1.0
+    if scenario.levers.partner_delivery.enabled:
+        share_in_house -= scenario.levers.partner_delivery.share
+    demand = share_in_house * sum(
+        scenario.new_logo_rate(n, 1) * t.onboarding.implementation_hours
+        for n, t in scenario.tiers.items()
+    )
+    out.append(
+        PoolCapacity(
+            "implementation",
+            ps.headcount,
+            demand,
+            ps.headcount * productive_hours_per_year(ps),
+            _staffed(demand, ps, utilization),
+            f"implementation hours at {utilization:.0%} utilisation",
+        )
+    )
+    edu = staff.education
+    trainees = sum(
+        (scenario.new_logo_rate(n, 1) + mid_year_customers(scenario, n) * champion_rate)
+        * t.training.propensity
+        * t.training.instructor_led_share
+        for n, t in scenario.tiers.items()
+    )
+    demand = trainees / edu.seats_per_class * edu.hours_per_class
+    out.append(
+        PoolCapacity(
+            "education",
+            edu.headcount,
+            demand,
+            edu.headcount * productive_hours_per_year(edu),
+            _staffed(demand, edu, utilization),
+            f"class hours (full classes of {edu.seats_per_class}) at {utilization:.0%}",
+        )
+    )
+    return out
+
+
+def pool_config(scenario: Scenario, pool: str) -> StaffPool:
+    """The StaffPool named 'support', 'implementation', 'education', 'operations' or
+    'csm.<tier>'."""
+    if pool.startswith("csm."):
+        tier = pool.removeprefix("csm.")
+        if tier not in scenario.staff.csm:
+            raise ValueError(f"no CSM team '{tier}' (teams: {sorted(scenario.staff.csm)})")
+        return scenario.staff.csm[tier]
+    if pool not in ("support", "implementation", "education", "operations"):
+        raise ValueError(
+            f"unknown pool '{pool}': support, implementation, education, operations or csm.<tier>"
+        )
+    return getattr(scenario.staff, pool)
+
+
+def headcount_path(pool: str) -> str:
+    """The dotted scenario path of a pool's headcount."""
+    if pool.startswith("csm."):
+        return f"staff.csm.{pool.removeprefix('csm.')}.headcount"
+    return f"staff.{pool}.headcount"
+
+
+def person_cost(scenario: Scenario, pool: str) -> float:
+    """Loaded annual cost of one more person in the pool (OTE x (1 + overhead))."""
+    config = pool_config(scenario, pool)
+    return loaded_cost(config.ote, config.overhead)
