@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from simcs import __version__
+from simcs.allocation import allocatable_pools, allocate
 from simcs.capacity import capacity_table, pool_config
 from simcs.experiment import Plan, load_experiment, plan_from_scenarios
 from simcs.experiment_output import (
@@ -25,7 +26,7 @@ from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
 from simcs.runner import default_workers, run
 from simcs.scenario import Scenario
-from simcs.sizing import Evaluation, Sizer, cost_per_person, parse_target
+from simcs.sizing import Evaluation, Sizer, cost_per_person, parse_target, staff_cost
 from simcs.sweep import sweep_plan
 from simcs.tables import render, summary_table
 
@@ -521,4 +522,118 @@ def size_command(
         f"Searched {result.evaluated} plans, {replications} replications each, the same "
         f"seeds for every plan (common random numbers); a target holds when its one-sided "
         f"{confidence:.0%} bound (shown) clears it. Store: {target_dir / 'results.sqlite'}"
+    )
+
+
+@main.command("allocate")
+@click.argument("scenario", required=False)
+@click.option(
+    "--budget",
+    required=True,
+    type=click.FloatRange(0, min_open=True),
+    help="Loaded staff cost a year (USD), managers and fixed pools included.",
+)
+@click.option(
+    "--objective",
+    default="nrr",
+    show_default=True,
+    type=click.Choice(["grr", "nrr", "logo_retention", "support_sla_met", "arr_end"]),
+)
+@click.option("--tier", default="all", show_default=True, help="Tier whose objective counts.")
+@click.option(
+    "--pool",
+    "-p",
+    "pools",
+    multiple=True,
+    help="Pools to allocate [default: support, implementation, education and every "
+    "CSM team with a queue].",
+)
+@click.option("--replications", "-n", default=8, show_default=True, type=click.IntRange(2))
+@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_workers
+@_out
+def allocate_command(
+    scenario: str | None,
+    budget: float,
+    objective: str,
+    tier: str,
+    pools: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+) -> None:
+    """Spend BUDGET across pools where each person buys the most OBJECTIVE (marginal analysis)."""
+    sc = _load(scenario)
+    chosen = list(pools) or allocatable_pools(sc)
+    if tier != "all" and tier not in sc.tiers:
+        raise click.BadParameter(f"unknown tier {tier!r}", param_hint="--tier")
+    target_dir = out or Path("results") / f"allocate_{sc.name}"
+    click.echo(
+        f"simcs {__version__}: allocating ${budget:,.0f} of loaded staff cost over "
+        f"{', '.join(chosen)} of '{sc.name}' to maximise {objective}[{tier}]; today's "
+        f"staff cost ${staff_cost(sc):,.0f}; {replications} replications per plan",
+        err=True,
+    )
+
+    def step(pool: str, e: Evaluation) -> None:
+        iv = next(iter(e.intervals.values()))
+        click.echo(
+            f"  +1 {pool}: {objective} {iv.mean:.4f}, staff cost ${e.staff_cost:,.0f}", err=True
+        )
+
+    try:
+        result = allocate(
+            sc,
+            budget,
+            objective,
+            replications,
+            seed,
+            target_dir / "results.sqlite",
+            workers or default_workers(),
+            chosen,
+            tier,
+            on_step=step,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    rows = [
+        [
+            p,
+            str(pool_config(sc, p).headcount),
+            str(result.start.headcounts[p]),
+            str(result.final.headcounts[p]),
+            f"{m.cost:,.0f}",
+            f"{m.gain:+.2e}",
+            f"{m.gain / m.cost * 1e6:+.2e}",
+            "yes" if m.fits else "no",
+        ]
+        for p, m in zip(chosen, result.marginals, strict=True)
+    ]
+    click.echo(
+        render(
+            [
+                "Pool",
+                "Now",
+                "Floor",
+                "Allocated",
+                "Cost/person $",
+                f"+1 person: d{objective}",
+                "per $1M",
+                "Fits budget",
+            ],
+            rows,
+        )
+    )
+    a, b = (next(iter(e.intervals.values())) for e in (result.start, result.final))
+    click.echo(
+        f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} ±"
+        f"{b.half_width:.4f} allocated; staff cost ${result.final.staff_cost:,.0f} of "
+        f"${budget:,.0f}."
+    )
+    click.echo(
+        f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
+        f"{result.evaluated} plans simulated, {replications} replications each with the "
+        "same seeds (common random numbers). Store: "
+        f"{target_dir / 'results.sqlite'}"
     )

@@ -1,0 +1,59 @@
+"""Budget allocation by marginal analysis: within budget, and spent where it buys most."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simcs.allocation import allocatable_pools, allocate
+from simcs.loading import with_overrides
+from simcs.scenario import Scenario
+from simcs.sizing import staff_cost
+
+
+@pytest.fixture(scope="module")
+def small(baseline: Scenario) -> Scenario:
+    overrides: dict[str, object] = {"horizon_years": 1}
+    for name, tier in baseline.tiers.items():
+        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 4
+        overrides[f"tiers.{name}.initial_arr_total"] = None
+    return with_overrides(baseline, overrides)
+
+
+POOLS = ["support", "csm.enterprise"]
+
+
+def test_allocatable_pools(baseline: Scenario) -> None:
+    pools = allocatable_pools(baseline)
+    assert pools[:3] == ["support", "implementation", "education"]
+    assert "csm.enterprise" in pools and "csm.digital" not in pools
+
+
+@pytest.mark.parametrize("budget_share", [0.9, 1.0, 1.05])
+def test_allocation_never_exceeds_the_budget(
+    small: Scenario, tmp_path: Path, budget_share: float
+) -> None:
+    budget = staff_cost(small) * budget_share
+    result = allocate(small, budget, "support_sla_met", 3, 4, tmp_path / "a.sqlite", 2, POOLS)
+    assert result.final.staff_cost <= budget
+    assert all(e.staff_cost <= budget for _, e in result.steps)
+    for m in result.marginals:  # what the next person in each pool would cost and buy
+        assert m.fits == (result.final.staff_cost + m.cost <= budget)
+    assert result.final.intervals[result.objective].mean >= (
+        result.start.intervals[result.objective].mean
+    )
+
+
+def test_a_budget_below_the_floor_sheds_people(small: Scenario, tmp_path: Path) -> None:
+    store = tmp_path / "b.sqlite"
+    floor = allocate(small, staff_cost(small) * 2, "grr", 3, 4, store, 2, POOLS).start
+    budget = floor.staff_cost - 50_000  # the floor plan itself no longer fits
+    result = allocate(small, budget, "grr", 3, 4, store, 2, POOLS)
+    assert result.final.staff_cost <= budget
+    assert sum(result.final.headcounts.values()) < sum(floor.headcounts.values())
+
+
+def test_a_budget_below_the_fixed_costs_is_refused(small: Scenario, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="below the cost that allocation cannot move"):
+        allocate(small, 1000.0, "grr", 3, 4, tmp_path / "c.sqlite", 1, POOLS)
