@@ -50,8 +50,8 @@ def test_a_budget_below_the_floor_sheds_people(small: Scenario, tmp_path: Path) 
     floor = allocate(small, staff_cost(small) * 2, "grr", 3, 4, store, 2, POOLS).start
     budget = floor.staff_cost - 50_000  # the floor plan itself no longer fits
     result = allocate(small, budget, "grr", 3, 4, store, 2, POOLS)
-    assert result.final.staff_cost <= budget
-    assert sum(result.final.headcounts.values()) < sum(floor.headcounts.values())
+    assert result.final.staff_cost <= budget < floor.staff_cost
+    assert result.final.headcounts != floor.headcounts  # someone was shed (and maybe swapped)
 
 
 def test_a_budget_below_the_fixed_costs_is_refused(small: Scenario, tmp_path: Path) -> None:
