@@ -21,6 +21,7 @@ from simcs.experiment_output import (
     write_experiment,
 )
 from simcs.experiment_runner import ExperimentResult, run_plan
+from simcs.growth import hiring_plan
 from simcs.loading import ScenarioError, load_scenario
 from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
@@ -636,4 +637,43 @@ def allocate_command(
         f"{result.evaluated} plans simulated, {replications} replications each with the "
         "same seeds (common random numbers). Store: "
         f"{target_dir / 'results.sqlite'}"
+    )
+
+
+@main.command("plan")
+@click.argument("scenario", required=False)
+@click.option("--quarters", "-q", default=8, show_default=True, type=click.IntRange(1, 40))
+@click.option(
+    "--sla-target",
+    default=0.80,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+)
+@click.option(
+    "--utilization", default=0.85, show_default=True, type=click.FloatRange(0, 1, min_open=True)
+)
+def plan_command(
+    scenario: str | None, quarters: int, sla_target: float, utilization: float
+) -> None:
+    """A quarter-by-quarter hiring plan that holds the targets as the book grows."""
+    sc = _load(scenario)
+    plan = hiring_plan(sc, quarters, sla_target, utilization)
+    pools = list(plan[0].headcount)
+    rows = [
+        [
+            f"Q{q.quarter}",
+            f"{sum(q.customers.values()):,.0f}",
+            f"{q.arr / 1e6:,.1f}",
+            *(f"{q.headcount[p]}" + (f" (+{q.hires[p]})" if q.hires[p] else "") for p in pools),
+            f"{q.loaded_cost:,.0f}",
+        ]
+        for q in plan
+    ]
+    click.echo(render(["Quarter", "Customers", "ARR $M", *pools, "Loaded cost $/qtr"], rows))
+    click.echo(
+        f"\nHeadcount needed at each quarter's end (hires in brackets) for {sla_target:.0%} of "
+        f"cases within SLA (Erlang C) and {utilization:.0%} utilisation of CSM, implementation "
+        "and education hours; the book grows by new logos and shrinks by the sBG expected churn "
+        "of its steady-state book; ARR at the t=0 average contract. Loaded cost includes managers "
+        "and pools not sized here. Check a quarter by simulation with `simcs size`."
     )
