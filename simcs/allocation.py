@@ -65,45 +65,50 @@ def allocate(
     pools: list[str] | None = None,
     tier: str = ALL,
     on_step: Callable[[str, Evaluation], None] | None = None,
+    by_headcount: bool = False,
 ) -> Allocation:
-    """Spend at most `budget` (loaded staff cost a year, managers and fixed pools included)."""
+    """Spend at most `budget`: loaded staff cost a year (managers and pools not allocated
+    included), or with `by_headcount` a total number of people over the allocated pools."""
     pools = pools or allocatable_pools(scenario)
     goal = Target(objective, tier, ">=", float("-inf"))  # a measure, not a constraint
     sizer = Sizer(scenario, pools, [goal], replications, seed, 0.95, store_path, workers)
-    floor = {row.pool: row.recommended for row in capacity_table(scenario, utilization=1.0)}
-    plan = {p: min(floor.get(p, 0), pool_config(scenario, p).headcount) for p in pools}
     label = str(goal)
-    fixed = staff_cost(sizer.scenario_for(dict.fromkeys(pools, 0)))
+
+    def unit(pool: str) -> float:
+        return 1.0 if by_headcount else person_cost(scenario, pool)
+
+    def spend(e: Evaluation) -> float:
+        return float(sum(e.headcounts.values())) if by_headcount else e.staff_cost
+
+    def value(e: Evaluation) -> float:
+        return e.intervals[label].mean
+
+    fixed = 0.0 if by_headcount else staff_cost(sizer.scenario_for(dict.fromkeys(pools, 0)))
     if fixed > budget:
         raise ValueError(
             f"the budget ${budget:,.0f} is below the cost that allocation cannot move "
             f"(managers and pools not allocated: ${fixed:,.0f})"
         )
+    floor = {row.pool: row.recommended for row in capacity_table(scenario, utilization=1.0)}
+    plan = {p: min(floor.get(p, 0), pool_config(scenario, p).headcount) for p in pools}
     start = current = sizer.evaluate(plan)
-    while current.staff_cost > budget and any(plan[p] > 0 for p in pools):
-        # over budget even at the floor: shed the person whose loss hurts least per dollar
-        options = [
-            (
-                current.intervals[label].mean
-                - sizer.evaluate({**plan, p: plan[p] - 1}).intervals[label].mean
-            )
-            / person_cost(scenario, p)
-            for p in pools
-            if plan[p] > 0
-        ]
+    while spend(current) > budget:
+        # over budget even at the floor: shed the person whose loss hurts least per unit
         candidates = [p for p in pools if plan[p] > 0]
-        drop = candidates[options.index(min(options))]
-        plan[drop] -= 1
+        losses = [
+            (value(current) - value(sizer.evaluate({**plan, p: plan[p] - 1}))) / unit(p)
+            for p in candidates
+        ]
+        plan[candidates[losses.index(min(losses))]] -= 1
         current = sizer.evaluate(plan)
     steps: list[tuple[str, Evaluation]] = []
     while True:
         best_pool, best_rate = None, 0.0
         for pool in pools:
-            cost = person_cost(scenario, pool)
-            if current.staff_cost + cost > budget:
+            if spend(current) + unit(pool) > budget:
                 continue
             trial = sizer.evaluate({**plan, pool: plan[pool] + 1})
-            rate = (trial.intervals[label].mean - current.intervals[label].mean) / cost
+            rate = (value(trial) - value(current)) / unit(pool)
             if rate > best_rate:
                 best_pool, best_rate = pool, rate
         if best_pool is None:
@@ -113,18 +118,15 @@ def allocate(
         steps.append((best_pool, current))
         if on_step:
             on_step(best_pool, current)
-    marginals = []
-    for pool in pools:
-        cost = person_cost(scenario, pool)
-        trial = sizer.evaluate({**plan, pool: plan[pool] + 1})
-        marginals.append(
-            Marginal(
-                pool,
-                cost,
-                trial.intervals[label].mean - current.intervals[label].mean,
-                current.staff_cost + cost <= budget,
-            )
+    marginals = [
+        Marginal(
+            pool,
+            person_cost(scenario, pool),
+            value(sizer.evaluate({**plan, pool: plan[pool] + 1})) - value(current),
+            spend(current) + unit(pool) <= budget,
         )
+        for pool in pools
+    ]
     return Allocation(
         budget=budget,
         objective=label,

@@ -530,9 +530,14 @@ def size_command(
 @click.argument("scenario", required=False)
 @click.option(
     "--budget",
-    required=True,
     type=click.FloatRange(0, min_open=True),
-    help="Loaded staff cost a year (USD), managers and fixed pools included.",
+    help="Loaded staff cost a year (USD), managers and pools not allocated included.",
+)
+@click.option(
+    "--headcount",
+    "total_people",
+    type=click.IntRange(0),
+    help="Instead of a budget: the total people over the allocated pools.",
 )
 @click.option(
     "--objective",
@@ -555,7 +560,8 @@ def size_command(
 @_out
 def allocate_command(
     scenario: str | None,
-    budget: float,
+    budget: float | None,
+    total_people: int | None,
     objective: str,
     tier: str,
     pools: tuple[str, ...],
@@ -564,16 +570,21 @@ def allocate_command(
     workers: int | None,
     out: Path | None,
 ) -> None:
-    """Spend BUDGET across pools where each person buys the most OBJECTIVE (marginal analysis)."""
+    """Spend a budget (or a headcount) across pools where each person buys the most OBJECTIVE."""
     sc = _load(scenario)
+    if (budget is None) == (total_people is None):
+        raise click.UsageError("give exactly one of --budget and --headcount")
+    by_headcount = total_people is not None
+    limit = float(total_people) if total_people is not None else float(budget or 0.0)
     chosen = list(pools) or allocatable_pools(sc)
     if tier != "all" and tier not in sc.tiers:
         raise click.BadParameter(f"unknown tier {tier!r}", param_hint="--tier")
     target_dir = out or Path("results") / f"allocate_{sc.name}"
+    what = f"{total_people} people" if by_headcount else f"${limit:,.0f} of loaded staff cost"
     click.echo(
-        f"simcs {__version__}: allocating ${budget:,.0f} of loaded staff cost over "
-        f"{', '.join(chosen)} of '{sc.name}' to maximise {objective}[{tier}]; today's "
-        f"staff cost ${staff_cost(sc):,.0f}; {replications} replications per plan",
+        f"simcs {__version__}: allocating {what} over {', '.join(chosen)} of "
+        f"'{sc.name}' to maximise {objective}[{tier}]; today's staff cost "
+        f"${staff_cost(sc):,.0f}; {replications} replications per plan",
         err=True,
     )
 
@@ -586,7 +597,7 @@ def allocate_command(
     try:
         result = allocate(
             sc,
-            budget,
+            limit,
             objective,
             replications,
             seed,
@@ -595,6 +606,7 @@ def allocate_command(
             chosen,
             tier,
             on_step=step,
+            by_headcount=by_headcount,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
@@ -621,22 +633,22 @@ def allocate_command(
                 "Cost/person $",
                 f"+1 person: d{objective}",
                 "per $1M",
-                "Fits budget",
+                "Fits",
             ],
             rows,
         )
     )
     a, b = (next(iter(e.intervals.values())) for e in (result.start, result.final))
+    people = sum(result.final.headcounts.values())
     click.echo(
-        f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} ±"
-        f"{b.half_width:.4f} allocated; staff cost ${result.final.staff_cost:,.0f} of "
-        f"${budget:,.0f}."
+        f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} "
+        f"±{b.half_width:.4f} allocated; {people} people in these pools, staff cost "
+        f"${result.final.staff_cost:,.0f} (limit: {what})."
     )
     click.echo(
         f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
         f"{result.evaluated} plans simulated, {replications} replications each with the "
-        "same seeds (common random numbers). Store: "
-        f"{target_dir / 'results.sqlite'}"
+        f"same seeds (common random numbers). Store: {target_dir / 'results.sqlite'}"
     )
 
 

@@ -57,3 +57,12 @@ def test_a_budget_below_the_floor_sheds_people(small: Scenario, tmp_path: Path) 
 def test_a_budget_below_the_fixed_costs_is_refused(small: Scenario, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="below the cost that allocation cannot move"):
         allocate(small, 1000.0, "grr", 3, 4, tmp_path / "c.sqlite", 1, POOLS)
+
+
+def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, tmp_path: Path) -> None:
+    result = allocate(
+        small, 7, "support_sla_met", 3, 4, tmp_path / "d.sqlite", 2, POOLS, by_headcount=True
+    )
+    assert sum(result.final.headcounts.values()) <= 7
+    for m in result.marginals:
+        assert m.fits == (sum(result.final.headcounts.values()) + 1 <= 7)
