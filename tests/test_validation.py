@@ -188,3 +188,21 @@ def _initial_book(scenario: Scenario) -> list:
 
     factory = CustomerFactory(scenario, Streams(0, 0))
     return [c for t in scenario.tiers for c in factory.initial_book(t)]
+
+
+@pytest.mark.parametrize("name", ["baseline", "smb_cost_example"])
+def test_arr_bridge_reconciles_exactly(name: str) -> None:
+    """ARR end = start + new logos - churn - contraction + expansion, every tier and year."""
+    scenario = simcs.load_scenario(scenario_path(name))
+    result = simcs.simulate(scenario, seed=6, replication=0)
+    for by_tier in result.metrics.values():
+        for m in by_tier.values():
+            bridge = (
+                m["arr_start"]
+                + m["arr_new"]
+                - m["arr_churned"]
+                - m["arr_contraction"]
+                + m["arr_expansion"]
+            )
+            assert m["arr_end"] == pytest.approx(bridge, rel=1e-9, abs=1e-6)
+    assert sum(by_tier["all"]["arr_churned"] for by_tier in result.metrics.values()) > 0

@@ -11,6 +11,7 @@ is a pure function of (scenario, seed, replication).
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
 
@@ -139,7 +140,9 @@ class Organisation:
         tier = self.scenario.tiers[customer.tier]
         team = self.teams[customer.tier]
         if new:
-            self.ledger.add(self.env.now, customer.tier, "new_customers")
+            book = self.ledger.at(self.env.now, customer.tier)
+            book["new_customers"] += 1
+            book["arr_new"] += customer.arr
             if tier.csm_start == "at_sale":
                 team.engage(customer)
             yield from self.implementation.implement(customer)
@@ -211,16 +214,18 @@ class Organisation:
         u = customer.renewal_u[customer.renewals_seen]
         z = customer.renewal_z[customer.renewals_seen]
         customer.renewals_seen += 1
-        ledger = self.ledger
-        ledger.add(now, name, "renewals_due")
+        # a renewal closes the year its term ends in (one at exactly a year's end belongs to it)
+        book = self.ledger.bucket(max(1, math.ceil(now / HOURS_PER_YEAR)), name)
+        book["renewals_due"] += 1
         if term.champion_lost:
-            ledger.add(now, name, "renewals_after_champion_loss")
+            book["renewals_after_champion_loss"] += 1
         if u < p_churn:
             customer.churn_time = now
             team.release(customer)
-            ledger.add(now, name, "churned")
+            book["churned"] += 1
+            book["arr_churned"] += customer.arr
             if term.champion_lost:
-                ledger.add(now, name, "churned_after_champion_loss")
+                book["churned_after_champion_loss"] += 1
         else:
             shift = expansion_shift(
                 scenario.expansion_drivers,
@@ -230,9 +235,14 @@ class Organisation:
                 relationship=relationship,
                 training=training,
             )
+            before = customer.arr
             customer.arr = new_arr(
-                customer.arr, tier.expansion.mean_log_change + shift, tier.expansion.sd, z
+                before, tier.expansion.mean_log_change + shift, tier.expansion.sd, z
             )
+            if customer.arr >= before:
+                book["arr_expansion"] += customer.arr - before
+            else:
+                book["arr_contraction"] += before - customer.arr
             customer.renewals += 1
             customer.next_anniversary += HOURS_PER_YEAR
         customer.term = Term(start=now)
