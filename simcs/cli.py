@@ -39,6 +39,13 @@ def _fail(exc: ScenarioError) -> NoReturn:
     sys.exit(2)
 
 
+def _load_experiment(path: str) -> Plan:
+    try:
+        return load_experiment(path)
+    except ScenarioError as exc:
+        _fail(exc)
+
+
 def _load(path: str | None) -> Scenario:
     try:
         return load_scenario(path)
@@ -65,6 +72,18 @@ class Progress:
             click.echo("", err=True)
 
 
+_report = click.option(
+    "--report", is_flag=True, help="Also write report.html (figures embedded) at the end."
+)
+
+
+def _maybe_report(folder: Path, report: bool) -> None:
+    if report:
+        from simcs.report import build_report
+
+        click.echo(f"Report written to {build_report(folder)}")
+
+
 @click.group()
 @click.version_option(__version__, prog_name="simcs")
 def main() -> None:
@@ -89,8 +108,14 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder [default: results/<scenario name>].",
 )
+@_report
 def run_command(
-    scenario: str | None, replications: int, seed: int, workers: int | None, out: Path | None
+    scenario: str | None,
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    report: bool = False,
 ) -> None:
     """Run replications of SCENARIO (default: the built-in baseline) and summarise them."""
     sc = _load(scenario)
@@ -115,6 +140,7 @@ def run_command(
     click.echo(
         f"Results written to {out}/ (summary.json, replications.csv, scenario.yaml, manifest.json)"
     )
+    _maybe_report(out, report)
 
 
 @main.command("validate")
@@ -204,6 +230,7 @@ _precision = click.option(
 @_backend
 @_scheduler
 @_precision
+@_report
 def experiment_command(
     file: str,
     out: Path | None,
@@ -211,15 +238,14 @@ def experiment_command(
     backend: str,
     scheduler: str | None,
     precision: float | None,
+    report: bool = False,
 ) -> None:
     """Run (or resume) the experiment FILE: variants, paired differences, verdicts."""
-    try:
-        plan = load_experiment(file)
-    except ScenarioError as exc:
-        _fail(exc)
+    plan = _load_experiment(file)
     if precision is not None:
         plan.precision = precision
     _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+    _maybe_report(out or Path("results") / plan.name, report)
 
 
 @main.command("compare")
@@ -231,6 +257,7 @@ def experiment_command(
 @_backend
 @_scheduler
 @_precision
+@_report
 def compare_command(
     scenarios: tuple[str, ...],
     replications: int,
@@ -240,6 +267,7 @@ def compare_command(
     backend: str,
     scheduler: str | None,
     precision: float | None,
+    report: bool = False,
 ) -> None:
     """Compare SCENARIOS (the first is the reference) with common random numbers."""
     try:
@@ -247,6 +275,7 @@ def compare_command(
     except ScenarioError as exc:
         _fail(exc)
     _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+    _maybe_report(out or Path("results") / plan.name, report)
 
 
 @main.command("sweep")
@@ -265,6 +294,7 @@ def compare_command(
 @_out
 @_backend
 @_scheduler
+@_report
 def sweep_command(
     scenario: str,
     params: tuple[str, ...],
@@ -274,6 +304,7 @@ def sweep_command(
     out: Path | None,
     backend: str,
     scheduler: str | None,
+    report: bool = False,
 ) -> None:
     """A grid over one or more parameters of SCENARIO, shared random numbers across points."""
     sc = _load(scenario)
@@ -287,6 +318,7 @@ def sweep_command(
     result = _execute(plan, target, workers, backend, scheduler)
     (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
     click.echo(f"Per-point table: {target / 'points.csv'}")
+    _maybe_report(target, report)
 
 
 @main.command("robustness")
@@ -310,6 +342,7 @@ def sweep_command(
 @_workers
 @_backend
 @_scheduler
+@_report
 def robustness_command(
     file: str,
     samples: int,
@@ -318,12 +351,10 @@ def robustness_command(
     workers: int | None,
     backend: str,
     scheduler: str | None,
+    report: bool = False,
 ) -> None:
     """How often FILE's verdicts hold across the plausible range of the uncertain inputs."""
-    try:
-        plan = load_experiment(file)
-    except ScenarioError as exc:
-        _fail(exc)
+    plan = _load_experiment(file)
     if replications is not None:
         plan.replications = replications
     plan.precision = None
@@ -360,6 +391,7 @@ def robustness_command(
         f"difference. Ranges: {', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
     )
     click.echo(f"Results written to {target}/")
+    _maybe_report(target, report)
 
 
 @main.command("capacity")
@@ -689,3 +721,17 @@ def plan_command(
         "of its steady-state book; ARR at the t=0 average contract. Loaded cost includes managers "
         "and pools not sized here. Check a quarter by simulation with `simcs size`."
     )
+
+
+@main.command("report")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report_command(folder: Path) -> None:
+    """Write FOLDER/report.html (figures embedded, offline) from a run, experiment, sweep or
+    robustness result folder; figures also as PNG and SVG in FOLDER/figures/."""
+    from simcs.report import build_report
+
+    try:
+        path = build_report(folder)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="FOLDER") from None
+    click.echo(f"Report written to {path} (figures in {folder / 'figures'}/)")

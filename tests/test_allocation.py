@@ -7,18 +7,14 @@ from pathlib import Path
 import pytest
 
 from simcs.allocation import allocatable_pools, allocate
-from simcs.loading import with_overrides
 from simcs.scenario import Scenario
 from simcs.sizing import staff_cost
+from tests.conftest import shrink
 
 
 @pytest.fixture(scope="module")
 def small(baseline: Scenario) -> Scenario:
-    overrides: dict[str, object] = {"horizon_years": 1}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 4
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    return with_overrides(baseline, overrides)
+    return shrink(baseline, 4, 1)
 
 
 POOLS = ["support", "csm.enterprise"]

@@ -20,15 +20,12 @@ from simcs.experiment_output import comparisons_csv, replications_csv
 from simcs.experiment_runner import run_plan
 from simcs.loading import with_overrides
 from simcs.scenario import Scenario
+from tests.conftest import shrink
 
 
 @pytest.fixture(scope="module")
 def plan(baseline: Scenario) -> Plan:
-    overrides: dict[str, object] = {"horizon_years": 1}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 10
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    small = with_overrides(baseline, overrides)
+    small = shrink(baseline, 10, 1)
     return Plan(
         name="dask_check",
         scenarios={

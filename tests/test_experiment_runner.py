@@ -11,15 +11,12 @@ from simcs.experiment_runner import run_plan
 from simcs.loading import with_overrides
 from simcs.metrics import ALL
 from simcs.scenario import Scenario
+from tests.conftest import shrink
 
 
 @pytest.fixture(scope="module")
 def small(baseline: Scenario) -> Scenario:
-    overrides: dict[str, object] = {"horizon_years": 1}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 10
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    return with_overrides(baseline, overrides)
+    return shrink(baseline, 10, 1)
 
 
 def _plan(small: Scenario, **kw: object) -> Plan:

@@ -10,6 +10,7 @@ from simcs.experiment import Plan
 from simcs.loading import with_overrides
 from simcs.robustness import UNCERTAIN, latin_hypercube, run_robustness, sample_plan
 from simcs.scenario import Scenario
+from tests.conftest import shrink
 
 
 def test_latin_hypercube_is_stratified_in_range_and_reproducible() -> None:
@@ -26,11 +27,7 @@ def test_latin_hypercube_is_stratified_in_range_and_reproducible() -> None:
 
 def _plan(baseline: Scenario, off: dict[str, object]) -> Plan:
     """Smooth Transition on (reference) and off, on a fifth of the baseline book."""
-    overrides: dict[str, object] = {"horizon_years": 2}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 5
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    small = with_overrides(baseline, overrides)
+    small = shrink(baseline, 5, 2)
     return Plan(
         name="robust",
         scenarios={"play_on": small, "play_off": with_overrides(small, off)},

@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 
 import simcs
-from simcs.loading import with_overrides
 from simcs.output import replications_csv, summary_document
 from simcs.scenario import Scenario
+from tests.conftest import shrink
 
 
 @pytest.fixture(scope="module")
 def small(baseline: Scenario) -> Scenario:
     """The baseline book at a fifth of its size, over two years (fast, same mechanics)."""
-    overrides: dict[str, object] = {"horizon_years": 2}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 5
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    return with_overrides(baseline, overrides)
+    return shrink(baseline, 5, 2)
 
 
 def test_same_seed_same_bytes_and_workers_do_not_matter(small: Scenario) -> None:

@@ -11,6 +11,7 @@ from simcs.analysis import Interval
 from simcs.loading import with_overrides
 from simcs.scenario import Scenario
 from simcs.sizing import Sizer, Target, parse_target
+from tests.conftest import shrink
 
 
 def test_parse_target() -> None:
@@ -41,11 +42,7 @@ def test_a_target_holds_on_its_one_sided_bound() -> None:
 
 @pytest.fixture(scope="module")
 def small(baseline: Scenario) -> Scenario:
-    overrides: dict[str, object] = {"horizon_years": 1}
-    for name, tier in baseline.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // 2
-        overrides[f"tiers.{name}.initial_arr_total"] = None
-    return with_overrides(baseline, overrides)
+    return shrink(baseline, 2, 1)
 
 
 def test_size_finds_the_cheapest_plan_and_it_holds_on_fresh_seeds(
