@@ -172,6 +172,13 @@ def _embed(paths: list[Path]) -> str:
     )
 
 
+#: Marks the page with how many of its images loaded (read by the browser test).
+IMAGE_CHECK = (
+    "window.addEventListener('load',function(){var i=document.images,ok=0;"
+    "for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0){ok++;}}"
+    "document.body.setAttribute('data-images-loaded',ok+'/'+i.length);});"
+)
+
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem auto;
 max-width:1100px;color:#222;line-height:1.45}
@@ -321,7 +328,8 @@ def build_report(folder: str | Path) -> Path:
         images.append(_embed(figures.save(fig, out, name)))
     page = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
+        f"<title>{html.escape(title)}</title><style>{CSS}</style>",
+        f"<script>{IMAGE_CHECK}</script></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         *(f"<p class='headline'>{html.escape(line)}</p>" for line in lines),
         "<h2>Figures</h2>",
