@@ -39,6 +39,7 @@ from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, NullFormatt
 
 from simcs.analysis import t_interval
 from simcs.formulas.sbg import sbg_survival
+from simcs.model.support import WAIT_POINTS
 
 __all__ = [
     "FUNCTION_COLOURS",
@@ -293,13 +294,14 @@ class _Est:
 #: Metrics that cannot exceed 1 (shares of a whole); every known metric is non-negative.
 _AT_MOST_ONE = frozenset(
     {"grr", "logo_retention", "support_sla_met", "csm_touch_coverage", "trained_share"}
+    | {f"support_wait_within_{point}" for point, _ in WAIT_POINTS}
 )
 
 
 def _clipped(e: _Est, metric: str) -> _Est:
     """The interval cut to the metric's possible range (a t-interval of a few replications
     can reach below zero or above 100%); the mean is left as it is."""
-    if metric not in _METRICS:
+    if metric not in _METRICS and metric not in _AT_MOST_ONE:
         return e
     low, high = e.low, e.high
     if _ok(low):
@@ -747,6 +749,44 @@ def support_service(metrics: Mapping[str, Any], tiers: Sequence[str]) -> Figure:
     wait_ax.set_ylabel("Mean wait in queue (business hours)")
     wait_ax.set_title("Mean wait for an agent")
     fig.legend(handles=[_ci_handle()], loc="outside lower center")
+    return fig
+
+
+@_styled
+def wait_distribution(metrics: Mapping[str, Any], tiers: Sequence[str]) -> Figure:
+    """Share of each tier's cases reaching an agent within 15 min, 1, 4, 8 and 24 business
+    hours (points of the wait-time distribution), with 95% intervals."""
+    tiers = list(tiers)
+    colours = _tier_colours(tiers)
+    fig = _figure(8.0, 4.6)
+    ax = fig.subplots()
+    x = [limit for _, limit in WAIT_POINTS]
+    drawn = False
+    for tier in tiers:
+        points = [_metric(metrics, tier, f"support_wait_within_{p}") for p, _ in WAIT_POINTS]
+        ys = [e.mean for e in points]
+        if not any(_ok(y) for y in ys):
+            continue
+        ax.plot(x, ys, marker="o", color=colours[tier], label=tier_label(tier), zorder=3)
+        _errorbar(ax, x, ys, [e.err() for e in points], color=colours[tier])
+        drawn = True
+    if not drawn:
+        _no_data(ax)
+    ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels(["15 min", "1 h", "4 h", "8 h", "24 h"])
+    ax.set_ylim(0, 1.05)
+    _format_axis(ax.yaxis, "share")
+    ax.set_xlabel("Wait for an agent, at most (business hours, log scale)")
+    ax.set_ylabel("Cases answered within the wait (share of cases)")
+    ax.set_title("Support wait-time distribution by tier")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        [*handles, _ci_handle()],
+        [*labels, "95% interval"],
+        loc="outside lower center",
+        ncols=min(6, len(handles) + 1),
+    )
     return fig
 
 

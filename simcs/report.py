@@ -221,6 +221,7 @@ def build_report(folder: str | Path) -> Path:
             ("cost_vs_value", figures.cost_vs_value(metrics, list(scenario["tiers"]))),
             ("retention_by_year", figures.retention_by_year(rows, list(scenario["tiers"]), sbg)),
             ("support_service", figures.support_service(metrics, list(scenario["tiers"]))),
+            ("wait_distribution", figures.wait_distribution(metrics, tiers)),
             ("utilisation", figures.utilisation(metrics, list(scenario["tiers"]))),
         ]
         table = _table(

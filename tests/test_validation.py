@@ -206,3 +206,19 @@ def test_arr_bridge_reconciles_exactly(name: str) -> None:
             )
             assert m["arr_end"] == pytest.approx(bridge, rel=1e-9, abs=1e-6)
     assert sum(by_tier["all"]["arr_churned"] for by_tier in result.metrics.values()) > 0
+
+
+def test_wait_time_distribution_follows_erlang_c(mmc: Scenario) -> None:
+    """P(wait <= t) at every reported point against 1 - C exp(-(c mu - lambda) t)."""
+    from simcs.formulas.erlang import mmc_service_level
+    from simcs.model.support import WAIT_POINTS
+
+    c, lam, mean_service = _mmc_rates(mmc)
+    runs = [simcs.simulate(mmc, seed=31, replication=r).metrics[1]["all"] for r in range(12)]
+    for point, limit in WAIT_POINTS:
+        theory = mmc_service_level(c, lam, mean_service, limit)
+        share = [m[f"support_wait_within_{point}"] for m in runs]
+        iv = t_interval(share, 0.99)
+        assert iv.low <= theory <= iv.high or abs(iv.mean - theory) < 1e-3, (point, theory, iv)
+    # the SLA (0.25 h here) is the 15-minute point
+    assert [m["support_sla_met"] for m in runs] == [m["support_wait_within_15m"] for m in runs]

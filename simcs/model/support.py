@@ -25,6 +25,15 @@ from simcs.model.renewal import training_strength
 from simcs.model.workqueue import Job, WorkQueue
 from simcs.scenario import Scenario
 
+#: Points of the wait-time distribution reported (business hours): answered within each.
+WAIT_POINTS: tuple[tuple[str, float], ...] = (
+    ("15m", 0.25),
+    ("1h", 1.0),
+    ("4h", 4.0),
+    ("8h", 8.0),
+    ("24h", 24.0),
+)
+
 #: Cases whose uniforms are drawn at once from a customer's case stream.
 CASE_BLOCK = 16
 
@@ -164,6 +173,9 @@ class SupportDesk:
         wait = job.start - job.arrival
         book["support_answered"] += 1
         book["support_wait_hours_sum"] += wait
+        for label, limit in WAIT_POINTS:
+            if wait <= limit:
+                book[f"support_within_{label}"] += 1
         if wait > 0:
             book["support_delayed"] += 1
         if wait <= self.sla_hours[customer.tier]:
