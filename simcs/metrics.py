@@ -17,7 +17,7 @@ from simcs.formulas.retention import (
     net_revenue_retention,
 )
 from simcs.model.ledger import Ledger
-from simcs.model.support import WAIT_POINTS
+from simcs.model.support import WAIT_BIN_KEYS, WAIT_POINTS
 from simcs.scenario import Scenario, StaffPool
 
 ALL = "all"
@@ -182,8 +182,10 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         m["support_abandoned"] = s("support_abandoned")
         m["support_wait_hours_mean"] = _ratio(s("support_wait_hours_sum"), answered)
         m["support_sla_met"] = _ratio(s("support_sla_met_count"), answered)
-        for point, _ in WAIT_POINTS:  # abandoned cases never reached an agent
-            m[f"support_wait_within_{point}"] = _ratio(s(f"support_within_{point}"), answered)
+        within = 0.0  # cumulative over the histogram; abandoned cases never reached an agent
+        for (point, _), key in zip(WAIT_POINTS, WAIT_BIN_KEYS, strict=False):
+            within += s(key)
+            m[f"support_wait_within_{point}"] = _ratio(within, answered)
         m["support_utilization"] = _ratio(s("support_busy_hours"), support_capacity)
         m["csm_utilization"] = _ratio(s("csm_busy_hours"), csm_capacity)
         m["csm_touch_coverage"] = _ratio(s("csm_touches_delivered"), s("csm_touches_planned"))

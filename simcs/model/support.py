@@ -10,6 +10,7 @@ and whether it revealed a new contact (a departed champion) feed the customer's 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,11 @@ WAIT_POINTS: tuple[tuple[str, float], ...] = (
     ("8h", 8.0),
     ("24h", 24.0),
 )
+
+WAIT_LIMITS: tuple[float, ...] = tuple(limit for _, limit in WAIT_POINTS)
+#: Ledger keys of the wait histogram: bin k holds waits in (limit k-1, limit k]; the last bin
+#: holds the longer waits.
+WAIT_BIN_KEYS: tuple[str, ...] = tuple(f"support_wait_bin_{k}" for k in range(len(WAIT_POINTS) + 1))
 
 #: Cases whose uniforms are drawn at once from a customer's case stream.
 CASE_BLOCK = 16
@@ -173,9 +179,7 @@ class SupportDesk:
         wait = job.start - job.arrival
         book["support_answered"] += 1
         book["support_wait_hours_sum"] += wait
-        for label, limit in WAIT_POINTS:
-            if wait <= limit:
-                book[f"support_within_{label}"] += 1
+        book[WAIT_BIN_KEYS[bisect_left(WAIT_LIMITS, wait)]] += 1
         if wait > 0:
             book["support_delayed"] += 1
         if wait <= self.sla_hours[customer.tier]:
