@@ -1,4 +1,4 @@
-"""The `simcs` command line: run scenarios and validate scenario files."""
+"""The `simcs` command line: run, validate, compare and plan; experiments, reports, sizing."""
 
 from __future__ import annotations
 
