@@ -84,6 +84,40 @@ def _maybe_report(folder: Path, report: bool) -> None:
         click.echo(f"Report written to {build_report(folder)}")
 
 
+_backend = click.option(
+    "--backend",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local worker processes, or a Dask cluster (pip install 'simcs[dask]').",
+)
+_scheduler = click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address tcp://HOST:PORT [default: a new LocalCluster].",
+)
+_workers = click.option(
+    "--workers",
+    "-w",
+    default=None,
+    type=click.IntRange(1),
+    help="Worker processes [default: number of cores].",
+)
+_out = click.option(
+    "--out",
+    "-o",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: results/<name>].",
+)
+_precision = click.option(
+    "--precision",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Add replications until the key metric's paired 95% half-width is at most this.",
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="simcs")
 def main() -> None:
@@ -94,20 +128,8 @@ def main() -> None:
 @click.argument("scenario", required=False)
 @click.option("--replications", "-n", default=20, show_default=True, type=click.IntRange(1))
 @click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
-@click.option(
-    "--workers",
-    "-w",
-    default=None,
-    type=click.IntRange(1),
-    help="Local worker processes [default: number of cores].",
-)
-@click.option(
-    "--out",
-    "-o",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder [default: results/<scenario name>].",
-)
+@_workers
+@_out
 @_report
 def run_command(
     scenario: str | None,
@@ -187,40 +209,6 @@ def _execute(
     click.echo(note)
     click.echo(f"Results written to {out}/")
     return result
-
-
-_backend = click.option(
-    "--backend",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="local worker processes, or a Dask cluster (pip install 'simcs[dask]').",
-)
-_scheduler = click.option(
-    "--scheduler",
-    default=None,
-    help="Dask scheduler address tcp://HOST:PORT [default: a new LocalCluster].",
-)
-_workers = click.option(
-    "--workers",
-    "-w",
-    default=None,
-    type=click.IntRange(1),
-    help="Worker processes [default: number of cores].",
-)
-_out = click.option(
-    "--out",
-    "-o",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder [default: results/<name>].",
-)
-_precision = click.option(
-    "--precision",
-    default=None,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Add replications until the key metric's paired 95% half-width is at most this.",
-)
 
 
 @main.command("experiment")
