@@ -818,6 +818,56 @@ def _yearly(
 
 
 @_styled
+def pools_over_time(rows: Sequence[Mapping[str, Any]]) -> Figure:
+    """Every pool's mean queue length and utilisation by month (timeseries.csv rows), mean over
+    replications with 95% bands."""
+    cells: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(
+        lambda: {"queue_length": [], "utilization": []}
+    )
+    for row in rows:
+        key = (str(row["pool"]), int(float(row["month"])))
+        for field in ("queue_length", "utilization"):
+            value = _num(row.get(field))
+            if _ok(value):
+                cells[key][field].append(value)
+    pools = list(dict.fromkeys(pool for pool, _ in cells))
+    colours = {pool: PALETTE[i % len(PALETTE)] for i, pool in enumerate(pools)}
+    fig = _figure(11.0, 4.6)
+    queue_ax, util_ax = fig.subplots(1, 2)
+    fig.suptitle("Staff pools over time")
+    for ax, field in ((queue_ax, "queue_length"), (util_ax, "utilization")):
+        for pool in pools:
+            months = sorted(m for p, m in cells if p == pool)
+            ivs = [t_interval(cells[(pool, m)][field]) for m in months]
+            xs = [m for m, iv in zip(months, ivs, strict=True) if iv.n]
+            means = [iv.mean for iv in ivs if iv.n]
+            if not xs:
+                continue
+            ax.plot(xs, means, color=colours[pool], label=pool, zorder=3)
+            lows = [iv.low if _ok(iv.low) else iv.mean for iv in ivs if iv.n]
+            highs = [iv.high if _ok(iv.high) else iv.mean for iv in ivs if iv.n]
+            if field == "utilization":
+                lows = [max(0.0, v) for v in lows]
+                highs = [min(1.0, v) for v in highs]
+            else:
+                lows = [max(0.0, v) for v in lows]
+            ax.fill_between(xs, lows, highs, color=colours[pool], alpha=0.18, linewidth=0)
+        ax.set_xlabel("Month of the horizon")
+        if not pools:
+            _no_data(ax)
+    queue_ax.set_ylabel("Work items waiting, monthly mean (count)")
+    queue_ax.set_title("Queue length")
+    util_ax.set_ylabel("Busy time / staffed time (share)")
+    util_ax.set_ylim(0, 1.05)
+    _format_axis(util_ax.yaxis, "share")
+    util_ax.set_title("Utilisation")
+    handles, labels = queue_ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(6, len(handles)))
+    return fig
+
+
+@_styled
 def retention_by_year(
     rows: Sequence[Mapping[str, Any]],
     tiers: Sequence[str],

@@ -55,6 +55,24 @@ def replications_csv(result: RunResult) -> str:
     return buffer.getvalue()
 
 
+def timeseries_csv(result: RunResult) -> str:
+    """replication,month,pool,queue_length,utilization: each pool's monthly means."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["replication", "month", "pool", "queue_length", "utilization"])
+    for replication, month, pool, length, utilization in result.series:
+        writer.writerow(
+            [
+                replication,
+                month,
+                pool,
+                repr(length),
+                "" if math.isnan(utilization) else repr(utilization),
+            ]
+        )
+    return buffer.getvalue()
+
+
 def write_run(result: RunResult, out: Path) -> None:
     """Write the four result files of a run into `out` (created if needed)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -62,6 +80,7 @@ def write_run(result: RunResult, out: Path) -> None:
         json.dumps(summary_document(result), indent=2, allow_nan=False) + "\n", encoding="utf-8"
     )
     (out / "replications.csv").write_text(replications_csv(result), encoding="utf-8")
+    (out / "timeseries.csv").write_text(timeseries_csv(result), encoding="utf-8")
     (out / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
     manifest = {
         "simcs_version": __version__,

@@ -10,6 +10,8 @@ from simcs.model.organisation import Organisation
 from simcs.scenario import Scenario
 
 Row = tuple[int, int, str, str, float]
+#: (replication, month, pool, mean queue length, utilisation)
+SeriesRow = tuple[int, int, str, float, float]
 
 
 @dataclass
@@ -28,6 +30,7 @@ class ReplicationResult:
     ledger: Ledger
     end_state: dict[str, float]
     events: int | None
+    series: list[SeriesRow]
 
 
 def simulate(
@@ -47,6 +50,7 @@ def simulate(
         ledger=raw.ledger,
         end_state=raw.end_state,
         events=raw.events,
+        series=[(replication, *point) for point in raw.series],
     )
 
 
@@ -54,3 +58,12 @@ def replication_rows(scenario: Scenario, seed: int, replication: int) -> list[Ro
     """Only the tidy rows of one replication (what worker processes send back)."""
     raw = Organisation(scenario, seed, replication).run()
     return tidy_records(raw.ledger, scenario, replication)
+
+
+def replication_outputs(
+    scenario: Scenario, seed: int, replication: int
+) -> tuple[list[Row], list[SeriesRow]]:
+    """The tidy rows and the monthly pool series of one replication."""
+    raw = Organisation(scenario, seed, replication).run()
+    series = [(replication, *point) for point in raw.series]
+    return tidy_records(raw.ledger, scenario, replication), series

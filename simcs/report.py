@@ -222,6 +222,11 @@ def build_report(folder: str | Path) -> Path:
             ("retention_by_year", figures.retention_by_year(rows, list(scenario["tiers"]), sbg)),
             ("support_service", figures.support_service(metrics, list(scenario["tiers"]))),
             ("wait_distribution", figures.wait_distribution(metrics, tiers)),
+            *(
+                [("pools_over_time", figures.pools_over_time(_read_csv(folder / "timeseries.csv")))]
+                if (folder / "timeseries.csv").exists()
+                else []
+            ),
             ("utilisation", figures.utilisation(metrics, list(scenario["tiers"]))),
         ]
         table = _table(

@@ -12,10 +12,10 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simcs.analysis import Interval, summarise
-from simcs.replication import Row, replication_rows
+from simcs.replication import Row, SeriesRow, replication_outputs
 from simcs.scenario import Scenario
 
 _worker_scenario: Scenario | None = None
@@ -26,9 +26,9 @@ def _init_worker(scenario: Scenario) -> None:
     _worker_scenario = scenario
 
 
-def _run_one(seed: int, replication: int) -> tuple[int, list[Row]]:
+def _run_one(seed: int, replication: int) -> tuple[int, tuple[list[Row], list[SeriesRow]]]:
     assert _worker_scenario is not None
-    return replication, replication_rows(_worker_scenario, seed, replication)
+    return replication, replication_outputs(_worker_scenario, seed, replication)
 
 
 @dataclass
@@ -41,6 +41,7 @@ class RunResult:
     workers: int
     rows: list[Row]
     wall_seconds: float
+    series: list[SeriesRow] = field(default_factory=list)
 
     def summary(self, confidence: float = 0.95) -> dict[str, dict[str, Interval]]:
         """{tier or 'all': {metric: Interval}} over replications (years averaged first)."""
@@ -85,10 +86,10 @@ def run(
         raise ValueError("workers must be at least 1")
     workers = min(workers, replications)
     started = time.perf_counter()
-    by_replication: dict[int, list[Row]] = {}
+    by_replication: dict[int, tuple[list[Row], list[SeriesRow]]] = {}
     if workers == 1:
         for r in range(replications):
-            by_replication[r] = replication_rows(scenario, seed, r)
+            by_replication[r] = replication_outputs(scenario, seed, r)
             if on_replication_done:
                 on_replication_done(r + 1, replications)
     else:
@@ -101,11 +102,12 @@ def run(
         ) as pool:
             futures = [pool.submit(_run_one, seed, r) for r in range(replications)]
             for done, future in enumerate(as_completed(futures), start=1):
-                r, rows = future.result()
-                by_replication[r] = rows
+                r, outputs = future.result()
+                by_replication[r] = outputs
                 if on_replication_done:
                     on_replication_done(done, replications)
-    rows = [row for r in range(replications) for row in by_replication[r]]
+    rows = [row for r in range(replications) for row in by_replication[r][0]]
+    series = [point for r in range(replications) for point in by_replication[r][1]]
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -113,4 +115,5 @@ def run(
         workers=workers,
         rows=rows,
         wall_seconds=time.perf_counter() - started,
+        series=series,
     )

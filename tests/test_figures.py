@@ -523,3 +523,20 @@ def test_figures_of_a_real_run(tiny_run: Any, tmp_path: Path) -> None:
     ]
     assert all(len(ln.get_xdata()) == len(years) + 1 for ln in surv)
     assert all(math.isclose(ln.get_ydata()[0], 1.0) for ln in surv)
+
+
+def test_pools_over_time_from_timeseries_rows(tmp_path: Path) -> None:
+    rows = [
+        {"replication": r, "month": m, "pool": pool, "queue_length": q, "utilization": u}
+        for r in range(3)
+        for m in range(1, 13)
+        for pool, q, u in (("support", 0.5 + 0.1 * r, 0.6), ("csm.smb", 2.0, 0.7 + 0.01 * r))
+    ]
+    fig = figures.pools_over_time(rows)
+    axes = fig.get_axes()
+    assert len(axes) == 2
+    for ax in axes:
+        assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+        assert len(ax.get_lines()) == 2  # one line per pool
+    paths = figures.save(fig, tmp_path, "pools")
+    assert all(p.stat().st_size > 0 for p in paths)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import simcs
-from simcs.output import replications_csv, summary_document
+from simcs.output import replications_csv, summary_document, timeseries_csv
 from simcs.scenario import Scenario
 from tests.conftest import shrink
 
@@ -22,6 +22,7 @@ def test_same_seed_same_bytes_and_workers_do_not_matter(small: Scenario) -> None
     two = simcs.run(small, replications=4, seed=9, workers=2)
     assert replications_csv(one) == replications_csv(again)
     assert replications_csv(one) == replications_csv(two)
+    assert timeseries_csv(one) == timeseries_csv(two) == timeseries_csv(again)
     assert summary_document(one) == summary_document(two)
 
 

@@ -222,3 +222,19 @@ def test_wait_time_distribution_follows_erlang_c(mmc: Scenario) -> None:
         assert iv.low <= theory <= iv.high or abs(iv.mean - theory) < 1e-3, (point, theory, iv)
     # the SLA (0.25 h here) is the 15-minute point
     assert [m["support_sla_met"] for m in runs] == [m["support_wait_within_15m"] for m in runs]
+
+
+def test_monthly_pool_series_reconcile_with_the_year(baseline: Scenario) -> None:
+    """Twelve monthly means of every pool add up to the year's exact time integrals."""
+    result = simcs.simulate(baseline, seed=8, replication=0)
+    led = result.ledger
+    month_hours = HOURS_PER_YEAR / 12
+    pools = {p for _, _, p, _, _ in result.series}
+    assert {"support", "implementation", "csm.enterprise"} <= pools
+    for year in (1, 2, 3):
+        months = range((year - 1) * 12 + 1, year * 12 + 1)
+        support = [s for s in result.series if s[2] == "support" and s[1] in months]
+        assert len(support) == 12
+        area = sum(length * month_hours for _, _, _, length, _ in support)
+        assert area == pytest.approx(led.get(year, "", "support_queue_area"), rel=1e-9)
+        assert all(0.0 <= u <= 1.0 + 1e-9 for *_, u in support)

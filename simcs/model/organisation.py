@@ -54,6 +54,9 @@ class CountingEnvironment(simpy.Environment):
         super().step()
 
 
+MONTHS = 12  # monthly snapshots of every pool (queue length, utilisation)
+
+
 @dataclass
 class Replication:
     """What one replication returns: the ledger of sums and the state at the horizon."""
@@ -65,6 +68,7 @@ class Replication:
     customers: list[Customer]
     end_state: dict[str, float] = field(default_factory=dict)
     events: int | None = None  # SimPy events processed, if counted
+    series: list[tuple[int, str, float, float]] = field(default_factory=list)
 
 
 class Organisation:
@@ -78,6 +82,9 @@ class Organisation:
         self.streams = streams = Streams(seed, replication)
         self.ledger = ledger = Ledger()
         self.customers: list[Customer] = []
+        #: (month, pool, mean queue length, utilisation) for every month of the horizon
+        self.series: list[tuple[int, str, float, float]] = []
+        self._last_areas: dict[str, tuple[float, float, float]] = {}
         self.factory = CustomerFactory(scenario, streams)
         self.desk = SupportDesk(
             env, scenario, ledger, on_new_contact=self._new_contact, on_breach=self._breach
@@ -289,6 +296,33 @@ class Organisation:
                 self._close_queue(year, name, "csm", queue)
         self.education.accrue_presence()
 
+    def pools(self) -> dict[str, list[WorkQueue]]:
+        """Every staffed queue by pool name (a CSM team's books together)."""
+        out = {"support": [self.desk.agents], "implementation": [self.implementation.consultants]}
+        for name, team in self.teams.items():
+            if team.queues:
+                out[f"csm.{name}"] = team.queues
+        return out
+
+    def _month_end(self, month: int) -> None:
+        """Record each pool's mean queue length and utilisation over the month just ended."""
+        span = HOURS_PER_YEAR / MONTHS
+        for pool, queues in self.pools().items():
+            areas = [0.0, 0.0, 0.0]
+            for queue in queues:
+                stats = queue.sync()
+                areas[0] += stats.area_waiting
+                areas[1] += stats.area_busy
+                areas[2] += stats.area_present
+            last = self._last_areas.get(pool, (0.0, 0.0, 0.0))
+            waiting, busy, present = (a - b for a, b in zip(areas, last, strict=True))
+            self.series.append(
+                (month, pool, waiting / span, busy / present if present > 0 else float("nan"))
+            )
+            self._last_areas[pool] = (areas[0], areas[1], areas[2])
+        if month % MONTHS == 0:  # the queues' periods restart with the year
+            self._last_areas = {}
+
     def _close_queue(self, year: int, tier: str, pool: str, queue: WorkQueue) -> None:
         stats = queue.reset_period()
         put = self.ledger.put
@@ -323,10 +357,13 @@ class Organisation:
             env.process(self._new_logos(name, self.factory.arrivals(name)))
         for year in range(1, self.scenario.horizon_years + 1):
             self._year_start(year)
-            until = year * HOURS_PER_YEAR
-            env.run(until=until)
-            while env.peek() == until:  # what happens at the year's last instant belongs to it
-                env.step()
+            for month in range(1, MONTHS + 1):
+                until = (year - 1 + month / MONTHS) * HOURS_PER_YEAR
+                env.run(until=until)
+                if month == MONTHS:  # what happens at the year's last instant belongs to it
+                    while env.peek() == until:
+                        env.step()
+                self._month_end((year - 1) * MONTHS + month)
             self._year_end(year)
         events = env.processed if isinstance(env, CountingEnvironment) else None
         agents = self.desk.agents
@@ -338,4 +375,5 @@ class Organisation:
             customers=self.customers,
             end_state={"support_waiting": agents.waiting, "support_in_service": agents.busy},
             events=events,
+            series=self.series,
         )

@@ -114,6 +114,11 @@ class WorkQueue:
             s.area_present += self._n_present * dt
             self._last = now
 
+    def sync(self) -> QueueStats:
+        """The current period's statistics with the integrals brought up to now (no reset)."""
+        self._advance()
+        return self.stats
+
     def reset_period(self) -> QueueStats:
         """Close the current period's integrals at `now` and start a new period."""
         self._advance()
