@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -27,7 +29,14 @@ from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
 from simcs.runner import default_workers, run
 from simcs.scenario import Scenario
-from simcs.sizing import Evaluation, Sizer, cost_per_person, parse_target, staff_cost
+from simcs.sizing import (
+    Evaluation,
+    Sizer,
+    cost_per_person,
+    parse_target,
+    sizing_document,
+    staff_cost,
+)
 from simcs.sweep import sweep_plan
 from simcs.tables import render, summary_table
 
@@ -440,7 +449,10 @@ def _plan_row(
     cells = [", ".join(f"{p}={e.headcounts[p]}" for p in pools), f"{e.staff_cost:,.0f}"]
     for label, target in zip(targets, sizer.targets, strict=True):
         iv = e.intervals[label]
-        cells.append(f"{iv.mean:.3f} (bound {target.bound(iv, confidence):.3f})")
+        if math.isnan(iv.mean):
+            cells.append("n/a")
+        else:
+            cells.append(f"{iv.mean:.3f} (bound {target.bound(iv, confidence):.3f})")
     cells.append("yes" if e.holds else "no")
     return cells
 
@@ -473,6 +485,7 @@ def _plan_row(
 @_out
 @_backend
 @_scheduler
+@_report
 def size_command(
     scenario: str | None,
     targets: tuple[str, ...],
@@ -484,6 +497,7 @@ def size_command(
     out: Path | None,
     backend: str,
     scheduler: str | None,
+    report: bool = False,
 ) -> None:
     """The cheapest headcounts of POOLS whose TARGETS hold with the stated confidence."""
     sc = _load(scenario)
@@ -544,6 +558,10 @@ def size_command(
         f"seeds for every plan (common random numbers); a target holds when its one-sided "
         f"{confidence:.0%} bound (shown) clears it. Store: {target_dir / 'results.sqlite'}"
     )
+    (target_dir / "sizing.json").write_text(
+        json.dumps(sizing_document(sizer, result, sc.name), indent=2) + "\n", encoding="utf-8"
+    )
+    _maybe_report(target_dir, report)
 
 
 @main.command("allocate")

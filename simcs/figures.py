@@ -818,6 +818,92 @@ def _yearly(
 
 
 @_styled
+def staffing_frontier(doc: Mapping[str, Any]) -> Figure:
+    """Every simulated staffing plan (sizing.json): loaded staff cost against each target's
+    metric, plans that meet every target in green, the others in vermillion, the target as a
+    dashed line and the recommended plan marked."""
+    targets = list(doc.get("targets") or [])
+    plans = list(doc.get("plans") or [])
+    recommended = doc.get("recommended")
+    fig = _figure(max(6.0, 5.2 * max(1, len(targets))), 4.8)
+    axes = fig.subplots(1, max(1, len(targets)), squeeze=False)[0]
+    fig.suptitle("Staffing frontier: what each plan costs and buys")
+    for ax, target in zip(axes, targets, strict=False):
+        label = target["label"]
+        for plan in plans:
+            value = plan["values"].get(label, {})
+            mean = _num(value.get("mean"))
+            if not _ok(mean):
+                continue
+            x = _num(plan["staff_cost"])
+            colour = VERDICT_COLOURS["better"] if plan["holds"] else VERDICT_COLOURS["worse"]
+            est = _clipped(
+                _Est(mean, _num(value.get("ci95_low")), _num(value.get("ci95_high"))),
+                str(target["metric"]),
+            )
+            err = est.err()
+            _errorbar(ax, [x], [mean], [err], color=colour)
+            ax.plot([x], [mean], marker="o", color=colour, linestyle="none", zorder=3)
+            if recommended is not None and plan["headcounts"] == recommended:
+                ax.plot(
+                    [x], [mean], marker="*", markersize=16, color=BLACK, linestyle="none", zorder=5
+                )
+                text = ", ".join(f"{p} = {h}" for p, h in plan["headcounts"].items())
+                ax.annotate(
+                    text,
+                    (x, mean),
+                    xytext=(8, -14),
+                    textcoords="offset points",
+                    fontsize=8.5,
+                    fontweight="bold",
+                )
+        ax.axhline(
+            float(target["value"]),
+            color=BLACK,
+            linestyle="--",
+            linewidth=1.0,
+            label=f"target {target['op']} {float(target['value']):g}",
+        )
+        ax.set_xlabel("Loaded staff cost (USD per year)")
+        ax.set_ylabel(metric_label(str(target["metric"])))
+        ax.set_title(f"{label}")
+        _format_axis(ax.xaxis, "usd")
+    if not targets:
+        _no_data(axes[0])
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=VERDICT_COLOURS["better"],
+            linestyle="none",
+            label="targets hold",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=VERDICT_COLOURS["worse"],
+            linestyle="none",
+            label="a target fails",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="*",
+            markersize=12,
+            color=BLACK,
+            linestyle="none",
+            label="recommended plan",
+        ),
+        Line2D([], [], color=BLACK, linestyle="--", label="target"),
+        _ci_handle(),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=5)
+    return fig
+
+
+@_styled
 def pools_over_time(rows: Sequence[Mapping[str, Any]]) -> Figure:
     """Every pool's mean queue length and utilisation by month (timeseries.csv rows), mean over
     replications with 95% bands."""

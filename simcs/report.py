@@ -33,6 +33,8 @@ def kind_of(folder: Path) -> str:
     """run, experiment, sweep or robustness, from the files the folder holds."""
     if (folder / "robustness_summary.csv").exists():
         return "robustness"
+    if (folder / "sizing.json").exists():
+        return "sizing"
     if (folder / "points.csv").exists():
         return "sweep"
     summary = folder / "summary.json"
@@ -307,6 +309,39 @@ def build_report(folder: str | Path) -> Path:
             "across all comparisons."
         )
         title = f"simcs {kind}: {doc['experiment']}"
+    elif kind == "sizing":
+        doc = json.loads((folder / "sizing.json").read_text(encoding="utf-8"))
+        figs = [("staffing_frontier", figures.staffing_frontier(doc))]
+        best = doc["recommended"]
+        if best is None:
+            lines = ["No plan within the search bounds met every target; see the frontier."]
+        else:
+            plan = ", ".join(f"{p}={h}" for p, h in best.items())
+            lines = [
+                f"Recommended: {plan}, loaded staff cost ${doc['recommended_staff_cost']:,.0f}"
+                f" a year; every target holds at {doc['confidence']:.0%} confidence."
+            ]
+        labels = [t["label"] for t in doc["targets"]]
+        rows_html = _table(
+            ["Plan", "Staff cost $/yr", *labels, "Targets hold"],
+            [
+                [
+                    ", ".join(f"{p}={h}" for p, h in plan["headcounts"].items()),
+                    f"{plan['staff_cost']:,.0f}",
+                    *(_value_and_bound(plan["values"][t]) for t in labels),
+                    "yes" if plan["holds"] else "no",
+                ]
+                for plan in sorted(doc["plans"], key=lambda p: p["staff_cost"])
+            ],
+        )
+        sections.append(("Every plan simulated", rows_html))
+        n = doc["replications"]
+        method = (
+            f"Each plan simulated with the same seeds (common random numbers); a target "
+            f"holds when the one-sided {doc['confidence']:.0%} bound of its replication "
+            "mean clears it; Student-t 95% intervals in the figure."
+        )
+        title = f"simcs size: {doc['scenario']}"
     else:
         rows = _read_csv(folder / "robustness_summary.csv")
         figs = [("robustness", figures.robustness(rows))]
@@ -349,6 +384,14 @@ def build_report(folder: str | Path) -> Path:
     report = folder / "report.html"
     report.write_text("\n".join(page), encoding="utf-8")
     return report
+
+
+def _value_and_bound(value: dict[str, Any]) -> str:
+    """'0.972 (bound 0.951)', or 'n/a' where the plan leaves the metric undefined."""
+    mean, bound = value.get("mean"), value.get("bound")
+    if mean is None:
+        return "n/a"
+    return f"{mean:.3f}" + ("" if bound is None else f" (bound {bound:.3f})")
 
 
 def _drivers_neutral(scenario: dict[str, Any]) -> bool:

@@ -226,3 +226,46 @@ class Sizer:
 def cost_per_person(scenario: Scenario, pools: list[str]) -> dict[str, float]:
     """Loaded annual cost of one person in each pool."""
     return {p: person_cost(scenario, p) for p in pools}
+
+
+def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, object]:
+    """sizing.json: the targets, the search, and every plan simulated (for reports)."""
+
+    def number(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    plans = []
+    for evaluation in sizer.cache.values():
+        values = {}
+        for target in sizer.targets:
+            iv = evaluation.intervals[str(target)]
+            values[str(target)] = {
+                "mean": number(iv.mean),
+                "bound": number(target.bound(iv, sizer.confidence)),
+                "ci95_low": number(iv.low),
+                "ci95_high": number(iv.high),
+                "n": iv.n,
+            }
+        plans.append(
+            {
+                "headcounts": evaluation.headcounts,
+                "staff_cost": evaluation.staff_cost,
+                "values": values,
+                "holds": evaluation.holds,
+            }
+        )
+    return {
+        "scenario": scenario_name,
+        "targets": [
+            {"label": str(t), "metric": t.metric, "tier": t.tier, "op": t.op, "value": t.value}
+            for t in sizer.targets
+        ],
+        "pools": sizer.pools,
+        "confidence": sizer.confidence,
+        "replications": sizer.replications,
+        "seed": sizer.seed,
+        "start": result.start,
+        "recommended": None if result.best is None else result.best.headcounts,
+        "recommended_staff_cost": None if result.best is None else result.best.staff_cost,
+        "plans": plans,
+    }

@@ -135,3 +135,33 @@ def test_cli_report_and_run_with_report_flag(small: Scenario, tmp_path: Path) ->
     empty.mkdir()
     bad = CliRunner().invoke(main, ["report", str(empty)])
     assert bad.exit_code == 2 and "no summary.json" in bad.output
+
+
+def test_size_report_marks_the_recommended_plan(small: Scenario, tmp_path: Path) -> None:
+    from simcs.loading import scenario_yaml
+
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(scenario_yaml(small), encoding="utf-8")
+    out = tmp_path / "size"
+    result = CliRunner().invoke(
+        main,
+        [
+            "size",
+            str(scenario_file),
+            "--target",
+            "support_sla_met>=0.9",
+            "--pool",
+            "support",
+            "-n",
+            "3",
+            "-w",
+            "1",
+            "--out",
+            str(out),
+            "--report",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert kind_of(out) == "sizing"
+    text = _check(out / "report.html", figures=1)
+    assert "Recommended: support=" in text and "Every plan simulated" in text
