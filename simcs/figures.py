@@ -994,14 +994,18 @@ def retention_by_year(
             axes[k].plot(xs, ys, color=c, marker="o", markersize=5, zorder=3)
             _errorbar(axes[k], xs, ys, [e.err() for e in ests if e.ok], color=c)
             lows[0] += [e.low if _ok(e.low) else e.mean for e in ests if e.ok]
-        # survival: product of yearly logo retention within each replication
+        # survival of the t=0 book (its own metric); else the product of yearly logo retention
+        cohort = _by_replication_year(rows, tier, "initial_cohort_survival")
         per_rep = _by_replication_year(rows, tier, "logo_retention")
         surv_years, surv = [0], [_Est(1.0)]
         for j in range(len(years)):
             prods = []
-            for by_year in per_rep.values():
-                if all(yy in by_year for yy in years[: j + 1]):
-                    prods.append(math.prod(by_year[yy] for yy in years[: j + 1]))
+            if cohort:
+                prods = [by_year[years[j]] for by_year in cohort.values() if years[j] in by_year]
+            else:
+                for by_year in per_rep.values():
+                    if all(yy in by_year for yy in years[: j + 1]):
+                        prods.append(math.prod(by_year[yy] for yy in years[: j + 1]))
             if prods:
                 iv = t_interval(prods)
                 surv_years.append(j + 1)

@@ -28,6 +28,7 @@ METRICS: tuple[str, ...] = (
     "grr",
     "nrr",
     "logo_retention",
+    "initial_cohort_survival",
     "arr_start",
     "arr_end",
     "arr_new",
@@ -159,6 +160,10 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
             "grr": gross_revenue_retention(s("cohort_arr_start"), s("cohort_arr_retained")),
             "nrr": net_revenue_retention(s("cohort_arr_start"), s("cohort_arr_net")),
             "logo_retention": logo_retention(s("cohort_customers"), s("cohort_retained")),
+            "initial_cohort_survival": _ratio(
+                s("initial_cohort_alive"),
+                float(sum(scenario.tiers[t].initial_customers for t in members)),
+            ),
             "arr_start": s("arr_start"),
             "arr_end": s("arr_end"),
             "arr_new": s("arr_new"),

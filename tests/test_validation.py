@@ -238,3 +238,12 @@ def test_monthly_pool_series_reconcile_with_the_year(baseline: Scenario) -> None
         area = sum(length * month_hours for _, _, _, length, _ in support)
         assert area == pytest.approx(led.get(year, "", "support_queue_area"), rel=1e-9)
         assert all(0.0 <= u <= 1.0 + 1e-9 for *_, u in support)
+
+
+def test_initial_cohort_survival_is_the_sbg_curve_when_drivers_are_neutral() -> None:
+    scenario = simcs.load_scenario(scenario_path("sbg_validation"))
+    result = simcs.simulate(scenario, seed=21, replication=0)
+    for t in range(1, 6):
+        m = result.metrics[t]["all"]
+        assert m["initial_cohort_survival"] == m["customers_end"] / 2000  # no new logos here
+        assert m["initial_cohort_survival"] == pytest.approx(sbg_survival(1.2, 4.8, t), abs=0.04)

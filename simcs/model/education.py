@@ -36,6 +36,11 @@ class Education:
         self.present = self.pool.headcount
         self._present_since = env.now
         self.waiting: deque[tuple[Customer, int]] = deque()
+        # exact integrals since t=0 for the monthly pool series: waiting list, seats, class time
+        self.area_waiting = 0.0
+        self.area_present = 0.0
+        self.busy_hours = 0.0
+        self._integrated_to = env.now
         for seat in range(self.pool.headcount):
             env.process(
                 seat_turnover(env, self.pool, "education", seat, streams, self._leave, self._hire)
@@ -44,11 +49,23 @@ class Education:
 
     def _leave(self) -> None:
         self.accrue_presence()
+        self.integrate()
         self.present -= 1
 
     def _hire(self, _ramp_hours: float) -> None:
         self.accrue_presence()
+        self.integrate()
         self.present += 1
+
+    def integrate(self) -> tuple[float, float, float]:
+        """Bring the integrals to now: (waiting-list area, class hours, seat hours) since t=0."""
+        now = self.env.now
+        dt = now - self._integrated_to
+        if dt > 0:
+            self.area_waiting += len(self.waiting) * dt
+            self.area_present += self.present * dt
+            self._integrated_to = now
+        return self.area_waiting, self.busy_hours, self.area_present
 
     def accrue_presence(self) -> None:
         """Book instructor seat-hours present up to now (called at every change and year end)."""
@@ -63,6 +80,7 @@ class Education:
         if u_take >= tier.propensity or not customer.active:
             return
         if u_channel < tier.instructor_led_share:
+            self.integrate()
             self.waiting.append((customer, customer.champion_episode))
         else:
             self.env.process(self._self_paced(customer, customer.champion_episode))
@@ -86,6 +104,7 @@ class Education:
         share = pool.productive_hours_per_week / HOURS_PER_WEEK
         while True:
             yield env.timeout(HOURS_PER_WEEK)
+            self.integrate()
             while self.waiting and not _still_wanted(*self.waiting[0]):
                 self.waiting.popleft()
             if not self.waiting or self.present <= 0:
@@ -104,6 +123,7 @@ class Education:
             if not trainees:
                 continue
             busy_per_seat = classes * pool.hours_per_class / share / len(trainees)
+            self.busy_hours += classes * pool.hours_per_class / share
             start = env.now - HOURS_PER_WEEK
             for customer in trainees:
                 customer.training = INSTRUCTOR_LED

@@ -85,6 +85,7 @@ class Organisation:
         #: (month, pool, mean queue length, utilisation) for every month of the horizon
         self.series: list[tuple[int, str, float, float]] = []
         self._last_areas: dict[str, tuple[float, float, float]] = {}
+        self._last_education = (0.0, 0.0, 0.0)
         self.factory = CustomerFactory(scenario, streams)
         self.desk = SupportDesk(
             env, scenario, ledger, on_new_contact=self._new_contact, on_breach=self._breach
@@ -279,6 +280,8 @@ class Organisation:
                 ledger.put(year, tier, "cohort_arr_net", arr)
                 ledger.put(year, tier, "cohort_retained", 1.0 if c.active else 0.0)
             if c.active:
+                if c.serial < NEW_LOGO_SERIAL:
+                    ledger.put(year, tier, "initial_cohort_alive", 1.0)
                 ledger.put(year, tier, "customers_end", 1.0)
                 ledger.put(year, tier, "arr_end", arr)
                 if c.training:
@@ -320,6 +323,18 @@ class Organisation:
                 (month, pool, waiting / span, busy / present if present > 0 else float("nan"))
             )
             self._last_areas[pool] = (areas[0], areas[1], areas[2])
+        if self.scenario.staff.education.headcount > 0:
+            waiting, busy, present = self.education.integrate()  # since t=0, never reset
+            last = self._last_education
+            self.series.append(
+                (
+                    month,
+                    "education",
+                    (waiting - last[0]) / span,
+                    (busy - last[1]) / (present - last[2]) if present > last[2] else float("nan"),
+                )
+            )
+            self._last_education = (waiting, busy, present)
         if month % MONTHS == 0:  # the queues' periods restart with the year
             self._last_areas = {}
 
