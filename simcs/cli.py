@@ -24,7 +24,7 @@ from simcs.experiment_output import (
 )
 from simcs.experiment_runner import ExperimentResult, run_plan
 from simcs.growth import hiring_plan
-from simcs.loading import ScenarioError, load_scenario
+from simcs.loading import ScenarioError, default_scenario_path, header_comment, load_scenario
 from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
 from simcs.runner import default_workers, run
@@ -161,7 +161,7 @@ def run_command(
     result = run(
         sc, replications=replications, seed=seed, workers=workers, on_replication_done=progress
     )
-    write_run(result, out)
+    write_run(result, out, header_comment(scenario or default_scenario_path()))
     click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
     click.echo(
         f"\nMeans over {replications} replications (each the mean of years "
@@ -183,7 +183,12 @@ def validate_command(scenario: str) -> None:
 
 
 def _execute(
-    plan: Plan, out: Path, workers: int | None, backend: str, scheduler: str | None
+    plan: Plan,
+    out: Path,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    notes: list[str] | None = None,
 ) -> ExperimentResult:
     workers = workers or default_workers()
     click.echo(
@@ -201,7 +206,7 @@ def _execute(
             err=True,
         )
         sys.exit(130)
-    write_experiment(result, out)
+    write_experiment(result, out, notes)
     click.echo(tables(result))
     note = (
         f"\n{result.replications} replications per variant ({result.computed} computed now, "
@@ -241,7 +246,14 @@ def experiment_command(
     plan = _load_experiment(file)
     if precision is not None:
         plan.precision = precision
-    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+    _execute(
+        plan,
+        out or Path("results") / plan.name,
+        workers,
+        backend,
+        scheduler,
+        header_comment(file),
+    )
     _maybe_report(out or Path("results") / plan.name, report)
 
 
@@ -271,7 +283,8 @@ def compare_command(
         plan = plan_from_scenarios(list(scenarios), replications, seed, precision=precision)
     except ScenarioError as exc:
         _fail(exc)
-    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler)
+    notes = [line for path in scenarios for line in (f"{path}:", *header_comment(path), "")]
+    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler, notes)
     _maybe_report(out or Path("results") / plan.name, report)
 
 
@@ -312,7 +325,14 @@ def sweep_command(
     except ScenarioError as exc:
         _fail(exc)
     target = out or Path("results") / plan.name
-    result = _execute(plan, target, workers, backend, scheduler)
+    result = _execute(
+        plan,
+        target,
+        workers,
+        backend,
+        scheduler,
+        header_comment(scenario or default_scenario_path()),
+    )
     (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
     click.echo(f"Per-point table: {target / 'points.csv'}")
     _maybe_report(target, report)

@@ -121,8 +121,9 @@ def comparisons_csv(result: ExperimentResult) -> str:
     )
 
 
-def write_experiment(result: ExperimentResult, out: Path) -> None:
-    """Write every result file (the store is already there)."""
+def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | None = None) -> None:
+    """Write every result file (the store is already there); `notes` are the header comments
+    of the experiment and scenario files, kept in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     doc = summary_document(result)
     (out / "summary.json").write_text(
@@ -165,6 +166,7 @@ def write_experiment(result: ExperimentResult, out: Path) -> None:
         "reused_from_store": result.reused,
         "wall_time_seconds": round(result.wall_seconds, 3),
         "python": platform.python_version(),
+        "notes": notes or [],
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 

@@ -126,6 +126,16 @@ def with_overrides(
     return scenario_from_dict(data, source)
 
 
+def header_comment(path: str | Path) -> list[str]:
+    """The comment lines a YAML file starts with (what it represents, where numbers come from)."""
+    lines = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].removeprefix(" "))
+    return lines
+
+
 def scenario_yaml(scenario: Scenario) -> str:
     """The fully resolved scenario (defaults filled in) as YAML."""
     return yaml.safe_dump(

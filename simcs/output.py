@@ -73,8 +73,9 @@ def timeseries_csv(result: RunResult) -> str:
     return buffer.getvalue()
 
 
-def write_run(result: RunResult, out: Path) -> None:
-    """Write the four result files of a run into `out` (created if needed)."""
+def write_run(result: RunResult, out: Path, notes: list[str] | None = None) -> None:
+    """Write the result files of a run into `out` (created if needed); `notes` are the scenario
+    file's header comment (its assumptions and sources), kept in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(
         json.dumps(summary_document(result), indent=2, allow_nan=False) + "\n", encoding="utf-8"
@@ -93,5 +94,6 @@ def write_run(result: RunResult, out: Path) -> None:
         "python": platform.python_version(),
         "interval_method": "Student-t 95% over replications of per-replication year means",
         "measurement_years": result.scenario.measurement_years,
+        "scenario_notes": notes or [],
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

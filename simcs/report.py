@@ -166,6 +166,23 @@ def _scenario_assumptions(scenario: dict[str, Any]) -> str:
     )
 
 
+def _notes(folder: Path) -> str:
+    """The scenario or experiment files' own header comments: what they represent and where
+    their numbers come from."""
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return ""
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    lines = doc.get("scenario_notes") or doc.get("notes") or []
+    if not lines:
+        return ""
+    return (
+        "<h3>What the input files say about themselves</h3><pre class='notes'>"
+        + html.escape("\n".join(lines))
+        + "</pre>"
+    )
+
+
 def _embed(paths: list[Path]) -> str:
     png = next(p for p in paths if p.suffix == ".png")
     data = base64.b64encode(png.read_bytes()).decode("ascii")
@@ -189,6 +206,8 @@ h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid
 table{border-collapse:collapse;margin:.8rem 0;font-size:.88rem}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:.9rem}
+pre.notes{background:#fafafa;border:1px solid #eee;padding:.6rem;white-space:pre-wrap;
+font-size:.85rem}
 """
 
 
@@ -253,7 +272,7 @@ def build_report(folder: str | Path) -> Path:
             ],
         )
         sections.append(("Results by tier", table))
-        sections.append(("Assumptions", _scenario_assumptions(scenario)))
+        sections.append(("Assumptions", _scenario_assumptions(scenario) + _notes(folder)))
         n = doc["replications"]
         title = f"simcs run: {doc['scenario']}"
     elif kind in ("experiment", "sweep"):
@@ -300,7 +319,10 @@ def build_report(folder: str | Path) -> Path:
         if scen_dir.exists():
             ref = yaml.safe_load((scen_dir / f"{doc['reference']}.yaml").read_text("utf-8"))
             sections.append(
-                (f"Assumptions (reference: {doc['reference']})", _scenario_assumptions(ref))
+                (
+                    f"Assumptions (reference: {doc['reference']})",
+                    _scenario_assumptions(ref) + _notes(folder),
+                )
             )
         n = doc["replications"]
         method += (

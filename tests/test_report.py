@@ -129,6 +129,20 @@ def test_cli_report_and_run_with_report_flag(small: Scenario, tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     assert (out / "report.html").exists()
+    notes = "What the input files say about themselves"
+    assert notes not in (out / "report.html").read_text(encoding="utf-8")  # no header here
+    commented = tmp_path / "commented.yaml"
+    commented.write_text(
+        "# A test book.\n# Numbers: made up for the test.\n" + scenario_yaml(small),
+        encoding="utf-8",
+    )
+    out2 = tmp_path / "out2"
+    ok = CliRunner().invoke(
+        main, ["run", str(commented), "-n", "2", "-w", "1", "--out", str(out2), "--report"]
+    )
+    assert ok.exit_code == 0, ok.output
+    text = (out2 / "report.html").read_text(encoding="utf-8")
+    assert notes in text and "Numbers: made up for the test." in text
     again = CliRunner().invoke(main, ["report", str(out)])
     assert again.exit_code == 0 and "report.html" in again.output
     empty = tmp_path / "empty"
