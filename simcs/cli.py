@@ -761,3 +761,35 @@ def report_command(folder: Path) -> None:
     except FileNotFoundError as exc:
         raise click.BadParameter(str(exc), param_hint="FOLDER") from None
     click.echo(f"Report written to {path} (figures in {folder / 'figures'}/)")
+
+
+@main.command("trace")
+@click.argument("scenario", required=False)
+@click.option("--customers", "-c", default=4, show_default=True, type=click.IntRange(1))
+@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@click.option("--replication", "-r", default=0, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--events",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the replication's full event log here (tidy CSV).",
+)
+def trace_command(
+    scenario: str | None, customers: int, seed: int, replication: int, events: Path | None
+) -> None:
+    """A readable timeline of CUSTOMERS customers' journeys through one replication."""
+    from simcs.trace import events_csv, pick_customers, timeline, traced_replication
+
+    sc = _load(scenario)
+    organisation = traced_replication(sc, seed, replication)
+    click.echo(timeline(organisation, pick_customers(organisation, customers)))
+    if events is not None:
+        events.parent.mkdir(parents=True, exist_ok=True)
+        events.write_text(events_csv(organisation), encoding="utf-8")
+        click.echo(f"\nFull event log ({len(organisation.journal.entries):,} events): {events}")
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (every field, type, default and description)."""
+    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))

@@ -19,6 +19,7 @@ import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.customer import NOT_TRAINED, Customer
+from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.success import CsmTeam
 from simcs.scenario import Scenario
@@ -40,6 +41,7 @@ class ChampionTurnover:
         self.ledger = ledger
         self.teams = teams
         self.on_new_champion = on_new_champion
+        self.journal = Journal()
 
     def run(self, customer: Customer) -> Generator[simpy.Event, None, None]:
         """Process: the succession of the account's champions, until it churns."""
@@ -63,6 +65,13 @@ class ChampionTurnover:
             customer.training = NOT_TRAINED
             customer.champion_back = env.event()
             self.ledger.add(env.now, customer.tier, "champion_departures")
+            self.journal.record(
+                env.now,
+                customer.tier,
+                customer.serial,
+                "champion left",
+                "the account is at risk until a new champion is onboarded",
+            )
             episode = customer.champion_episode
             self._after(replacement, lambda e=episode: self._replaced(customer, e, via_play=False))
             if self.teams[customer.tier].coverage == "digital":
@@ -77,6 +86,15 @@ class ChampionTurnover:
         if customer.champion_present or customer.champion_detected or not customer.active:
             return
         customer.champion_detected = True
+        self.journal.record(
+            self.env.now,
+            customer.tier,
+            customer.serial,
+            "change detected",
+            "Smooth Transition starts"
+            if self.scenario.levers.smooth_transition.enabled
+            else "no play: waiting for the account to find a new champion",
+        )
         self.ledger.add(self.env.now, customer.tier, "champion_detections")
         play = self.scenario.levers.smooth_transition
         if not play.enabled:
@@ -99,6 +117,13 @@ class ChampionTurnover:
         if customer.champion_present or customer.champion_episode != episode:
             return
         customer.champion_present = True
+        self.journal.record(
+            self.env.now,
+            customer.tier,
+            customer.serial,
+            "new champion",
+            "through the Smooth Transition play" if via_play else "found by the account alone",
+        )
         if via_play:
             self.ledger.add(self.env.now, customer.tier, "smooth_transitions")
         assert customer.champion_back is not None

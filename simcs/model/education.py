@@ -17,6 +17,7 @@ import simpy
 
 from simcs.calendar import HOURS_PER_WEEK, weeks
 from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED, Customer
+from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.staffing import seat_turnover
 from simcs.scenario import Scenario
@@ -36,6 +37,7 @@ class Education:
         self.present = self.pool.headcount
         self._present_since = env.now
         self.waiting: deque[tuple[Customer, int]] = deque()
+        self.journal = Journal()
         # exact integrals since t=0 for the monthly pool series: waiting list, seats, class time
         self.area_waiting = 0.0
         self.area_present = 0.0
@@ -82,6 +84,13 @@ class Education:
         if u_channel < tier.instructor_led_share:
             self.integrate()
             self.waiting.append((customer, customer.champion_episode))
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "training",
+                "waiting for an instructor-led class",
+            )
         else:
             self.env.process(self._self_paced(customer, customer.champion_episode))
 
@@ -90,6 +99,13 @@ class Education:
         yield self.env.timeout(weeks(training.self_paced_weeks))
         if customer.active and customer.champion_episode == episode:
             customer.training = max(customer.training, SELF_PACED)
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "trained",
+                "self-paced course completed",
+            )
             self.ledger.add(self.env.now, customer.tier, "trained_self_paced")
             if training.self_paced_price:
                 self.ledger.add(
@@ -127,6 +143,9 @@ class Education:
             start = env.now - HOURS_PER_WEEK
             for customer in trainees:
                 customer.training = INSTRUCTOR_LED
+                self.journal.record(
+                    env.now, customer.tier, customer.serial, "trained", "instructor-led class"
+                )
                 self.ledger.add(start, customer.tier, "trained_instructor_led")
                 self.ledger.add(start, customer.tier, "education_busy_hours", busy_per_seat)
                 if price:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.calendar import HOURS_PER_YEAR, hours_to_days, weeks
 from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
 from simcs.model.champions import ChampionTurnover
 from simcs.model.customer import Customer, Term
 from simcs.model.education import Education
+from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.onboarding import Implementation
 from simcs.model.renewal import (
@@ -75,7 +76,12 @@ class Organisation:
     """The simulated company's post-sales organisation and its customers."""
 
     def __init__(
-        self, scenario: Scenario, seed: int, replication: int, count_events: bool = False
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int,
+        count_events: bool = False,
+        journal: Journal | None = None,
     ) -> None:
         self.scenario = scenario
         self.env = env = CountingEnvironment() if count_events else simpy.Environment()
@@ -99,6 +105,9 @@ class Organisation:
             for name, tier in scenario.tiers.items()
         }
         self.champions = ChampionTurnover(env, scenario, ledger, self.teams, self.education.offer)
+        self.journal = journal or Journal()
+        for part in (self.desk, self.education, self.champions, *self.teams.values()):
+            part.journal = self.journal
         staff = scenario.staff
         self._staff_turnover(self.desk.agents, staff.support, "support")
         self._staff_turnover(
@@ -148,6 +157,13 @@ class Organisation:
         tier = self.scenario.tiers[customer.tier]
         team = self.teams[customer.tier]
         if new:
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "sale",
+                f"new logo, ARR ${customer.arr:,.0f}",
+            )
             book = self.ledger.at(self.env.now, customer.tier)
             book["new_customers"] += 1
             book["arr_new"] += customer.arr
@@ -156,6 +172,14 @@ class Organisation:
             yield from self.implementation.implement(customer)
             if not customer.active:
                 return
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "go-live",
+                f"time to value {hours_to_days(customer.ttv_hours or 0.0):.0f} days (target "
+                f"{tier.onboarding.target_weeks * 7:g})",
+            )
             if tier.csm_start == "after_go_live":
                 team.engage(customer)
             self.education.offer(customer)
@@ -227,8 +251,23 @@ class Organisation:
         book["renewals_due"] += 1
         if term.champion_lost:
             book["renewals_after_champion_loss"] += 1
+        if self.journal.enabled:
+            self.journal.record(
+                now,
+                name,
+                customer.serial,
+                "renewal decision",
+                f"base churn {customer.theta:.1%} x odds {odds:.2f} -> p(churn) {p_churn:.1%}; "
+                f"champion {'LOST' if champion_lost else 'present'}, SLA breaches "
+                f"{term.sla_breaches}/{term.cases}, relationship {relationship:.2f}, "
+                f"CSM changes {term.csm_changes}, training {training:.1f}"
+                + (", late go-live" if ttv_late else ""),
+            )
         if u < p_churn:
             customer.churn_time = now
+            self.journal.record(
+                now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
+            )
             team.release(customer)
             book["churned"] += 1
             book["arr_churned"] += customer.arr
@@ -252,6 +291,9 @@ class Organisation:
             else:
                 book["arr_contraction"] += before - customer.arr
             customer.renewals += 1
+            self.journal.record(
+                now, name, customer.serial, "renewed", f"ARR ${before:,.0f} -> ${customer.arr:,.0f}"
+            )
             customer.next_anniversary += HOURS_PER_YEAR
         customer.term = Term(start=now)
 

@@ -21,6 +21,7 @@ from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.customer import Customer
+from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.staffing import seat_turnover
 from simcs.model.workqueue import Job, WorkQueue
@@ -50,6 +51,12 @@ class CsmTeam:
         self.coverage = tier.coverage
         self.ledger = ledger
         self.on_touch = on_touch
+        self.journal = Journal()
+        self.hourly_cost = 0.0
+        if pool is not None and pool.productive_hours_per_week:
+            self.hourly_cost = (
+                pool.ote * (1 + pool.overhead) / (pool.productive_hours_per_week * 52)
+            )
         self.books: list[WorkQueue] = []
         self.members: list[set[Customer]] = []
         self.pooled: WorkQueue | None = None
@@ -110,6 +117,13 @@ class CsmTeam:
         for customer in self.members[seat]:
             customer.term.csm_changes += 1
             self.ledger.add(self.env.now, self.tier_name, "csm_reassignments")
+            self.journal.record(
+                self.env.now,
+                self.tier_name,
+                customer.serial,
+                "new CSM",
+                f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)",
+            )
 
     def engage(self, customer: Customer) -> None:
         """Start engaging the customer: give it a CSM (assigned) and start its cadence."""
@@ -169,14 +183,36 @@ class CsmTeam:
                 tier=self.tier_name,
                 deadline=deadline,
                 on_done=self._touched,
+                on_drop=self._missed,
                 payload=customer,
             )
         )
+
+    def _missed(self, job: Job) -> None:
+        if self.journal.enabled:
+            customer: Customer = job.payload
+            self.journal.record(
+                self.env.now,
+                self.tier_name,
+                customer.serial,
+                "touch missed",
+                "the CSM did not get to it before it was moot",
+            )
 
     def _touched(self, job: Job) -> None:
         customer: Customer = job.payload
         if not customer.active:
             return
+        if self.journal.enabled:
+            kind = {PLAY: "play", RENEWAL_REVIEW: "review/alert", CADENCE: "touch"}[job.priority]
+            who = f"csm.{self.tier_name} #{job.seat.index}" if job.seat is not None else "CSM"
+            self.journal.record(
+                job.start,
+                self.tier_name,
+                customer.serial,
+                f"CSM {kind}",
+                f"{who}, {job.work_hours:g} h, ~${job.work_hours * self.hourly_cost:,.0f}",
+            )
         customer.term.touches_delivered += 1
         self.ledger.add(self.env.now, self.tier_name, "csm_touches_delivered")
         self.on_touch(customer)
@@ -190,6 +226,13 @@ class CsmTeam:
         if queue is None:
             return
         customer.alert_open = True
+        self.journal.record(
+            self.env.now,
+            self.tier_name,
+            customer.serial,
+            "health alert",
+            "an SLA breach put a task on the CSM's list",
+        )
         customer.term.touches_planned += 1
         self.ledger.add(self.env.now, self.tier_name, "csm_touches_planned")
         self.ledger.add(self.env.now, self.tier_name, "health_alerts")

@@ -21,6 +21,7 @@ from simpy.events import Timeout
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.model.customer import Customer
 from simcs.model.draws import handle_hours
+from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.renewal import training_strength
 from simcs.model.workqueue import Job, WorkQueue
@@ -81,6 +82,14 @@ class SupportDesk:
         self.scenario = scenario
         self.ledger = ledger
         self.on_new_contact = on_new_contact
+        self.journal = Journal()
+        pool = scenario.staff.support
+        agent_hours = pool.productive_hours_per_week * 52
+        self.cost_per_work_hour = (
+            pool.cost_per_hour
+            if pool.cost_per_hour is not None
+            else (pool.ote * (1 + pool.overhead) / agent_hours if agent_hours else 0.0)
+        )
         self.on_breach = on_breach
         pool = scenario.staff.support
         self.agents = WorkQueue(
@@ -149,6 +158,14 @@ class SupportDesk:
         if customer.training and u[0] < self.case_reduction * training_strength(
             customer.training, self.self_paced_effect
         ):
+            if self.journal.enabled:
+                self.journal.record(
+                    self.env.now,
+                    customer.tier,
+                    customer.serial,
+                    "case avoided",
+                    "the trained champion needed no help",
+                )
             return
         now = self.env._now
         tier = customer.tier
@@ -156,6 +173,10 @@ class SupportDesk:
         book["support_cases"] += 1
         if u[1] < self.deflection:
             book["support_deflected"] += 1
+            if self.journal.enabled:
+                self.journal.record(
+                    now, tier, customer.serial, "case deflected", "resolved by self-service"
+                )
             return
         work = handle_hours(u[2], *self.handle_time)
         customer.term.cases += 1
@@ -188,6 +209,18 @@ class SupportDesk:
             customer.term.sla_breaches += 1
             if self.on_breach is not None:
                 self.on_breach(customer)
+        if self.journal.enabled:
+            sla = self.sla_hours[customer.tier]
+            seat = job.seat.index if job.seat is not None else -1
+            self.journal.record(
+                job.start,
+                customer.tier,
+                customer.serial,
+                "case answered",
+                f"agent #{seat} after {wait:.2f} h (SLA {sla:g} h "
+                f"{'met' if wait <= sla else 'BREACHED'}); handle {job.work_hours:.2f} h, "
+                f"~${job.work_hours * self.cost_per_work_hour:,.0f}",
+            )
         if (
             not customer.champion_present
             and not customer.champion_detected
@@ -201,6 +234,14 @@ class SupportDesk:
         book["support_delayed"] += 1
         book["support_abandoned"] += 1
         customer.term.sla_breaches += 1
+        if self.journal.enabled:
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "case abandoned",
+                f"gave up after {self.env.now - job.arrival:.2f} h",
+            )
         if self.on_breach is not None:
             self.on_breach(customer)
         if self.cost_per_hour is not None:

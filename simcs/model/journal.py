@@ -1,0 +1,23 @@
+"""The journal: what happened to each customer, when, by whom, at what cost (for `simcs trace`).
+
+Off by default: every hook checks `enabled` first, so ordinary runs pay one attribute read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Entry = tuple[float, str, int, str, str]  # (time in hours, tier, customer serial, event, detail)
+
+
+@dataclass
+class Journal:
+    """The event log of one replication."""
+
+    enabled: bool = False
+    entries: list[Entry] = field(default_factory=list)
+
+    def record(self, time: float, tier: str, serial: int, event: str, detail: str = "") -> None:
+        """Add an entry (only when enabled)."""
+        if self.enabled:
+            self.entries.append((time, tier, serial, event, detail))
