@@ -12,6 +12,7 @@ from simcs.formulas.costs import (
     allocate,
     cost_of_delivery_per_customer,
     loaded_cost,
+    loaded_cost_per_work_hour,
     support_cost_per_customer,
 )
 from tests.conftest import scenario_path
@@ -96,3 +97,8 @@ def test_smb_cost_example_scenario_reproduces_the_seed() -> None:
     assert cost_of_delivery_per_customer(implementation, support, csm, 0, 0, 1) == pytest.approx(
         8080.0
     )
+
+
+def test_loaded_cost_per_work_hour() -> None:
+    # a CSM: $130k OTE, 40% overhead, 32 productive hours a week over 52 weeks
+    assert loaded_cost_per_work_hour(130_000, 0.4, 32) == pytest.approx(182_000 / 1_664)

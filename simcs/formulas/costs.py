@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from simcs.calendar import WEEKS_PER_YEAR
+
 
 def loaded_cost(ote: float, overhead: float) -> float:
     """Loaded annual cost of one person: OTE x (1 + overhead) (seed: overhead 40%)."""
     return ote * (1.0 + overhead)
+
+
+def loaded_cost_per_work_hour(
+    ote: float, overhead: float, productive_hours_per_week: float
+) -> float:
+    """Loaded annual cost over the hours of pool work one person gives in a 52-week year."""
+    return loaded_cost(ote, overhead) / (productive_hours_per_week * WEEKS_PER_YEAR)
 
 
 def cost_of_delivery_per_customer(

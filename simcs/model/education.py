@@ -35,7 +35,6 @@ class Education:
         self.ledger = ledger
         self.pool = scenario.staff.education
         self.present = self.pool.headcount
-        self._present_since = env.now
         self.waiting: deque[tuple[Customer, int]] = deque()
         self.journal = Journal()
         # exact integrals since t=0 for the monthly pool series: waiting list, seats, class time
@@ -50,30 +49,26 @@ class Education:
         env.process(self._weekly_classes())
 
     def _leave(self) -> None:
-        self.accrue_presence()
         self.integrate()
         self.present -= 1
 
     def _hire(self, _ramp_hours: float) -> None:
-        self.accrue_presence()
         self.integrate()
         self.present += 1
 
     def integrate(self) -> tuple[float, float, float]:
-        """Bring the integrals to now: (waiting-list area, class hours, seat hours) since t=0."""
+        """Bring the integrals to now: (waiting-list area, class hours, seat hours) since t=0;
+        the seat hours are also booked into the ledger, split exactly at year ends."""
         now = self.env.now
         dt = now - self._integrated_to
         if dt > 0:
             self.area_waiting += len(self.waiting) * dt
             self.area_present += self.present * dt
+            self.ledger.add_span(
+                self._integrated_to, now, "", "education_present_hours", self.present
+            )
             self._integrated_to = now
         return self.area_waiting, self.busy_hours, self.area_present
-
-    def accrue_presence(self) -> None:
-        """Book instructor seat-hours present up to now (called at every change and year end)."""
-        now = self.env.now
-        self.ledger.add_span(self._present_since, now, "", "education_present_hours", self.present)
-        self._present_since = now
 
     def offer(self, customer: Customer) -> None:
         """The customer (its current champion) decides whether and how to train."""

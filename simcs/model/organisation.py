@@ -339,7 +339,7 @@ class Organisation:
         for name, team in self.teams.items():
             for queue in team.queues:
                 self._close_queue(year, name, "csm", queue)
-        self.education.accrue_presence()
+        self.education.integrate()
 
     def pools(self) -> dict[str, list[WorkQueue]]:
         """Every staffed queue by pool name (a CSM team's books together)."""

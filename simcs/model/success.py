@@ -20,6 +20,7 @@ import simpy
 from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.formulas.costs import loaded_cost_per_work_hour
 from simcs.model.customer import Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
@@ -53,9 +54,9 @@ class CsmTeam:
         self.on_touch = on_touch
         self.journal = Journal()
         self.hourly_cost = 0.0
-        if pool is not None and pool.productive_hours_per_week:
-            self.hourly_cost = (
-                pool.ote * (1 + pool.overhead) / (pool.productive_hours_per_week * 52)
+        if pool is not None:
+            self.hourly_cost = loaded_cost_per_work_hour(
+                pool.ote, pool.overhead, pool.productive_hours_per_week
             )
         self.books: list[WorkQueue] = []
         self.members: list[set[Customer]] = []

@@ -19,6 +19,7 @@ import simpy
 from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR
+from simcs.formulas.costs import loaded_cost_per_work_hour
 from simcs.model.customer import Customer
 from simcs.model.draws import handle_hours
 from simcs.model.journal import Journal
@@ -84,11 +85,10 @@ class SupportDesk:
         self.on_new_contact = on_new_contact
         self.journal = Journal()
         pool = scenario.staff.support
-        agent_hours = pool.productive_hours_per_week * 52
         self.cost_per_work_hour = (
             pool.cost_per_hour
             if pool.cost_per_hour is not None
-            else (pool.ote * (1 + pool.overhead) / agent_hours if agent_hours else 0.0)
+            else loaded_cost_per_work_hour(pool.ote, pool.overhead, pool.productive_hours_per_week)
         )
         self.on_breach = on_breach
         pool = scenario.staff.support
