@@ -13,7 +13,7 @@ import click
 
 from simcs import __version__
 from simcs.allocation import allocatable_pools, allocate
-from simcs.capacity import capacity_table, pool_config
+from simcs.capacity import capacity_table, person_cost, pool_config
 from simcs.experiment import Plan, load_experiment, plan_from_scenarios
 from simcs.experiment_output import (
     robustness_csv,
@@ -32,7 +32,6 @@ from simcs.scenario import Scenario
 from simcs.sizing import (
     Evaluation,
     Sizer,
-    cost_per_person,
     parse_target,
     sizing_document,
     staff_cost,
@@ -546,7 +545,7 @@ def size_command(
     )
     result = sizer.search()
     labels = [str(t) for t in parsed]
-    costs = cost_per_person(sc, list(pools))
+    costs = {p: person_cost(sc, p) for p in pools}
     sized = result.best.headcounts if result.best else {}
     table = [
         [

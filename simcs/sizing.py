@@ -21,7 +21,6 @@ from simcs.analysis import Interval
 from simcs.capacity import (
     capacity_table,
     headcount_path,
-    person_cost,
     pool_config,
     support_agents_for,
 )
@@ -221,11 +220,6 @@ class Sizer:
             replications=self.replications,
             confidence=self.confidence,
         )
-
-
-def cost_per_person(scenario: Scenario, pools: list[str]) -> dict[str, float]:
-    """Loaded annual cost of one person in each pool."""
-    return {p: person_cost(scenario, p) for p in pools}
 
 
 def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, object]:
