@@ -31,7 +31,9 @@ from simcs.loading import with_overrides
 from simcs.metrics import ALL, METRICS
 from simcs.scenario import Scenario
 
-_TARGET = re.compile(r"^\s*([a-z_]+)\s*(?:\[\s*([\w-]+)\s*\])?\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
+_TARGET = re.compile(
+    r"^\s*([a-z_][a-z0-9_]*)\s*(?:\[\s*([\w-]+)\s*\])?\s*(>=|<=)\s*([-+0-9.eE]+)\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)

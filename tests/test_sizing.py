@@ -23,6 +23,10 @@ def test_parse_target() -> None:
         "grr", "enterprise", ">=", 0.92
     )
     assert parse_target("cost_per_customer<=5000", tiers).op == "<="
+    # metric names with digits: the wait-time distribution
+    assert parse_target("support_wait_within_1h[smb]>=0.9", tiers) == Target(
+        "support_wait_within_1h", "smb", ">=", 0.9
+    )
     for bad in ("grr>0.9", "gross[smb]>=1", "grr[platinum]>=0.9", "grr>=high"):
         with pytest.raises(ValueError):
             parse_target(bad, tiers)
