@@ -83,6 +83,13 @@ def allocate(
     def value(e: Evaluation) -> float:
         return e.intervals[label].mean
 
+    free = [p for p in pools if person_cost(scenario, p) <= 0]
+    if free and not by_headcount:
+        raise ValueError(
+            f"{', '.join(free)}: a person costs nothing here (priced per hour of work, or no "
+            "OTE), so a budget cannot allocate it; allocate a headcount instead, or leave "
+            "it out with --pool"
+        )
     fixed = 0.0 if by_headcount else staff_cost(sizer.scenario_for(dict.fromkeys(pools, 0)))
     if fixed > budget:
         raise ValueError(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from simcs.allocation import allocatable_pools, allocate
+from simcs.cli import main
+from simcs.loading import load_scenario, scenario_yaml
 from simcs.scenario import Scenario
 from simcs.sizing import staff_cost
 from tests.conftest import shrink
@@ -18,6 +21,7 @@ def small(baseline: Scenario) -> Scenario:
 
 
 POOLS = ["support", "csm.enterprise"]
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def test_allocatable_pools(baseline: Scenario) -> None:
@@ -53,6 +57,30 @@ def test_a_budget_below_the_floor_sheds_people(small: Scenario, tmp_path: Path) 
 def test_a_budget_below_the_fixed_costs_is_refused(small: Scenario, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="below the cost that allocation cannot move"):
         allocate(small, 1000.0, "grr", 3, 4, tmp_path / "c.sqlite", 1, POOLS)
+
+
+def test_pools_priced_per_hour_take_a_headcount_not_a_budget(tmp_path: Path) -> None:
+    # the seed's SMB example prices support at $3/minute of work: an agent costs nothing
+    example = shrink(load_scenario(SCENARIOS / "smb_cost_example.yaml"), 6, 2)
+    with pytest.raises(ValueError, match="support.*costs nothing"):
+        allocate(example, 1e7, "grr", 2, 0, tmp_path / "a.sqlite", 1, ["support", "csm.smb"])
+    result = allocate(
+        example, 4, "grr", 2, 0, tmp_path / "b.sqlite", 1, ["support"], by_headcount=True
+    )
+    assert sum(result.final.headcounts.values()) <= 4
+
+
+def test_the_cli_shows_no_value_per_dollar_for_a_free_person(tmp_path: Path) -> None:
+    example = tmp_path / "example.yaml"
+    scenario = shrink(load_scenario(SCENARIOS / "smb_cost_example.yaml"), 6, 2)
+    example.write_text(scenario_yaml(scenario), encoding="utf-8")
+    args = [
+        "allocate", str(example), "--headcount", "4", "--pool", "support", "--objective",
+        "grr", "-n", "2", "-w", "1", "--out", str(tmp_path / "out"),
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "n/a" in result.output
 
 
 def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, tmp_path: Path) -> None:
