@@ -6,8 +6,9 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -38,6 +39,8 @@ from simcs.sizing import (
 )
 from simcs.sweep import sweep_plan
 from simcs.tables import render, summary_table
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def _fail(exc: ScenarioError) -> NoReturn:
@@ -111,6 +114,28 @@ _workers = click.option(
     type=click.IntRange(1),
     help="Worker processes [default: number of cores].",
 )
+_seed = click.option(
+    "--seed",
+    "-s",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Root seed: the same seed gives the same results, whatever the worker count.",
+)
+
+
+def _replications(default: int, minimum: int, what: str = "") -> Callable[[F], F]:
+    """The --replications option of a command, `what` saying what they are per."""
+    return click.option(
+        "--replications",
+        "-n",
+        default=default,
+        show_default=True,
+        type=click.IntRange(minimum),
+        help=f"Independent replications{what}; more gives tighter intervals.",
+    )
+
+
 _out = click.option(
     "--out",
     "-o",
@@ -134,8 +159,8 @@ def main() -> None:
 
 @main.command("run")
 @click.argument("scenario", required=False)
-@click.option("--replications", "-n", default=20, show_default=True, type=click.IntRange(1))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_replications(20, minimum=1)
+@_seed
 @_workers
 @_out
 @_report
@@ -168,7 +193,8 @@ def run_command(
         f"Wall time {result.wall_seconds:.1f} s."
     )
     click.echo(
-        f"Results written to {out}/ (summary.json, replications.csv, scenario.yaml, manifest.json)"
+        f"Results written to {out}/ (summary.json, replications.csv, timeseries.csv, "
+        "scenario.yaml, manifest.json)"
     )
     _maybe_report(out, report)
 
@@ -258,8 +284,8 @@ def experiment_command(
 
 @main.command("compare")
 @click.argument("scenarios", nargs=-1, required=True)
-@click.option("--replications", "-n", default=20, show_default=True, type=click.IntRange(2))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_replications(20, minimum=2, what=" per scenario")
+@_seed
 @_workers
 @_out
 @_backend
@@ -297,8 +323,8 @@ def compare_command(
     required=True,
     help="PATH=START:STOP:STEP (inclusive) or PATH=V1,V2,...; repeat for a grid.",
 )
-@click.option("--replications", "-n", default=10, show_default=True, type=click.IntRange(2))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_replications(10, minimum=2, what=" per grid point")
+@_seed
 @_workers
 @_out
 @_backend
@@ -496,10 +522,14 @@ def _plan_row(
     help="Pool to size: support, implementation, education or csm.<tier>; repeat.",
 )
 @click.option(
-    "--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 1, max_open=True)
+    "--confidence",
+    default=0.95,
+    show_default=True,
+    type=click.FloatRange(0.5, 1, max_open=True),
+    help="Confidence that each target holds (one-sided bound of the replication mean).",
 )
-@click.option("--replications", "-n", default=10, show_default=True, type=click.IntRange(2))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_replications(10, minimum=2, what=" per plan simulated")
+@_seed
 @_workers
 @_out
 @_backend
@@ -601,6 +631,7 @@ def size_command(
     default="nrr",
     show_default=True,
     type=click.Choice(["grr", "nrr", "logo_retention", "support_sla_met", "arr_end"]),
+    help="What the allocation maximises.",
 )
 @click.option("--tier", default="all", show_default=True, help="Tier whose objective counts.")
 @click.option(
@@ -611,8 +642,8 @@ def size_command(
     help="Pools to allocate [default: support, implementation, education and every "
     "CSM team with a queue].",
 )
-@click.option("--replications", "-n", default=8, show_default=True, type=click.IntRange(2))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
+@_replications(8, minimum=2, what=" per allocation evaluated")
+@_seed
 @_workers
 @_out
 def allocate_command(
@@ -675,7 +706,7 @@ def allocate_command(
             str(result.final.headcounts[p]),
             f"{m.cost:,.0f}",
             f"{m.gain:+.2e}",
-            f"{m.gain / m.cost * 1e6:+.2e}",
+            f"{m.gain / m.cost * 1e6:+.2e}" if m.cost > 0 else "n/a",
             "yes" if m.fits else "no",
         ]
         for p, m in zip(chosen, result.marginals, strict=True)
@@ -711,15 +742,27 @@ def allocate_command(
 
 @main.command("plan")
 @click.argument("scenario", required=False)
-@click.option("--quarters", "-q", default=8, show_default=True, type=click.IntRange(1, 40))
+@click.option(
+    "--quarters",
+    "-q",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 40),
+    help="Quarters to plan ahead.",
+)
 @click.option(
     "--sla-target",
     default=0.80,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of cases to reach an agent within their tier's SLA.",
 )
 @click.option(
-    "--utilization", default=0.85, show_default=True, type=click.FloatRange(0, 1, min_open=True)
+    "--utilization",
+    default=0.85,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Target utilisation for CSM, implementation and education pools.",
 )
 def plan_command(
     scenario: str | None, quarters: int, sla_target: float, utilization: float
@@ -764,9 +807,23 @@ def report_command(folder: Path) -> None:
 
 @main.command("trace")
 @click.argument("scenario", required=False)
-@click.option("--customers", "-c", default=4, show_default=True, type=click.IntRange(1))
-@click.option("--seed", "-s", default=0, show_default=True, type=click.IntRange(0))
-@click.option("--replication", "-r", default=0, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--customers",
+    "-c",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Customers to follow, taken in turn from each tier.",
+)
+@_seed
+@click.option(
+    "--replication",
+    "-r",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Which replication of the seed to trace.",
+)
 @click.option(
     "--events",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -27,11 +27,13 @@ from simcs.scenario import Scenario, Strict
 class ExperimentSpec(Strict):
     """The contents of an experiment file."""
 
-    name: str
-    description: str = ""
+    name: str = Field(description="name of the experiment (default output folder)")
+    description: str = Field("", description="the question the experiment answers")
     base: str = Field(description="the base scenario file, relative to the experiment file")
-    replications: Annotated[int, Field(ge=2, le=100_000)] = 20
-    seed: Annotated[int, Field(ge=0)] = 0
+    replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        20, description="replications per variant (the same ones for every variant)"
+    )
+    seed: Annotated[int, Field(ge=0)] = Field(0, description="root seed of the random streams")
     metrics: list[str] = Field(
         ["grr", "nrr", "cost_per_customer"],
         min_length=1,
@@ -45,7 +47,9 @@ class ExperimentSpec(Strict):
     precision: Annotated[float, Field(gt=0)] | None = Field(
         None, description="add replications until the key metric's paired half-width <= this"
     )
-    max_replications: Annotated[int, Field(ge=2, le=100_000)] = 400
+    max_replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        400, description="with precision: stop adding replications here, and say so"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ExperimentSpec:

@@ -1,4 +1,5 @@
-"""Writing a run's results: summary.json, replications.csv, scenario.yaml, manifest.json."""
+"""Writing a run's results: summary.json, replications.csv, timeseries.csv, scenario.yaml and
+manifest.json."""
 
 from __future__ import annotations
 
