@@ -136,6 +136,21 @@ def _replications(default: int, minimum: int, what: str = "") -> Callable[[F], F
     )
 
 
+# the analytic staffing rules of `capacity` and `plan`
+_sla_target = click.option(
+    "--sla-target",
+    default=0.80,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of cases to reach an agent within their tier's SLA.",
+)
+_utilization = click.option(
+    "--utilization",
+    default=0.85,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Target utilisation for CSM, implementation and education pools.",
+)
 _out = click.option(
     "--out",
     "-o",
@@ -438,20 +453,8 @@ def robustness_command(
 
 @main.command("capacity")
 @click.argument("scenario", required=False)
-@click.option(
-    "--sla-target",
-    default=0.80,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    help="Share of cases to reach an agent within their tier's SLA.",
-)
-@click.option(
-    "--utilization",
-    default=0.85,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True),
-    help="Target utilisation for CSM, implementation and education pools.",
-)
+@_sla_target
+@_utilization
 def capacity_command(scenario: str | None, sla_target: float, utilization: float) -> None:
     """Demand, capacity and analytic headcount of every pool, before any simulation."""
     sc = _load(scenario)
@@ -750,20 +753,8 @@ def allocate_command(
     type=click.IntRange(1, 40),
     help="Quarters to plan ahead.",
 )
-@click.option(
-    "--sla-target",
-    default=0.80,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    help="Share of cases to reach an agent within their tier's SLA.",
-)
-@click.option(
-    "--utilization",
-    default=0.85,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True),
-    help="Target utilisation for CSM, implementation and education pools.",
-)
+@_sla_target
+@_utilization
 def plan_command(
     scenario: str | None, quarters: int, sla_target: float, utilization: float
 ) -> None:
