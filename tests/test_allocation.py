@@ -12,7 +12,7 @@ from simcs.cli import main
 from simcs.loading import load_scenario, scenario_yaml
 from simcs.scenario import Scenario
 from simcs.sizing import staff_cost
-from tests.conftest import shrink
+from tests.conftest import scenario_path, shrink
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,12 @@ def small(baseline: Scenario) -> Scenario:
 
 
 POOLS = ["support", "csm.enterprise"]
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def priced_per_hour() -> Scenario:
+    """The seed's SMB example, small: support is priced at $3 a minute of work."""
+    return shrink(load_scenario(scenario_path("smb_cost_example")), 6, 2)
 
 
 def test_allocatable_pools(baseline: Scenario) -> None:
@@ -59,9 +64,10 @@ def test_a_budget_below_the_fixed_costs_is_refused(small: Scenario, tmp_path: Pa
         allocate(small, 1000.0, "grr", 3, 4, tmp_path / "c.sqlite", 1, POOLS)
 
 
-def test_pools_priced_per_hour_take_a_headcount_not_a_budget(tmp_path: Path) -> None:
-    # the seed's SMB example prices support at $3/minute of work: an agent costs nothing
-    example = shrink(load_scenario(SCENARIOS / "smb_cost_example.yaml"), 6, 2)
+def test_pools_priced_per_hour_take_a_headcount_not_a_budget(
+    priced_per_hour: Scenario, tmp_path: Path
+) -> None:
+    example = priced_per_hour  # an agent costs nothing: the work is priced, not the seat
     with pytest.raises(ValueError, match="support.*costs nothing"):
         allocate(example, 1e7, "grr", 2, 0, tmp_path / "a.sqlite", 1, ["support", "csm.smb"])
     result = allocate(
@@ -70,10 +76,11 @@ def test_pools_priced_per_hour_take_a_headcount_not_a_budget(tmp_path: Path) -> 
     assert sum(result.final.headcounts.values()) <= 4
 
 
-def test_the_cli_shows_no_value_per_dollar_for_a_free_person(tmp_path: Path) -> None:
+def test_the_cli_shows_no_value_per_dollar_for_a_free_person(
+    priced_per_hour: Scenario, tmp_path: Path
+) -> None:
     example = tmp_path / "example.yaml"
-    scenario = shrink(load_scenario(SCENARIOS / "smb_cost_example.yaml"), 6, 2)
-    example.write_text(scenario_yaml(scenario), encoding="utf-8")
+    example.write_text(scenario_yaml(priced_per_hour), encoding="utf-8")
     args = [
         "allocate", str(example), "--headcount", "4", "--pool", "support", "--objective",
         "grr", "-n", "2", "-w", "1", "--out", str(tmp_path / "out"),
