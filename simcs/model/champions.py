@@ -114,7 +114,8 @@ class ChampionTurnover:
             )
 
     def _replaced(self, customer: Customer, episode: int, via_play: bool) -> None:
-        if customer.champion_present or customer.champion_episode != episode:
+        """A new champion is onboarded, unless the account has churned or already has one."""
+        if not customer.active or customer.champion_present or customer.champion_episode != episode:
             return
         customer.champion_present = True
         self.journal.record(

@@ -200,11 +200,10 @@ class CsmTeam:
                 "the CSM did not get to it before it was moot",
             )
 
-    def _touched(self, job: Job) -> None:
-        customer: Customer = job.payload
-        if not customer.active:
-            return
+    def _journal_work(self, job: Job) -> None:
+        """Journal a finished CSM job for its customer: who, when it started, hours, cost."""
         if self.journal.enabled:
+            customer: Customer = job.payload
             kind = {PLAY: "play", RENEWAL_REVIEW: "review/alert", CADENCE: "touch"}[job.priority]
             who = f"csm.{self.tier_name} #{job.seat.index}" if job.seat is not None else "CSM"
             self.journal.record(
@@ -214,6 +213,12 @@ class CsmTeam:
                 f"CSM {kind}",
                 f"{who}, {job.work_hours:g} h, ~${job.work_hours * self.hourly_cost:,.0f}",
             )
+
+    def _touched(self, job: Job) -> None:
+        customer: Customer = job.payload
+        if not customer.active:
+            return
+        self._journal_work(job)
         customer.term.touches_delivered += 1
         self.ledger.add(self.env.now, self.tier_name, "csm_touches_delivered")
         self.on_touch(customer)
@@ -261,5 +266,11 @@ class CsmTeam:
         queue = self.queue_for(customer)
         if queue is None or not queue.seats:
             return False
-        queue.submit(Job(hours, priority=PLAY, tier=self.tier_name, on_done=lambda _j: on_done()))
+
+        def done(job: Job) -> None:
+            if customer.active:
+                self._journal_work(job)
+            on_done()
+
+        queue.submit(Job(hours, priority=PLAY, tier=self.tier_name, on_done=done, payload=customer))
         return True
