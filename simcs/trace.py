@@ -55,7 +55,11 @@ def timeline(organisation: Organisation, customers: list[Customer]) -> str:
             f"coverage {tier.coverage}, {state} at the end"
         )
         lines = [head]
-        for time, _tier, _serial, event, detail in sorted(entries[(c.tier, c.serial)]):
+        # by time only: sorting is stable, so the events of one instant keep the order they
+        # happened in (a renewal decision before the churn it caused)
+        for time, _tier, _serial, event, detail in sorted(
+            entries[(c.tier, c.serial)], key=lambda e: e[0]
+        ):
             lines.append(f"  day {hours_to_days(time):7.1f}  {event:<17s} {detail}")
         if len(lines) == 1:
             lines.append("  (nothing happened within the horizon)")

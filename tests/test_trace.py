@@ -55,3 +55,18 @@ def test_cli_trace_and_schema(tmp_path) -> None:
     doc = json.loads(schema.output)
     assert {"tiers", "staff", "drivers", "levers"} <= set(doc["properties"])
     assert doc["additionalProperties"] is False  # unknown keys are errors
+
+
+def test_timeline_keeps_the_order_events_happened_in(baseline: Scenario) -> None:
+    """Same-instant events keep their causal order (a decision, then the churn it caused);
+    days never go backwards."""
+    organisation = traced_replication(shrink(baseline, 10, 2), 5, 0)
+    churned = [c for c in organisation.customers if c.churn_time is not None][:20]
+    assert churned
+    for customer in churned:
+        lines = timeline(organisation, [customer]).splitlines()[1:]
+        days = [float(line.split()[1]) for line in lines]
+        assert days == sorted(days)
+        events = [line.split(maxsplit=2)[2] for line in lines]
+        last = max(i for i, e in enumerate(events) if e.startswith("churned"))
+        assert events[last - 1].startswith("renewal decision"), lines[last - 1 : last + 1]
