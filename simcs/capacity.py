@@ -10,13 +10,29 @@ utilisation that implies, and the analytic headcount for a target:
 - CSM teams, implementation consultants, educators: workload hours (cadence touches, renewal
   reviews, Smooth Transition tasks; implementation packages; classes) against productive hours,
   staffed to a target utilisation.
-These are first guesses for `simcs size`, which checks them by simulation.
+Staff turnover is allowed for as in the simulation (`simcs.model.staffing`): a person stays an
+exponential time, the seat is empty for the hiring lag, the new hire works at half speed for the
+ramp. Over the long run a seat is filled a share `seat_present_share` of the time and a filled
+seat works at `seat_speed` on average (renewal-reward over one tenure and one vacancy). The
+workload pools give `seat_availability` (their product) of their nominal hours; the support
+desk's service level is Erlang C averaged over how many of its seats are filled (independent
+seats, binomial), with handle times stretched by the mean speed: vacancies last weeks and cases
+minutes, so the desk is treated as in equilibrium for each number of agents present. These are
+long-run figures; a simulation that starts with every seat filled is slightly better off in its
+first months.
+
+Still left out, and the reason the simulation can ask for more: priorities between tiers,
+handle times more variable than exponential, the book changing through the year, and the
+backlog a vacancy leaves behind. These are first guesses for `simcs size`, which checks them by
+simulation.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from scipy.stats import binom
 
 from simcs.calendar import HOURS_PER_WEEK, HOURS_PER_YEAR, WEEKS_PER_YEAR
 from simcs.formulas.costs import loaded_cost
@@ -33,9 +49,10 @@ class PoolCapacity:
     pool: str
     headcount: int
     demand_hours: float  # work asked for in a year
-    capacity_hours: float  # productive hours the headcount gives in a year
+    capacity_hours: float  # productive hours the headcount gives in a year, turnover allowed for
     recommended: int
     basis: str
+    availability: float = 1.0  # share of nominal seat hours given (vacancies, ramp)
 
     @property
     def utilization(self) -> float:
@@ -44,8 +61,32 @@ class PoolCapacity:
 
 
 def productive_hours_per_year(pool: StaffPool) -> float:
-    """Hours of pool work one person gives in a year."""
+    """Hours of pool work one person gives in a year, with the seat always filled."""
     return pool.productive_hours_per_week * WEEKS_PER_YEAR
+
+
+def seat_present_share(pool: StaffPool) -> float:
+    """Long-run share of time a seat is filled: T / (T + L), for a mean tenure T = 1 / attrition
+    and an empty seat for the hiring lag L after each departure (renewal-reward theorem)."""
+    if pool.attrition_per_year <= 0:
+        return 1.0
+    tenure = HOURS_PER_YEAR / pool.attrition_per_year
+    return tenure / (tenure + pool.hiring_lag_weeks * HOURS_PER_WEEK)
+
+
+def seat_speed(pool: StaffPool) -> float:
+    """Mean working speed of a filled seat: a new hire works at half speed for the ramp R, so a
+    tenure X ~ Exp(mean T) loses min(X, R) / 2 of full-speed time, and
+    E[min(X, R)] = T (1 - exp(-R / T)): speed = 1 - (1 - exp(-R / T)) / 2."""
+    if pool.attrition_per_year <= 0 or pool.ramp_weeks <= 0:
+        return 1.0
+    tenure = HOURS_PER_YEAR / pool.attrition_per_year
+    return 1.0 - (1.0 - math.exp(-pool.ramp_weeks * HOURS_PER_WEEK / tenure)) / 2.0
+
+
+def seat_availability(pool: StaffPool) -> float:
+    """Long-run share of a seat's nominal hours actually given: filled share x mean speed."""
+    return seat_present_share(pool) * seat_speed(pool)
 
 
 def mid_year_customers(scenario: Scenario, tier: str) -> float:
@@ -72,8 +113,13 @@ def case_rates(scenario: Scenario) -> dict[str, float]:
     }
 
 
-def support_service_level(scenario: Scenario, agents: int) -> float:
-    """Case-weighted Erlang C share of cases reaching an agent within their tier's SLA."""
+def support_service_level(scenario: Scenario, agents: int, turnover: bool = True) -> float:
+    """Case-weighted Erlang C share of cases reaching an agent within their tier's SLA.
+
+    With `turnover` (and attrition in the scenario), the Erlang C level for k agents present is
+    averaged over k ~ Binomial(agents, seat_present_share), handle times divided by
+    `seat_speed`; without, every seat is always filled (the plain M/M/c queue).
+    """
     rates = case_rates(scenario)
     total = sum(rates.values())
     if total <= 0:
@@ -84,18 +130,28 @@ def support_service_level(scenario: Scenario, agents: int) -> float:
     service = scenario.support.handle_time.mean_hours / (
         pool.productive_hours_per_week / HOURS_PER_WEEK
     )
-    return sum(
-        rate
-        / total
-        * mmc_service_level(agents, total, service, scenario.tiers[t].support.sla_hours)
-        for t, rate in rates.items()
-    )
+
+    def level(present: int, mean_service: float) -> float:
+        if present <= 0:
+            return 0.0
+        return sum(
+            rate
+            / total
+            * mmc_service_level(present, total, mean_service, scenario.tiers[t].support.sla_hours)
+            for t, rate in rates.items()
+        )
+
+    filled = seat_present_share(pool) if turnover else 1.0
+    if filled >= 1.0:
+        return level(agents, service)
+    stretched = service / seat_speed(pool)
+    return sum(float(binom.pmf(k, agents, filled)) * level(k, stretched) for k in range(agents + 1))
 
 
-def support_agents_for(scenario: Scenario, target: float) -> int:
+def support_agents_for(scenario: Scenario, target: float, turnover: bool = True) -> int:
     """Smallest headcount whose analytic service level reaches `target` (0 < target < 1)."""
     agents = 1
-    while support_service_level(scenario, agents) < target:
+    while support_service_level(scenario, agents, turnover) < target:
         agents += 1
         if agents > 100_000:
             raise ValueError("no headcount reaches the target")
@@ -103,7 +159,7 @@ def support_agents_for(scenario: Scenario, target: float) -> int:
 
 
 def _staffed(demand: float, pool: StaffPool, utilization: float) -> int:
-    per_person = productive_hours_per_year(pool) * utilization
+    per_person = productive_hours_per_year(pool) * seat_availability(pool) * utilization
     return math.ceil(demand / per_person - 1e-9) if demand > 0 else 0
 
 
@@ -122,9 +178,10 @@ def capacity_table(
             "support",
             support.headcount,
             demand,
-            support.headcount * productive_hours_per_year(support),
+            support.headcount * productive_hours_per_year(support) * seat_availability(support),
             support_agents_for(scenario, sla_target) if demand > 0 else 0,
             f"Erlang C: {sla_target:.0%} of cases within their tier's SLA",
+            seat_availability(support),
         )
     )
     play = scenario.levers.smooth_transition
@@ -144,9 +201,10 @@ def capacity_table(
                 f"csm.{name}",
                 pool.headcount,
                 demand,
-                pool.headcount * productive_hours_per_year(pool),
+                pool.headcount * productive_hours_per_year(pool) * seat_availability(pool),
                 _staffed(demand, pool, utilization),
                 f"workload at {utilization:.0%} utilisation",
+                seat_availability(pool),
             )
         )
     ps = staff.implementation
@@ -162,9 +220,10 @@ def capacity_table(
             "implementation",
             ps.headcount,
             demand,
-            ps.headcount * productive_hours_per_year(ps),
+            ps.headcount * productive_hours_per_year(ps) * seat_availability(ps),
             _staffed(demand, ps, utilization),
             f"implementation hours at {utilization:.0%} utilisation",
+            seat_availability(ps),
         )
     )
     edu = staff.education
@@ -180,9 +239,10 @@ def capacity_table(
             "education",
             edu.headcount,
             demand,
-            edu.headcount * productive_hours_per_year(edu),
+            edu.headcount * productive_hours_per_year(edu) * seat_availability(edu),
             _staffed(demand, edu, utilization),
             f"class hours (full classes of {edu.seats_per_class}) at {utilization:.0%}",
+            seat_availability(edu),
         )
     )
     return out

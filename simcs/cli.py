@@ -24,7 +24,7 @@ from simcs.experiment_output import (
     write_experiment,
 )
 from simcs.experiment_runner import ExperimentResult, run_plan
-from simcs.growth import hiring_plan
+from simcs.growth import Quarter, hiring_plan
 from simcs.loading import ScenarioError, default_scenario_path, header_comment, load_scenario
 from simcs.output import write_run
 from simcs.robustness import UNCERTAIN, run_robustness
@@ -464,6 +464,7 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
             r.pool,
             str(r.headcount),
             f"{r.demand_hours:,.0f}",
+            f"{r.availability:.2f}",
             f"{r.capacity_hours:,.0f}",
             f"{r.utilization:.2f}",
             str(r.recommended),
@@ -477,6 +478,7 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
                 "Pool",
                 "Headcount",
                 "Demand h/yr",
+                "Available",
                 "Capacity h/yr",
                 "Utilisation",
                 "Analytic",
@@ -487,7 +489,10 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
     )
     click.echo(
         "\nDemand from the mid-year book (t=0 customers plus half of year 1's new logos);"
-        " capacity = headcount x productive hours a week x 52. Check with `simcs size`."
+        " capacity = headcount x productive hours a week x 52 x available, the long-run share of"
+        " a seat's hours given with attrition (seats empty for the hiring lag, new hires at half"
+        " speed while they ramp); Erlang C allows for the same. Priorities, handle-time spread"
+        " and backlogs are left to the simulation: check with `simcs size`."
     )
 
 
@@ -767,19 +772,31 @@ def plan_command(
             f"Q{q.quarter}",
             f"{sum(q.customers.values()):,.0f}",
             f"{q.arr / 1e6:,.1f}",
-            *(f"{q.headcount[p]}" + (f" (+{q.hires[p]})" if q.hires[p] else "") for p in pools),
+            *(_plan_cell(q, p) for p in pools),
             f"{q.loaded_cost:,.0f}",
         ]
         for q in plan
     ]
     click.echo(render(["Quarter", "Customers", "ARR $M", *pools, "Loaded cost $/qtr"], rows))
     click.echo(
-        f"\nHeadcount needed at each quarter's end (hires in brackets) for {sla_target:.0%} of "
+        f"\nStaff on hand at each quarter's end, hires in brackets, for {sla_target:.0%} of "
         f"cases within SLA (Erlang C) and {utilization:.0%} utilisation of CSM, implementation "
-        "and education hours; the book grows by new logos and shrinks by the sBG expected churn "
-        "of its steady-state book; ARR at the t=0 average contract. Loaded cost includes managers "
-        "and pools not sized here. Check a quarter by simulation with `simcs size`."
+        "and education hours. Nobody is let go: a pool never falls below today's staff or last "
+        "quarter's, and 'need N' marks one with more people than the book needs. The book grows "
+        "by new logos and shrinks by the sBG expected churn of its steady-state book; ARR at the "
+        "t=0 average contract. Loaded cost is that of the people on hand, with managers and the "
+        "pools not sized here. Check a quarter by simulation with `simcs size`."
     )
+
+
+def _plan_cell(quarter: Quarter, pool: str) -> str:
+    """'18 (+1)' for hires, '9 (need 7)' for staff above the need, else the headcount."""
+    cell = str(quarter.headcount[pool])
+    if quarter.hires[pool]:
+        return f"{cell} (+{quarter.hires[pool]})"
+    if pool in quarter.surplus:
+        return f"{cell} (need {quarter.needed[pool]})"
+    return cell
 
 
 @main.command("report")

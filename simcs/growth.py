@@ -4,10 +4,12 @@ The book of each tier grows by its new-logo rate and shrinks by its expected chu
 churn probability of its steady-state book under the sBG model (tenure k with weight S(k), churn
 alpha / (alpha + beta + k) at tenure k), spread evenly over the year. ARR follows customers at
 the t=0 book's average contract (expansion is not projected). For each quarter, the analytic
-capacity model (`simcs.capacity`) sizes every pool for the book at the quarter's end, so the plan
-holds the support SLA target and the utilisation target as the book grows; hires are the
-increases, and the loaded cost is a quarter of each pool's annual cost. Check any quarter by
-simulation with `simcs size`.
+capacity model (`simcs.capacity`) sizes every pool for the book at the quarter's end (the
+need), so the plan holds the support SLA target and the utilisation target as the book grows.
+Nobody is let go: the staff on hand at a quarter's end is the larger of last quarter's staff and
+the need, starting from today's headcount, and hires are the increases. The loaded cost of a
+quarter is a quarter of the annual loaded cost of the people on hand (surplus included), their
+managers, and the pools not sized. Check any quarter by simulation with `simcs size`.
 """
 
 from __future__ import annotations
@@ -68,21 +70,26 @@ class Quarter:
     """One quarter of the hiring plan."""
 
     quarter: int
-    customers: dict[str, float]
+    customers: dict[str, float]  # at the quarter's end
     arr: float
-    headcount: dict[str, int]
-    hires: dict[str, int]
-    loaded_cost: float  # for the quarter
+    needed: dict[str, int]  # the analytic headcount for the book at the quarter's end
+    headcount: dict[str, int]  # on hand at the quarter's end: max(last quarter's, needed)
+    hires: dict[str, int]  # people hired during the quarter
+    loaded_cost: float  # of the people on hand, for the quarter
+
+    @property
+    def surplus(self) -> dict[str, int]:
+        """People on hand beyond the need, by pool (kept on, not let go)."""
+        return {p: h - self.needed[p] for p, h in self.headcount.items() if h > self.needed[p]}
 
 
 def hiring_plan(
     scenario: Scenario, quarters: int, sla_target: float = 0.80, utilization: float = 0.85
 ) -> list[Quarter]:
-    """Headcount per pool for the book at each quarter's end, hires and loaded cost."""
+    """Staff on hand per pool at each quarter's end (never below today's or last quarter's,
+    at least the analytic need), the hires that takes and the quarter's loaded cost."""
     months = project_book(scenario, 3 * quarters)
-    previous = {
-        row.pool: row.headcount for row in capacity_table(scenario, sla_target, utilization)
-    }
+    on_hand = {row.pool: row.headcount for row in capacity_table(scenario, sla_target, utilization)}
     plan = []
     for q in range(1, quarters + 1):
         book = months[3 * q]
@@ -96,9 +103,11 @@ def hiring_plan(
             },
             f"quarter {q}",
         )
-        rows = capacity_table(grown, sla_target, utilization)
-        headcount = {row.pool: row.recommended for row in rows}
-        hires = {p: max(0, h - previous.get(p, 0)) for p, h in headcount.items()}
+        needed = {
+            row.pool: row.recommended for row in capacity_table(grown, sla_target, utilization)
+        }
+        headcount = {p: max(on_hand[p], n) for p, n in needed.items()}
+        hires = {p: headcount[p] - on_hand[p] for p in needed}
         cost = 0.0
         for pool in all_pools(scenario):  # sized pools at plan, the others as they are
             config = pool_config(scenario, pool)
@@ -110,10 +119,11 @@ def hiring_plan(
                 quarter=q,
                 customers=book,
                 arr=sum(c * average_arr(scenario, n) for n, c in book.items()),
+                needed=needed,
                 headcount=headcount,
                 hires=hires,
                 loaded_cost=cost / 4.0,
             )
         )
-        previous = headcount
+        on_hand = headcount
     return plan

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from functools import partial
+
+import numpy as np
 import pytest
+import simpy
 
 import simcs
 from simcs.analysis import t_interval
@@ -12,12 +17,17 @@ from simcs.capacity import (
     headcount_path,
     person_cost,
     pool_config,
+    seat_availability,
+    seat_present_share,
+    seat_speed,
     support_agents_for,
     support_service_level,
 )
 from simcs.formulas.erlang import min_servers_for_service_level, mmc_service_level
 from simcs.loading import with_overrides
-from simcs.scenario import Scenario
+from simcs.model.staffing import seat_turnover
+from simcs.scenario import Scenario, StaffPool
+from simcs.streams import Streams
 
 
 def test_support_service_level_is_erlang_c_for_one_tier(mmc: Scenario) -> None:
@@ -51,8 +61,12 @@ def test_workload_of_a_csm_team_by_hand(baseline: Scenario) -> None:
     per_customer = 36 * 3.0 + 8 + baseline.champions.departure_rate_per_year * 1.5
     row = rows["csm.strategic"]
     assert row.demand_hours == pytest.approx(customers * per_customer)
-    assert row.capacity_hours == pytest.approx(5 * 32 * 52)
-    assert row.recommended == 5  # ceil(6,103 / (1,664 x 0.85))
+    # 15% attrition, 10 weeks' hiring lag, 8 weeks' ramp at half speed
+    tenure_weeks = 52 / 0.15
+    available = tenure_weeks / (tenure_weeks + 10) * (1 - (1 - math.exp(-8 / tenure_weeks)) / 2)
+    assert row.availability == pytest.approx(available) and 0.95 < available < 0.97
+    assert row.capacity_hours == pytest.approx(5 * 32 * 52 * available)
+    assert row.recommended == 5  # ceil(6,103 / (1,664 x 0.961 x 0.85)) = ceil(4.49)
     ps = rows["implementation"]
     assert ps.demand_hours == pytest.approx(5 * 160 + 30 * 80 + 100 * 20)
     assert "csm.digital" not in rows  # a digital programme has no queue to staff
@@ -67,3 +81,82 @@ def test_pools_paths_and_costs(baseline: Scenario) -> None:
         pool_config(baseline, "sales")
     with pytest.raises(ValueError, match="no CSM team"):
         pool_config(baseline, "csm.platinum")
+
+
+def test_seat_shares_match_the_staffing_process_over_the_long_run() -> None:
+    """Renewal-reward against the process itself: 100 seats with heavy turnover (a year's mean
+    tenure, 12 weeks' lag, 10 weeks' ramp) run for 60 years through `seat_turnover`; the
+    time-average share of seats filled and the mean speed of filled seats match the closed
+    forms (about 4,700 tenures)."""
+    pool = StaffPool(
+        headcount=100, ote=1, attrition_per_year=1.0, hiring_lag_weeks=12, ramp_weeks=10
+    )
+    env = simpy.Environment()
+    streams = Streams(seed=5, replication=0)
+    seats = range(100)
+    filled = [True] * 100
+    since = [0.0] * 100  # when the seat's holder arrived
+    ramp_until = [0.0] * 100  # the first holders are fully ramped
+    totals = {"filled": 0.0, "half speed": 0.0}
+
+    def close(seat: int) -> None:
+        totals["filled"] += env.now - since[seat]
+        totals["half speed"] += max(0.0, min(ramp_until[seat], env.now) - since[seat])
+
+    def leave(seat: int) -> None:
+        close(seat)
+        filled[seat] = False
+
+    def hire(seat: int, ramp_hours: float) -> None:
+        filled[seat], since[seat], ramp_until[seat] = True, env.now, env.now + ramp_hours
+
+    for seat in seats:
+        env.process(
+            seat_turnover(
+                env, pool, "support", seat, streams, partial(leave, seat), partial(hire, seat)
+            )
+        )
+    env.run(until=60 * HOURS_PER_YEAR)
+    for seat in seats:
+        if filled[seat]:
+            close(seat)
+    present = totals["filled"] / (100 * 60 * HOURS_PER_YEAR)
+    speed = 1 - totals["half speed"] / 2 / totals["filled"]
+    assert seat_present_share(pool) == pytest.approx(52 / 64)  # 1 year / (1 year + 12 weeks)
+    assert present == pytest.approx(seat_present_share(pool), abs=0.01)
+    assert speed == pytest.approx(seat_speed(pool), abs=0.005)
+    assert seat_availability(pool) == pytest.approx(seat_present_share(pool) * seat_speed(pool))
+    no_turnover = StaffPool(headcount=3, ote=1)
+    assert seat_availability(no_turnover) == 1.0
+
+
+def test_support_level_with_turnover_matches_a_long_simulation(mmc: Scenario) -> None:
+    """The M/M/c desk with agents leaving (30% a year, 8 weeks' lag, 6 weeks' ramp), simulated
+    for 12 years and measured after a 4-year warm-up (seats in their long-run state): Erlang C
+    averaged over the seats filled lands inside the simulated 99% interval; plain Erlang C,
+    every seat always filled, is far above it."""
+    agents = 8
+    desk = with_overrides(
+        mmc,
+        {
+            "staff.support.headcount": agents,
+            "staff.support.attrition_per_year": 0.3,
+            "staff.support.hiring_lag_weeks": 8,
+            "staff.support.ramp_weeks": 6,
+            "horizon_years": 12,
+            "warmup_years": 4,
+            "tiers.book.renewal.alpha": 0.0001,  # nobody churns: the load stays the same
+            "tiers.book.renewal.beta": 1000,
+        },
+    )
+    result = simcs.run(desk, replications=8, seed=3, workers=2)
+    by_replication: dict[int, list[float]] = {}
+    for replication, _year, tier, metric, value in result.rows:
+        if tier == "all" and metric == "support_sla_met":
+            by_replication.setdefault(replication, []).append(value)
+    iv = t_interval([float(np.mean(v)) for v in by_replication.values()], 0.99)
+    with_turnover = support_service_level(desk, agents)
+    plain = support_service_level(desk, agents, turnover=False)
+    assert iv.low <= with_turnover <= iv.high, (with_turnover, iv)
+    assert plain > iv.high + 0.02, (plain, iv)
+    assert support_agents_for(desk, 0.9) > support_agents_for(desk, 0.9, turnover=False)

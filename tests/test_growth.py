@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 import simcs
+from simcs.capacity import capacity_table
 from simcs.formulas.costs import loaded_cost
 from simcs.formulas.sbg import sbg_survival
 from simcs.growth import expected_annual_churn, hiring_plan, project_book
+from simcs.loading import with_overrides
 from simcs.scenario import Scenario
 from tests.conftest import scenario_path
 
@@ -56,12 +58,57 @@ def test_expected_churn_is_the_sbg_steady_state_mean(baseline: Scenario) -> None
 
 def test_hiring_plan_grows_with_the_book(template: Scenario) -> None:
     plan = hiring_plan(template, 8)
+    today = {row.pool: row.headcount for row in capacity_table(template)}
     assert [q.quarter for q in plan] == list(range(1, 9))
     customers = [q.customers["book"] for q in plan]
     assert customers == sorted(customers)
+    before = today
+    for q in plan:
+        for pool, h in q.headcount.items():
+            assert h >= before[pool] and h >= q.needed[pool]  # nobody let go, the need met
+            assert q.hires[pool] == h - before[pool]
+            assert h == max(before[pool], q.needed[pool])  # no hire beyond the need
+        before = q.headcount
     for earlier, later in zip(plan, plan[1:], strict=False):
-        for pool, h in later.headcount.items():
-            assert h >= earlier.headcount[pool]  # a growing book never needs fewer people
-            assert later.hires[pool] == h - earlier.headcount[pool]
         assert later.loaded_cost >= earlier.loaded_cost
     assert plan[-1].headcount["csm.book"] > plan[0].headcount["csm.book"]
+    for pool in today:  # every hire is counted once
+        assert sum(q.hires[pool] for q in plan) == plan[-1].headcount[pool] - today[pool]
+
+
+def test_hiring_plan_keeps_todays_staff_when_the_need_is_lower(template: Scenario) -> None:
+    """The template staffs 9 agents where Erlang C asks for 7: the plan keeps the 9 (and costs
+    them) instead of dropping two in the first quarter and 're-hiring' them later."""
+    plan = hiring_plan(template, 4)
+    assert [q.needed["support"] for q in plan] == [7, 7, 8, 8]
+    assert [q.headcount["support"] for q in plan] == [9, 9, 9, 9]
+    assert all(q.hires["support"] == 0 for q in plan)
+    assert plan[0].surplus["support"] == 2 and plan[2].surplus["support"] == 1
+
+
+def test_a_shrinking_book_hires_nobody_and_costs_the_same(template: Scenario) -> None:
+    shrinking = with_overrides(template, {"tiers.book.new_logos_per_year": 0.0})
+    plan = hiring_plan(shrinking, 8)
+    customers = [q.customers["book"] for q in plan]
+    assert customers == sorted(customers, reverse=True)
+    today = {row.pool: row.headcount for row in capacity_table(shrinking)}
+    for q in plan:
+        assert q.headcount == today and not any(q.hires.values())
+        assert q.loaded_cost == plan[0].loaded_cost
+    needs = [q.needed["csm.book"] for q in plan]
+    assert needs == sorted(needs, reverse=True) and needs[-1] < today["csm.book"]
+
+
+def test_cli_plan_shows_hires_and_staff_above_need() -> None:
+    from click.testing import CliRunner
+
+    from simcs.cli import main
+
+    result = CliRunner().invoke(
+        main, ["plan", str(scenario_path("cost_template_50m")), "--quarters", "4"]
+    )
+    assert result.exit_code == 0, result.output
+    q1 = next(line for line in result.output.splitlines() if line.startswith("Q1"))
+    q4 = next(line for line in result.output.splitlines() if line.startswith("Q4"))
+    assert "9 (need 7)" in q1 and "19 (+1)" in q4
+    assert "Nobody is let go" in result.output
