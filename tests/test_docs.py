@@ -210,3 +210,24 @@ def test_page_examples_run(page: Path, tmp_path: Path) -> None:
             printed = None
         else:
             printed = None
+
+
+STRESS_DES_ITEMS = [
+    *("1.1", "1.2", "1.3"),
+    *("2.1", "2.2", "2.3", "2.4", "2.5.1", "2.5.2", "2.5.3", "2.5.4", "2.5.5"),
+    *("3.1", "3.2", "3.3", "3.4"),
+    *("4.1", "4.2", "4.3"),
+    *("5.1", "5.2", "5.3", "5.4"),
+    "6.1",
+]
+
+
+def test_the_reporting_page_answers_every_stress_des_item() -> None:
+    """All 24 items of STRESS-DES (Monks et al. 2019), in order, each with some text."""
+    text = (DOCS / "background" / "stress-des.md").read_text(encoding="utf-8")
+    starts = list(re.finditer(r"^\*\*(\d(?:\.\d)+) [^*]+\*\*", text, re.MULTILINE))
+    assert [m.group(1) for m in starts] == STRESS_DES_ITEMS
+    ends = [m.start() for m in starts[1:]] + [text.index("## Collecting the facts of a run")]
+    for match, end in zip(starts, ends, strict=True):
+        answer = text[match.end() : end]
+        assert len(answer.split()) >= 15, f"item {match.group(1)} is not answered: {answer!r}"
