@@ -53,7 +53,7 @@ class PoolCapacity:
     capacity_hours: float  # productive hours the headcount gives in a year, turnover allowed for
     recommended: int
     basis: str
-    availability: float = 1.0  # share of nominal seat hours given (vacancies, ramp)
+    availability: float  # share of nominal seat hours given (vacancies, ramp)
 
     @property
     def utilization(self) -> float:
@@ -164,6 +164,13 @@ def _staffed(demand: float, pool: StaffPool, utilization: float) -> int:
     return math.ceil(demand / per_person - 1e-9) if demand > 0 else 0
 
 
+def _row(name: str, pool: StaffPool, demand: float, recommended: int, basis: str) -> PoolCapacity:
+    """A pool's line: its hours given are headcount x productive hours x seat availability."""
+    available = seat_availability(pool)
+    hours = pool.headcount * productive_hours_per_year(pool) * available
+    return PoolCapacity(name, pool.headcount, demand, hours, recommended, basis, available)
+
+
 def capacity_table(
     scenario: Scenario, sla_target: float = 0.80, utilization: float = 0.85
 ) -> list[PoolCapacity]:
@@ -175,14 +182,12 @@ def capacity_table(
     rates = case_rates(scenario)
     demand = sum(rates.values()) * HOURS_PER_YEAR * scenario.support.handle_time.mean_hours
     out.append(
-        PoolCapacity(
+        _row(
             "support",
-            support.headcount,
+            support,
             demand,
-            support.headcount * productive_hours_per_year(support) * seat_availability(support),
             support_agents_for(scenario, sla_target) if demand > 0 else 0,
             f"Erlang C: {sla_target:.0%} of cases within their tier's SLA",
-            seat_availability(support),
         )
     )
     play = scenario.levers.smooth_transition
@@ -198,14 +203,12 @@ def capacity_table(
             per_customer += champion_rate * play.csm_hours
         demand = mid_year_customers(scenario, name) * per_customer
         out.append(
-            PoolCapacity(
+            _row(
                 f"csm.{name}",
-                pool.headcount,
+                pool,
                 demand,
-                pool.headcount * productive_hours_per_year(pool) * seat_availability(pool),
                 _staffed(demand, pool, utilization),
                 f"workload at {utilization:.0%} utilisation",
-                seat_availability(pool),
             )
         )
     ps = staff.implementation
@@ -217,14 +220,12 @@ def capacity_table(
         for n, t in scenario.tiers.items()
     )
     out.append(
-        PoolCapacity(
+        _row(
             "implementation",
-            ps.headcount,
+            ps,
             demand,
-            ps.headcount * productive_hours_per_year(ps) * seat_availability(ps),
             _staffed(demand, ps, utilization),
             f"implementation hours at {utilization:.0%} utilisation",
-            seat_availability(ps),
         )
     )
     edu = staff.education
@@ -236,14 +237,12 @@ def capacity_table(
     )
     demand = trainees / edu.seats_per_class * edu.hours_per_class
     out.append(
-        PoolCapacity(
+        _row(
             "education",
-            edu.headcount,
+            edu,
             demand,
-            edu.headcount * productive_hours_per_year(edu) * seat_availability(edu),
             _staffed(demand, edu, utilization),
             f"class hours (full classes of {edu.seats_per_class}) at {utilization:.0%}",
-            seat_availability(edu),
         )
     )
     return out

@@ -65,8 +65,8 @@ def test_ledger_counts_match_the_journal(company: Organisation) -> None:
 def test_the_plays_csm_task_is_journaled(company: Organisation) -> None:
     """Named and pooled tiers: each play replacement needed a CSM task done first; digital
     tiers have no CSM task."""
+    journal = journeys(company)
     for tier, config in company.scenario.tiers.items():
-        journal = journeys(company)
         plays = sum(
             e[3] == "CSM play" for (t, _), entries in journal.items() if t == tier for e in entries
         )
