@@ -19,19 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import simcs
-from simcs.experiment import Plan
-from simcs.experiment_output import replications_csv
-from simcs.experiment_runner import run_plan
-from simcs.loading import scenario_sha256, with_overrides
-from simcs.replication import replication_rows
-from simcs.store import ResultStore
+from simcs.experiments.design import Experiment
+from simcs.experiments.run import run_experiment
+from simcs.reporting.experiment_files import replications_csv
+from simcs.scenario.files import scenario_sha256, with_overrides
+from simcs.simulation.replication import replication_rows
+from simcs.simulation.store import ResultStore
 
 
-def make_plan(replications: int) -> Plan:
+def make_plan(replications: int) -> Experiment:
     """The built-in baseline against a variant with two fewer support agents."""
     base = simcs.load_scenario(None)
     fewer = with_overrides(base, {"staff.support.headcount": base.staff.support.headcount - 2})
-    return Plan(
+    return Experiment(
         name="bench_experiments",
         scenarios={"baseline": base, "fewer_agents": fewer},
         reference="baseline",
@@ -42,14 +42,14 @@ def make_plan(replications: int) -> Plan:
     )
 
 
-def timed_run(plan: Plan, folder: Path, **backend: Any) -> tuple[float, str]:
+def timed_run(plan: Experiment, folder: Path, **backend: Any) -> tuple[float, str]:
     """Wall seconds of one fresh run of the plan, and its replications.csv text."""
     started = time.perf_counter()
-    result = run_plan(plan, folder / "results.sqlite", **backend)
+    result = run_experiment(plan, folder / "results.sqlite", **backend)
     return time.perf_counter() - started, replications_csv(result)
 
 
-def store_overhead(plan: Plan, folder: Path, writes: int = 200) -> dict[str, float]:
+def store_overhead(plan: Experiment, folder: Path, writes: int = 200) -> dict[str, float]:
     """Seconds to commit and to read back one replication's rows."""
     scenario = plan.scenarios[plan.reference]
     rows = replication_rows(scenario, plan.seed, 0)

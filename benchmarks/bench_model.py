@@ -12,8 +12,8 @@ Measures, for one scenario (default: the built-in baseline):
    events per second and the ratio model / bare (target: >= 0.5);
 4. customer-years simulated per second (in-process);
 5. peak memory of this process (ru_maxrss) and the tracemalloc peak of one replication;
-6. wall time of replications through `simcs.runner.run` with 1 and 2 workers, the speed-up,
-   and whether 100 replications fit in 60 s on 2 cores (projected from the 2-worker run);
+6. wall time of replications through `simcs.simulation.runner.run` with 1 and 2 workers, the
+   speed-up, and whether 100 replications fit in 60 s on 2 cores (projected from the 2-worker run);
 7. peak memory of one worker process (a spawned child running one replication; target
    < 300 MB).
 
@@ -41,9 +41,9 @@ import numpy as np
 import simpy
 
 import simcs
-from simcs.replication import replication_rows, simulate
-from simcs.runner import run
 from simcs.scenario import Scenario
+from simcs.simulation.replication import replication_rows, simulate
+from simcs.simulation.runner import run
 
 # Targets.
 TARGET_RATIO_TO_BARE = 0.5  # model events/s >= 0.5 x bare SimPy events/s
@@ -286,7 +286,7 @@ def tracemalloc_peak_mb(scenario: Scenario, seed: int) -> float:
 def bench_runner(
     scenario: Scenario, replications: int, serial_replications: int, seed: int
 ) -> dict[str, Any]:
-    """Wall time of `simcs.runner.run` with 1 worker (fewer replications) and 2 workers."""
+    """Wall time of `simcs.simulation.runner.run`: 1 worker (fewer replications), 2 workers."""
     with CpuMeter() as serial_meter:
         serial = run(scenario, replications=serial_replications, seed=seed, workers=1)
     per_rep_1 = serial.wall_seconds / serial_replications
@@ -400,7 +400,7 @@ def print_report(fig: dict[str, Any]) -> None:
         ("  customer-years/s", f"{model['customer_years_per_second']:,.0f}"),
         ("5 Peak RSS of this process", f"{memory['main_peak_rss_mb']:.0f} MB"),
         ("  tracemalloc peak, one replication", f"{memory['tracemalloc_peak_mb']:.1f} MB"),
-        ("simcs.runner.run",),
+        ("simcs.simulation.runner.run",),
         (f"6 Wall, {w1['replications']} reps, 1 worker", f"{w1['wall_seconds']:.1f} s"),
         (
             f"  {n} reps, 1 worker" + (" (extrapolated)" if w1["extrapolated"] else ""),

@@ -6,14 +6,41 @@ Notebook API:
   records and per-year metrics;
 - `run(scenario, replications=..., seed=..., workers=...)` runs many replications and returns
   an object with `.summary()` (95% intervals) and `.table()` (the tidy table).
+
+The names are loaded on first use, so `import simcs` (and `simcs.__version__`) loads neither
+SimPy nor the model.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from simcs.loading import ScenarioError, load_scenario  # noqa: E402
-from simcs.replication import ReplicationResult, simulate  # noqa: E402
-from simcs.runner import RunResult, run  # noqa: E402
-from simcs.scenario import Scenario  # noqa: E402
+#: public name -> module that defines it
+_API = {
+    "ReplicationResult": "simcs.simulation.replication",
+    "simulate": "simcs.simulation.replication",
+    "RunResult": "simcs.simulation.runner",
+    "run": "simcs.simulation.runner",
+    "Scenario": "simcs.scenario",
+    "ScenarioError": "simcs.scenario.files",
+    "load_scenario": "simcs.scenario.files",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from simcs.scenario import Scenario
+    from simcs.scenario.files import ScenarioError, load_scenario
+    from simcs.simulation.replication import ReplicationResult, simulate
+    from simcs.simulation.runner import RunResult, run
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(_API[name]), name)
+    raise AttributeError(f"module 'simcs' has no attribute {name!r}")
+
 
 __all__ = [
     "ReplicationResult",

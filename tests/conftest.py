@@ -30,7 +30,7 @@ def mmc() -> Scenario:
 def shrink(scenario: Scenario, divisor: int, horizon_years: int) -> Scenario:
     """The scenario's book divided by `divisor` (ARR totals dropped), over `horizon_years`:
     the same mechanics, fast enough for tests."""
-    from simcs.loading import with_overrides
+    from simcs.scenario.files import with_overrides
 
     overrides: dict[str, object] = {"horizon_years": horizon_years}
     for name, tier in scenario.tiers.items():

@@ -40,7 +40,7 @@ def support_cost_per_customer(
     return cases_per_year * handle_minutes * cost_per_minute
 
 
-def allocate(
+def split_cost(
     total: float, usage: Mapping[str, float], fallback: Mapping[str, float]
 ) -> dict[str, float]:
     """Split a pooled cost over tiers in proportion to `usage` (time used), idle time shared

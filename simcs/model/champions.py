@@ -18,10 +18,10 @@ from collections.abc import Callable, Generator
 import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.csm import CsmTeam
 from simcs.model.customer import NOT_TRAINED, Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
-from simcs.model.success import CsmTeam
 from simcs.scenario import Scenario
 
 

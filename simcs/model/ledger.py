@@ -1,8 +1,8 @@
 """The ledger: what happened, summed by (year, tier, quantity), as the simulation runs.
 
 Counts, sums of waits, hours and money accrue here; per-year metrics are derived from it at
-the end (`simcs.metrics`). Busy time that straddles a year end is split exactly between the
-two years, so utilisation and cost allocation are right at every boundary.
+the end (`simcs.simulation.metrics`). Busy time that straddles a year end is split exactly
+between the two years, so utilisation and cost allocation are right at every boundary.
 
 Hot paths take the bucket of one (year, tier) once (`at`) and add several quantities to it.
 """

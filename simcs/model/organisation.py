@@ -20,11 +20,12 @@ import simpy
 from simcs.calendar import HOURS_PER_YEAR, hours_to_days, weeks
 from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
 from simcs.model.champions import ChampionTurnover
+from simcs.model.csm import RENEWAL_REVIEW, CsmTeam
 from simcs.model.customer import Customer, Term
 from simcs.model.education import Education
+from simcs.model.implementation import Implementation
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
-from simcs.model.onboarding import Implementation
 from simcs.model.renewal import (
     churn_probability,
     expansion_shift,
@@ -34,7 +35,6 @@ from simcs.model.renewal import (
     training_strength,
 )
 from simcs.model.staffing import seat_turnover
-from simcs.model.success import RENEWAL_REVIEW, CsmTeam
 from simcs.model.support import SupportDesk
 from simcs.model.workqueue import WorkQueue
 from simcs.scenario import Scenario, StaffPool

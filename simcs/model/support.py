@@ -26,16 +26,8 @@ from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.renewal import training_strength
 from simcs.model.workqueue import Job, WorkQueue
+from simcs.records import WAIT_POINTS
 from simcs.scenario import Scenario
-
-#: Points of the wait-time distribution reported (business hours): answered within each.
-WAIT_POINTS: tuple[tuple[str, float], ...] = (
-    ("15m", 0.25),
-    ("1h", 1.0),
-    ("4h", 4.0),
-    ("8h", 8.0),
-    ("24h", 24.0),
-)
 
 WAIT_LIMITS: tuple[float, ...] = tuple(limit for _, limit in WAIT_POINTS)
 #: Ledger keys of the wait histogram: bin k holds waits in (limit k-1, limit k]; the last bin

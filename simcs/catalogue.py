@@ -1,0 +1,155 @@
+"""The metric catalogue: every metric simcs reports, with its label, unit, number format and
+direction, written down once.
+
+Terminal tables, CSV/JSON writers, figures, report headlines, comparison verdicts and the
+generated reference docs all read this table; the order here is the output order. A metric's
+`kind` says how its numbers look: `share` (0-1, differences in percentage points), `usd`,
+`count`, `hours` or `days`. `direction` is +1 where more is better, -1 where less is better
+and 0 where neither side is good in itself (a count of customers, a utilisation).
+
+This module imports nothing from the model, so every layer can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simcs.records import WAIT_POINTS
+
+#: The pseudo-tier that sums every tier (ratios recomputed from summed parts).
+ALL = "all"
+#: Cost functions of the delivery organisation, as in `cost_per_customer_<function>`.
+FUNCTIONS = ("implementation", "support", "csm", "education", "operations")
+FUNCTION_LABELS = {
+    "implementation": "implementation",
+    "support": "support",
+    "csm": "CSM",
+    "education": "education",
+    "operations": "CS operations",
+}
+
+#: How each kind of number is printed in tables (the figures use the same kinds).
+FORMATS = {
+    "share": "{:.3f}",
+    "usd": "{:,.0f}",
+    "count": "{:,.1f}",
+    "hours": "{:.2f}",
+    "days": "{:.1f}",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One reported metric: what it is called, what it counts, how to print it, which way is
+    better."""
+
+    name: str
+    label: str  # display name, e.g. "GRR" or "Mean support wait"
+    unit: str  # unit for an axis or a column, e.g. "business hours"
+    kind: str  # share, usd, count, hours or days
+    direction: int  # +1 higher is better, -1 lower is better, 0 neither
+    description: str  # one line for the reference docs
+
+    @property
+    def fmt(self) -> str:
+        """The table format of this metric's values."""
+        return FORMATS[self.kind]
+
+    def format(self, value: float) -> str:
+        """`value` in this metric's format ('n/a' where undefined)."""
+        if value != value:  # NaN: undefined
+            return "n/a"
+        return self.fmt.format(value)
+
+
+_SHARE_ARR = "share of cohort ARR"
+_PER_CUSTOMER_YEAR = "USD per customer-year"
+
+
+def _m(name: str, label: str, unit: str, kind: str, direction: int, description: str) -> Metric:
+    return Metric(name, label, unit, kind, direction, description)
+
+
+_ENTRIES: list[Metric] = [
+    _m("grr", "GRR", _SHARE_ARR, "share", 1,
+       "Gross revenue retention of the year's starting cohort (churn and contraction lost)."),
+    _m("nrr", "NRR", _SHARE_ARR, "share", 1,
+       "Net revenue retention of the year's starting cohort (expansion counted)."),
+    _m("logo_retention", "Logo retention", "share of cohort customers", "share", 1,
+       "Share of the year's starting customers still under contract at its end."),
+    _m("initial_cohort_survival", "Initial-cohort survival", "share of t=0 customers", "share", 1,
+       "Share of the t=0 book still under contract at the year's end."),
+    _m("arr_start", "ARR at start of year", "USD", "usd", 0, "ARR under contract on day one."),
+    _m("arr_end", "ARR at end of year", "USD", "usd", 1, "ARR under contract at year end."),
+    _m("arr_new", "New-logo ARR", "USD per year", "usd", 0, "ARR of customers sold in the year."),
+    _m("arr_churned", "Churned ARR", "USD per year", "usd", 0, "ARR lost to churn in the year."),
+    _m("arr_contraction", "Contraction ARR", "USD per year", "usd", 0,
+       "ARR lost to contraction at renewal."),
+    _m("arr_expansion", "Expansion ARR", "USD per year", "usd", 0,
+       "ARR gained by expansion at renewal."),
+    _m("arr_per_customer", "ARR per customer", _PER_CUSTOMER_YEAR, "usd", 0,
+       "ARR at year end over customers at year end."),
+    _m("customers_start", "Customers at start of year", "customers", "count", 0,
+       "Customers under contract on day one."),
+    _m("customers_end", "Customers at end of year", "customers", "count", 1,
+       "Customers under contract at year end."),
+    _m("new_customers", "New customers", "customers per year", "count", 0,
+       "New logos sold in the year."),
+    _m("cost_total", "Cost of delivery", "USD per year", "usd", -1,
+       "Loaded cost of every post-sales function charged to the tier."),
+    _m("cost_per_customer", "Cost of delivery per customer", _PER_CUSTOMER_YEAR, "usd", -1,
+       "Cost of delivery over customer-years served."),
+    *(
+        _m(f"cost_per_customer_{f}", f"Cost per customer, {label}", _PER_CUSTOMER_YEAR, "usd", -1,
+           f"The {label} part of the cost of delivery per customer-year.")
+        for f, label in FUNCTION_LABELS.items()
+    ),
+    _m("implementation_cost_per_new_customer", "Implementation cost per new customer",
+       "USD per new customer", "usd", -1, "Implementation cost over the year's new logos."),
+    _m("support_cases", "Support cases", "cases per year", "count", 0,
+       "Cases filed (deflected ones included)."),
+    _m("support_deflected", "Deflected cases", "cases per year", "count", 0,
+       "Cases resolved by self-service before reaching the desk."),
+    _m("support_abandoned", "Abandoned cases", "cases per year", "count", -1,
+       "Cases whose customer gave up waiting."),
+    _m("support_wait_hours_mean", "Mean support wait", "business hours", "hours", -1,
+       "Mean wait for an agent over the cases answered or abandoned in the year."),
+    _m("support_sla_met", "Support SLA attainment", "share of cases", "share", 1,
+       "Share of the cases answered or abandoned that reached an agent within the tier's SLA."),
+    *(
+        _m(f"support_wait_within_{point}", f"Answered within {point}", "share of cases", "share",
+           1, f"Share of the cases answered or abandoned that reached an agent within {point}.")
+        for point, _ in WAIT_POINTS
+    ),
+    _m("support_utilization", "Support utilisation", "share of staffed time", "share", 0,
+       "Agents' busy hours over their staffed hours."),
+    _m("csm_utilization", "CSM utilisation", "share of staffed time", "share", 0,
+       "CSMs' busy hours over their staffed hours."),
+    _m("csm_touch_coverage", "CSM touch coverage", "share of planned touches", "share", 1,
+       "Touches delivered over touches planned."),
+    _m("ps_utilization", "PS utilisation", "share of staffed time", "share", 0,
+       "Implementation consultants' busy hours over their staffed hours."),
+    _m("ttv_days_mean", "Mean time to value", "calendar days", "days", -1,
+       "Mean days from sale to go-live of the customers who went live in the year."),
+    _m("champion_departures", "Champion departures", "departures per year", "count", 0,
+       "Champions who left their company."),
+    _m("smooth_transitions", "Smooth champion transitions", "transitions per year", "count", 1,
+       "Champion departures caught and handed over by the Smooth Transition play."),
+    _m("trained_share", "Trained customers", "share of customers", "share", 1,
+       "Share of the customers at year end with a trained user."),
+    _m("services_revenue", "Services revenue", "USD per year", "usd", 1,
+       "Revenue of paid onboarding packages and paid training."),
+]  # fmt: skip
+
+#: name -> Metric, in output order.
+CATALOGUE: dict[str, Metric] = {m.name: m for m in _ENTRIES}
+#: Every metric reported, for every tier and `all`, in output order.
+METRICS: tuple[str, ...] = tuple(CATALOGUE)
+
+
+def metric(name: str) -> Metric:
+    """The catalogue entry of `name`; an unknown name gets a plain entry with no good side."""
+    found = CATALOGUE.get(name)
+    if found is not None:
+        return found
+    return Metric(name, name.replace("_", " "), "value", "count", 0, "")

@@ -1,0 +1,30 @@
+"""The `simcs` command line, one module per command family.
+
+- `run`: run, validate, schema, trace, report (one scenario, and result folders);
+- `experiments`: experiment, compare, sweep, robustness (variants compared in pairs);
+- `planning`: capacity, plan, size, allocate (how many people, where);
+- `options`: the options and error handling the commands share;
+- `docs`: generates the reference pages from the schema and these commands.
+
+Each command reads: load the inputs -> compute -> write the result files -> print.
+"""
+
+from __future__ import annotations
+
+import click
+
+from simcs import __version__
+from simcs.cli import experiments, planning, run
+
+
+@click.group()
+@click.version_option(__version__, prog_name="simcs")
+def main() -> None:
+    """simcs: simulate a B2B post-sales organisation -- staffing, service, retention, cost."""
+
+
+for _module in (run, experiments, planning):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)
+
+__all__ = ["main"]

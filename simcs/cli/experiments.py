@@ -1,0 +1,271 @@
+"""Commands that compare variants with common random numbers: experiment, compare, sweep,
+robustness."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from simcs import __version__
+from simcs.cli.options import (
+    Progress,
+    backend_option,
+    fail,
+    load_experiment_file,
+    load_scenario_file,
+    maybe_report,
+    out_option,
+    precision_option,
+    replications_option,
+    report_option,
+    scheduler_option,
+    seed_option,
+    workers_option,
+)
+from simcs.experiments.design import Experiment, experiment_from_scenarios
+from simcs.experiments.robustness import UNCERTAIN, run_robustness
+from simcs.experiments.run import ExperimentResult, run_experiment
+from simcs.experiments.sweep import sweep_experiment
+from simcs.reporting.experiment_files import (
+    robustness_csv,
+    robustness_summary,
+    sweep_csv,
+    tables,
+    write_experiment,
+)
+from simcs.scenario.files import ScenarioError, default_scenario_path, header_comment
+from simcs.simulation.runner import default_workers
+
+
+def _execute(
+    plan: Experiment,
+    out: Path,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    notes: list[str] | None = None,
+) -> ExperimentResult:
+    workers = workers or default_workers()
+    click.echo(
+        f"simcs {__version__}: '{plan.name}', {len(plan.scenarios)} variants, "
+        f"{plan.replications} replications each, seed {plan.seed}, backend {backend}, "
+        f"{workers} worker(s); results stored in {out / 'results.sqlite'} as they finish",
+        err=True,
+    )
+    progress = Progress(sys.stderr.isatty())
+    try:
+        result = run_experiment(plan, out / "results.sqlite", workers, backend, scheduler, progress)
+    except KeyboardInterrupt:
+        click.echo(
+            "\ninterrupted: finished replications are kept; run the same command again to resume",
+            err=True,
+        )
+        sys.exit(130)
+    write_experiment(result, out, notes)
+    click.echo(tables(result))
+    note = (
+        f"\n{result.replications} replications per variant ({result.computed} computed now, "
+        f"{result.reused} found in the store), paired with common random numbers; "
+        "95% t-intervals; p-values Holm-adjusted across all comparisons."
+    )
+    if plan.precision is not None:
+        width = result.key_half_width()
+        met = "met" if result.precision_met else "NOT met (cap reached)"
+        note += (
+            f"\nPrecision on {plan.key_metric} (all tiers): half-width {width:.4g} "
+            f"<= {plan.precision:g} {met} with {result.replications} replications."
+        )
+    click.echo(note)
+    click.echo(f"Results written to {out}/")
+    return result
+
+
+@click.command("experiment")
+@click.argument("file")
+@out_option
+@workers_option
+@backend_option
+@scheduler_option
+@precision_option
+@report_option
+def experiment_command(
+    file: str,
+    out: Path | None,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    precision: float | None,
+    report: bool = False,
+) -> None:
+    """Run (or resume) the experiment FILE: variants, paired differences, verdicts."""
+    plan = load_experiment_file(file)
+    if precision is not None:
+        plan.precision = precision
+    _execute(
+        plan,
+        out or Path("results") / plan.name,
+        workers,
+        backend,
+        scheduler,
+        header_comment(file),
+    )
+    maybe_report(out or Path("results") / plan.name, report)
+
+
+@click.command("compare")
+@click.argument("scenarios", nargs=-1, required=True)
+@replications_option(20, minimum=2, what=" per scenario")
+@seed_option
+@workers_option
+@out_option
+@backend_option
+@scheduler_option
+@precision_option
+@report_option
+def compare_command(
+    scenarios: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    backend: str,
+    scheduler: str | None,
+    precision: float | None,
+    report: bool = False,
+) -> None:
+    """Compare SCENARIOS (the first is the reference) with common random numbers."""
+    try:
+        plan = experiment_from_scenarios(list(scenarios), replications, seed, precision=precision)
+    except ScenarioError as exc:
+        fail(exc)
+    notes = [line for path in scenarios for line in (f"{path}:", *header_comment(path), "")]
+    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler, notes)
+    maybe_report(out or Path("results") / plan.name, report)
+
+
+@click.command("sweep")
+@click.argument("scenario")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    required=True,
+    help="PATH=START:STOP:STEP (inclusive) or PATH=V1,V2,...; repeat for a grid.",
+)
+@replications_option(10, minimum=2, what=" per grid point")
+@seed_option
+@workers_option
+@out_option
+@backend_option
+@scheduler_option
+@report_option
+def sweep_command(
+    scenario: str,
+    params: tuple[str, ...],
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    backend: str,
+    scheduler: str | None,
+    report: bool = False,
+) -> None:
+    """A grid over one or more parameters of SCENARIO, shared random numbers across points."""
+    sc = load_scenario_file(scenario)
+    try:
+        plan, points = sweep_experiment(sc, list(params), replications, seed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--param") from None
+    except ScenarioError as exc:
+        fail(exc)
+    target = out or Path("results") / plan.name
+    result = _execute(
+        plan,
+        target,
+        workers,
+        backend,
+        scheduler,
+        header_comment(scenario or default_scenario_path()),
+    )
+    (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
+    click.echo(f"Per-point table: {target / 'points.csv'}")
+    maybe_report(target, report)
+
+
+@click.command("robustness")
+@click.argument("file")
+@click.option(
+    "--samples",
+    "-k",
+    default=16,
+    show_default=True,
+    type=click.IntRange(2),
+    help="Latin-hypercube points over the uncertain effect sizes.",
+)
+@click.option(
+    "--replications",
+    "-n",
+    default=None,
+    type=click.IntRange(2),
+    help="Replications per variant at each point [default: the experiment's].",
+)
+@out_option
+@workers_option
+@backend_option
+@scheduler_option
+@report_option
+def robustness_command(
+    file: str,
+    samples: int,
+    replications: int | None,
+    out: Path | None,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    report: bool = False,
+) -> None:
+    """How often FILE's verdicts hold across the plausible range of the uncertain inputs."""
+    plan = load_experiment_file(file)
+    if replications is not None:
+        plan.replications = replications
+    plan.precision = None
+    target = out or Path("results") / f"{plan.name}_robustness"
+    workers = workers or default_workers()
+    click.echo(
+        f"simcs {__version__}: robustness of '{plan.name}': defaults + {samples} Latin-"
+        f"hypercube points over {len(UNCERTAIN)} inputs, {len(plan.scenarios)} variants x "
+        f"{plan.replications} replications each; resumable store {target / 'results.sqlite'}",
+        err=True,
+    )
+    progress = Progress(sys.stderr.isatty())
+    try:
+        study = run_robustness(
+            plan,
+            samples,
+            target / "results.sqlite",
+            workers,
+            backend,
+            scheduler,
+            on_sample=progress,
+        )
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: finished replications are kept; run again to resume", err=True)
+        sys.exit(130)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "robustness.csv").write_text(robustness_csv(study), encoding="utf-8")
+    summary_csv, table = robustness_summary(study)
+    (target / "robustness_summary.csv").write_text(summary_csv, encoding="utf-8")
+    click.echo(table)
+    click.echo(
+        f"\nVerdicts at the defaults, the share of {samples} sampled input points where each "
+        "still holds, and the input with the largest Spearman rank correlation with the paired "
+        f"difference. Ranges: {', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
+    )
+    click.echo(f"Results written to {target}/")
+    maybe_report(target, report)
+
+
+COMMANDS = [experiment_command, compare_command, sweep_command, robustness_command]

@@ -1,0 +1,139 @@
+"""Commands on one scenario and on result folders: run, validate, schema, trace, report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from simcs import __version__
+from simcs.cli.options import (
+    Progress,
+    load_scenario_file,
+    maybe_report,
+    out_option,
+    replications_option,
+    report_option,
+    seed_option,
+    workers_option,
+)
+from simcs.reporting.run_files import write_run
+from simcs.reporting.tables import summary_table
+from simcs.scenario import Scenario
+from simcs.scenario.files import default_scenario_path, header_comment
+from simcs.simulation.runner import default_workers, run
+
+
+@click.command("run")
+@click.argument("scenario", required=False)
+@replications_option(20, minimum=1)
+@seed_option
+@workers_option
+@out_option
+@report_option
+def run_command(
+    scenario: str | None,
+    replications: int,
+    seed: int,
+    workers: int | None,
+    out: Path | None,
+    report: bool = False,
+) -> None:
+    """Run replications of SCENARIO (default: the built-in baseline) and summarise them."""
+    sc = load_scenario_file(scenario)
+    out = out if out is not None else Path("results") / sc.name
+    workers = workers or default_workers()
+    click.echo(
+        f"simcs {__version__}: scenario '{sc.name}', {replications} replications, seed {seed}, "
+        f"{min(workers, replications)} worker(s), years {sc.measurement_years}",
+        err=True,
+    )
+    progress = Progress(sys.stderr.isatty())
+    result = run(
+        sc, replications=replications, seed=seed, workers=workers, on_replication_done=progress
+    )
+    write_run(result, out, header_comment(scenario or default_scenario_path()))
+    click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
+    click.echo(
+        f"\nMeans over {replications} replications (each the mean of years "
+        f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals. "
+        f"Wall time {result.wall_seconds:.1f} s."
+    )
+    click.echo(
+        f"Results written to {out}/ (summary.json, replications.csv, timeseries.csv, "
+        "scenario.yaml, manifest.json)"
+    )
+    maybe_report(out, report)
+
+
+@click.command("validate")
+@click.argument("scenario")
+def validate_command(scenario: str) -> None:
+    """Check SCENARIO: OK, or every problem with its field path (exit code 2)."""
+    sc = load_scenario_file(scenario)
+    click.echo(f"OK: {scenario} (scenario '{sc.name}', {len(sc.tiers)} tiers)")
+
+
+@click.command("report")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report_command(folder: Path) -> None:
+    """Write FOLDER/report.html (figures embedded, offline) from a run, experiment, sweep or
+    robustness result folder; figures also as PNG and SVG in FOLDER/figures/."""
+    from simcs.reporting.report import build_report
+
+    try:
+        path = build_report(folder)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="FOLDER") from None
+    click.echo(f"Report written to {path} (figures in {folder / 'figures'}/)")
+
+
+@click.command("trace")
+@click.argument("scenario", required=False)
+@click.option(
+    "--customers",
+    "-c",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Customers to follow, taken in turn from each tier.",
+)
+@seed_option
+@click.option(
+    "--replication",
+    "-r",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Which replication of the seed to trace.",
+)
+@click.option(
+    "--events",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the replication's full event log here (tidy CSV).",
+)
+def trace_command(
+    scenario: str | None, customers: int, seed: int, replication: int, events: Path | None
+) -> None:
+    """A readable timeline of CUSTOMERS customers' journeys through one replication."""
+    from simcs.reporting.trace import events_csv, pick_customers, timeline, traced_replication
+
+    sc = load_scenario_file(scenario)
+    organisation = traced_replication(sc, seed, replication)
+    click.echo(timeline(organisation, pick_customers(organisation, customers)))
+    if events is not None:
+        events.parent.mkdir(parents=True, exist_ok=True)
+        events.write_text(events_csv(organisation), encoding="utf-8")
+        click.echo(f"\nFull event log ({len(organisation.journal.entries):,} events): {events}")
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (every field, type, default and description)."""
+    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+COMMANDS = [run_command, validate_command, schema_command, trace_command, report_command]

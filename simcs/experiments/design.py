@@ -1,0 +1,188 @@
+"""Experiment files: a base scenario, named variants as dotted-path overrides, and the plan.
+
+An experiment compares variants of one scenario (or several scenario files) replication by
+replication with common random numbers: replication r of every variant uses the same streams,
+so customers, their champions and their cases are the same wherever a variant does not change
+them. Overrides are validated exactly like scenario files, with the same clear errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from simcs.scenario import Scenario, Strict
+from simcs.scenario.files import (
+    ScenarioError,
+    _describe,
+    load_scenario,
+    read_yaml,
+    with_overrides,
+)
+from simcs.simulation.metrics import ALL, METRICS
+
+
+class ExperimentSpec(Strict):
+    """The contents of an experiment file."""
+
+    name: str = Field(description="name of the experiment (default output folder)")
+    description: str = Field("", description="the question the experiment answers")
+    base: str = Field(description="the base scenario file, relative to the experiment file")
+    replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        20, description="replications per variant (the same ones for every variant)"
+    )
+    seed: Annotated[int, Field(ge=0)] = Field(0, description="root seed of the random streams")
+    metrics: list[str] = Field(
+        ["grr", "nrr", "cost_per_customer"],
+        min_length=1,
+        description="metrics of interest; the first is the key metric (for --precision)",
+    )
+    tiers: list[str] | None = Field(None, description="tiers reported (default: all and 'all')")
+    reference: str = Field(description="the variant every other is compared with")
+    variants: dict[str, dict[str, Any] | None] = Field(
+        min_length=2, description="name -> overrides by dotted path ({} = the base as is)"
+    )
+    precision: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="add replications until the key metric's paired half-width <= this"
+    )
+    max_replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        400, description="with precision: stop adding replications here, and say so"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExperimentSpec:
+        unknown = [m for m in self.metrics if m not in METRICS]
+        if unknown:
+            raise ValueError(f"metrics: unknown metric(s) {unknown}; known: {list(METRICS)}")
+        if self.reference not in self.variants:
+            raise ValueError(f"reference: '{self.reference}' is not one of the variants")
+        if self.max_replications < self.replications:
+            raise ValueError("max_replications: must be at least replications")
+        return self
+
+
+class Experiment:
+    """A validated experiment: one resolved scenario per variant, reference first."""
+
+    def __init__(
+        self,
+        name: str,
+        scenarios: dict[str, Scenario],
+        reference: str,
+        replications: int,
+        seed: int,
+        metrics: list[str],
+        tiers: list[str],
+        precision: float | None = None,
+        max_replications: int = 400,
+        description: str = "",
+        overrides: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        self.name = name
+        #: what each variant itself sets (robustness samples leave these alone)
+        self.overrides = overrides or {v: {} for v in scenarios}
+        self.description = description
+        ordered = {reference: scenarios[reference]}
+        ordered.update((k, v) for k, v in scenarios.items() if k != reference)
+        self.scenarios = ordered
+        self.reference = reference
+        self.replications = replications
+        self.seed = seed
+        self.metrics = metrics
+        self.tiers = tiers
+        self.precision = precision
+        self.max_replications = max_replications
+
+    @property
+    def key_metric(self) -> str:
+        """The metric --precision is about (the first of interest), for the whole book."""
+        return self.metrics[0]
+
+
+def _tiers_of(scenarios: dict[str, Scenario]) -> list[str]:
+    tiers: list[str] = []
+    for scenario in scenarios.values():
+        tiers.extend(t for t in scenario.tiers if t not in tiers)
+    return [*tiers, ALL]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file and every variant it defines."""
+    p = Path(path)
+    data = read_yaml(p)
+    if not isinstance(data, dict):
+        raise ScenarioError(str(p), ["the file must hold a mapping of experiment fields"])
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(str(p), [_describe(e) for e in exc.errors()]) from None
+    base_path = (p.parent / spec.base).resolve()
+    try:
+        base = load_scenario(base_path)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            str(p), [f"base: {exc.source}: {problem}" for problem in exc.problems]
+        ) from None
+    scenarios: dict[str, Scenario] = {}
+    problems: list[str] = []
+    for name, overrides in spec.variants.items():
+        try:
+            scenarios[name] = with_overrides(base, overrides or {}, f"variants.{name}")
+        except ScenarioError as exc:
+            problems.extend(f"variants.{name}.{line}" for line in exc.problems)
+    if problems:
+        raise ScenarioError(str(p), problems)
+    tiers = spec.tiers if spec.tiers is not None else _tiers_of(scenarios)
+    known = _tiers_of(scenarios)
+    bad = [t for t in tiers if t not in known]
+    if bad:
+        raise ScenarioError(str(p), [f"tiers: unknown tier(s) {bad}; known: {known}"])
+    return Experiment(
+        name=spec.name,
+        scenarios=scenarios,
+        reference=spec.reference,
+        replications=spec.replications,
+        seed=spec.seed,
+        metrics=spec.metrics,
+        tiers=tiers,
+        precision=spec.precision,
+        max_replications=spec.max_replications,
+        description=spec.description,
+        overrides={name: dict(o or {}) for name, o in spec.variants.items()},
+    )
+
+
+def experiment_from_scenarios(
+    paths: list[str | Path],
+    replications: int,
+    seed: int,
+    metrics: list[str] | None = None,
+    precision: float | None = None,
+    max_replications: int = 400,
+) -> Experiment:
+    """`simcs compare A.yaml B.yaml ...`: each file is a variant, the first the reference."""
+    scenarios: dict[str, Scenario] = {}
+    for path in paths:
+        scenario = load_scenario(path)
+        name = scenario.name
+        k = 2
+        while name in scenarios:
+            name = f"{scenario.name}_{k}"
+            k += 1
+        scenarios[name] = scenario
+    if len(scenarios) < 2:
+        raise ScenarioError(str(paths[0]), ["compare needs at least two scenario files"])
+    reference = next(iter(scenarios))
+    return Experiment(
+        name="compare_" + "_vs_".join(scenarios),
+        scenarios=scenarios,
+        reference=reference,
+        replications=replications,
+        seed=seed,
+        metrics=metrics or ["grr", "nrr", "cost_per_customer"],
+        tiers=_tiers_of(scenarios),
+        precision=precision,
+        max_replications=max(max_replications, replications),
+    )

@@ -1,0 +1,129 @@
+"""Growth planning: the book projected month by month, and a quarter-by-quarter hiring plan.
+
+The book of each tier grows by its new-logo rate and shrinks by its expected churn: the mean base
+churn probability of its steady-state book under the sBG model (tenure k with weight S(k), churn
+alpha / (alpha + beta + k) at tenure k), spread evenly over the year. ARR follows customers at
+the t=0 book's average contract (expansion is not projected). For each quarter, the analytic
+capacity model (`simcs.planning.capacity`) sizes every pool for the book at the quarter's end (the
+need), so the plan holds the support SLA target and the utilisation target as the book grows.
+Nobody is let go: the staff on hand at a quarter's end is the larger of last quarter's staff and
+the need, starting from today's headcount, and hires are the increases. The loaded cost of a
+quarter is a quarter of the annual loaded cost of the people on hand (surplus included), their
+managers, and the pools not sized. Check any quarter by simulation with `simcs size`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simcs.formulas.costs import loaded_cost
+from simcs.formulas.sbg import sbg_survival
+from simcs.planning.capacity import capacity_table, pool_config
+from simcs.scenario import Scenario
+from simcs.scenario.files import with_overrides
+
+MONTHS_PER_YEAR = 12
+
+
+def expected_annual_churn(scenario: Scenario, tier: str) -> float:
+    """Mean base churn probability of the tier's steady-state book (sBG, drivers neutral)."""
+    t = scenario.tiers[tier]
+    alpha, beta = t.renewal.alpha, t.renewal.beta
+    if scenario.initial_book.tenure == "new":
+        return alpha / (alpha + beta)
+    years = scenario.initial_book.max_tenure_years
+    weights = [sbg_survival(alpha, beta, k) for k in range(years + 1)]
+    return sum(w * alpha / (alpha + beta + k) for k, w in enumerate(weights)) / sum(weights)
+
+
+def average_arr(scenario: Scenario, tier: str) -> float:
+    """The t=0 book's average contract of the tier (its ARR total / customers, or the mean)."""
+    t = scenario.tiers[tier]
+    if t.initial_arr_total is not None and t.initial_customers:
+        return t.initial_arr_total / t.initial_customers
+    return t.arr.mean
+
+
+def project_book(scenario: Scenario, months: int) -> list[dict[str, float]]:
+    """Customers per tier at the end of each month 0..months (month 0 is t=0)."""
+    book = {name: float(t.initial_customers) for name, t in scenario.tiers.items()}
+    churn = {name: expected_annual_churn(scenario, name) for name in scenario.tiers}
+    out = [dict(book)]
+    for month in range(1, months + 1):
+        year = min(scenario.horizon_years, (month - 1) // MONTHS_PER_YEAR + 1)
+        for name in book:
+            arrivals = scenario.new_logo_rate(name, year) / MONTHS_PER_YEAR
+            book[name] += arrivals - book[name] * churn[name] / MONTHS_PER_YEAR
+        out.append(dict(book))
+    return out
+
+
+def all_pools(scenario: Scenario) -> list[str]:
+    """Every staffed pool of the scenario, CSM teams as csm.<tier>."""
+    return ["support", "implementation", "education", "operations"] + [
+        f"csm.{t}" for t in scenario.staff.csm
+    ]
+
+
+@dataclass
+class Quarter:
+    """One quarter of the hiring plan."""
+
+    quarter: int
+    customers: dict[str, float]  # at the quarter's end
+    arr: float
+    needed: dict[str, int]  # the analytic headcount for the book at the quarter's end
+    headcount: dict[str, int]  # on hand at the quarter's end: max(last quarter's, needed)
+    hires: dict[str, int]  # people hired during the quarter
+    loaded_cost: float  # of the people on hand, for the quarter
+
+    @property
+    def surplus(self) -> dict[str, int]:
+        """People on hand beyond the need, by pool (kept on, not let go)."""
+        return {p: h - self.needed[p] for p, h in self.headcount.items() if h > self.needed[p]}
+
+
+def hiring_plan(
+    scenario: Scenario, quarters: int, sla_target: float = 0.80, utilization: float = 0.85
+) -> list[Quarter]:
+    """Staff on hand per pool at each quarter's end (never below today's or last quarter's,
+    at least the analytic need), the hires that takes and the quarter's loaded cost."""
+    months = project_book(scenario, 3 * quarters)
+    on_hand = {row.pool: row.headcount for row in capacity_table(scenario, sla_target, utilization)}
+    plan = []
+    for q in range(1, quarters + 1):
+        book = months[3 * q]
+        year = min(scenario.horizon_years, (3 * q - 1) // MONTHS_PER_YEAR + 1)
+        grown = with_overrides(
+            scenario,
+            {
+                **{f"tiers.{n}.initial_customers": round(c) for n, c in book.items()},
+                **{f"tiers.{n}.initial_arr_total": None for n in book},
+                **{f"tiers.{n}.new_logos_per_year": scenario.new_logo_rate(n, year) for n in book},
+            },
+            f"quarter {q}",
+        )
+        needed = {
+            row.pool: row.recommended for row in capacity_table(grown, sla_target, utilization)
+        }
+        headcount = {p: max(on_hand[p], n) for p, n in needed.items()}
+        hires = {p: headcount[p] - on_hand[p] for p in needed}
+        cost = 0.0
+        for pool in all_pools(scenario):  # sized pools at plan, the others as they are
+            config = pool_config(scenario, pool)
+            people = headcount.get(pool, config.headcount)
+            cost += people * loaded_cost(config.ote, config.overhead)
+            cost += config.managers * loaded_cost(config.manager_ote, config.overhead)
+        plan.append(
+            Quarter(
+                quarter=q,
+                customers=book,
+                arr=sum(c * average_arr(scenario, n) for n, c in book.items()),
+                needed=needed,
+                headcount=headcount,
+                hires=hires,
+                loaded_cost=cost / 4.0,
+            )
+        )
+        on_hand = headcount
+    return plan

@@ -1,0 +1,2 @@
+"""Reporting: result folders (written and read), terminal tables, figures, HTML reports and
+customer traces."""

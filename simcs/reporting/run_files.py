@@ -1,0 +1,100 @@
+"""Writing a run's results: summary.json, replications.csv, timeseries.csv, scenario.yaml and
+manifest.json."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import platform
+from pathlib import Path
+from typing import Any
+
+from simcs import __version__
+from simcs.scenario.files import scenario_sha256, scenario_yaml
+from simcs.simulation.metrics import METRICS
+from simcs.simulation.runner import RunResult
+from simcs.stats import Interval
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+def summary_document(result: RunResult) -> dict[str, Any]:
+    """The summary.json document (NaN, i.e. undefined, becomes null)."""
+    summary = result.summary()
+    tiers = [*result.scenario.tiers, "all"]
+    metrics: dict[str, dict[str, dict[str, float | int | None]]] = {}
+    for tier in tiers:
+        metrics[tier] = {}
+        for metric in METRICS:
+            iv: Interval = summary[tier][metric]
+            metrics[tier][metric] = {
+                "mean": _number(iv.mean),
+                "std": _number(iv.std),
+                "ci95_low": _number(iv.low),
+                "ci95_high": _number(iv.high),
+                "n": iv.n,
+            }
+    return {
+        "scenario": result.scenario.name,
+        "seed": result.seed,
+        "replications": result.replications,
+        "metrics": metrics,
+    }
+
+
+def replications_csv(result: RunResult) -> str:
+    """Tidy long CSV: replication,year,tier,metric,value (undefined values left empty)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["replication", "year", "tier", "metric", "value"])
+    for replication, year, tier, metric, value in result.rows:
+        writer.writerow([replication, year, tier, metric, "" if math.isnan(value) else repr(value)])
+    return buffer.getvalue()
+
+
+def timeseries_csv(result: RunResult) -> str:
+    """replication,month,pool,queue_length,utilization: each pool's monthly means."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["replication", "month", "pool", "queue_length", "utilization"])
+    for replication, month, pool, length, utilization in result.series:
+        writer.writerow(
+            [
+                replication,
+                month,
+                pool,
+                repr(length),
+                "" if math.isnan(utilization) else repr(utilization),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def write_run(result: RunResult, out: Path, notes: list[str] | None = None) -> None:
+    """Write the result files of a run into `out` (created if needed); `notes` are the scenario
+    file's header comment (its assumptions and sources), kept in the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(
+        json.dumps(summary_document(result), indent=2, allow_nan=False) + "\n", encoding="utf-8"
+    )
+    (out / "replications.csv").write_text(replications_csv(result), encoding="utf-8")
+    (out / "timeseries.csv").write_text(timeseries_csv(result), encoding="utf-8")
+    (out / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
+    manifest = {
+        "simcs_version": __version__,
+        "scenario": result.scenario.name,
+        "scenario_sha256": scenario_sha256(result.scenario),
+        "seed": result.seed,
+        "replications": result.replications,
+        "workers": result.workers,
+        "wall_time_seconds": round(result.wall_seconds, 3),
+        "python": platform.python_version(),
+        "interval_method": "Student-t 95% over replications of per-replication year means",
+        "measurement_years": result.scenario.measurement_years,
+        "scenario_notes": notes or [],
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

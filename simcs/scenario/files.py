@@ -1,0 +1,148 @@
+"""Reading scenario files: YAML on disk to a validated `Scenario`, or a clear `ScenarioError`.
+
+Every problem is reported as `FILE: FIELD.PATH: problem`, one line each, so a user can fix a
+typo'd key or a negative headcount without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from simcs.scenario import Scenario
+
+DEFAULT_SCENARIO = "baseline.yaml"
+#: Sections keyed by names the user chooses: an override may add a key there.
+OPEN_SECTIONS = ("tiers", "staff.csm")
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; `problems` are lines of `FIELD.PATH: problem`."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+def default_scenario_path() -> Path:
+    """The built-in default scenario: `scenarios/baseline.yaml`, shipped inside the package."""
+    packaged = resources.files("simcs").joinpath("scenarios", DEFAULT_SCENARIO)
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "scenarios" / DEFAULT_SCENARIO
+    if checkout.is_file():
+        return checkout
+    raise ScenarioError(DEFAULT_SCENARIO, ["the built-in default scenario is not installed"])
+
+
+_LEADING_PATH = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w-]+)*): (.+)$", re.DOTALL)
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    parts = [str(part) for part in error["loc"]]
+    message = str(error["msg"])
+    if error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
+        # a model check names the field it is about first: "arr_band: high must be ..."
+        match = _LEADING_PATH.match(message)
+        if match:
+            parts.append(match.group(1))
+            message = match.group(2)
+    path = ".".join(parts)
+    if error["type"] == "extra_forbidden":
+        message = "unknown field (not part of the schema; check the spelling)"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    return f"{path}: {message}" if path else message
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a mapping as a scenario; raises `ScenarioError` naming every problem."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, ["the file must hold a mapping of scenario fields"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, [_describe(e) for e in exc.errors()]) from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file; missing or malformed files raise `ScenarioError`."""
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError(str(p), ["no such file"])
+    if not p.is_file():
+        raise ScenarioError(str(p), ["not a file"])
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(str(p), [f"{where}not valid YAML ({problem})"]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(p), ["not a UTF-8 text file"]) from None
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario file (None: the built-in default scenario)."""
+    p = default_scenario_path() if path is None else Path(path)
+    return scenario_from_dict(read_yaml(p), str(p))
+
+
+def with_overrides(
+    scenario: Scenario, overrides: Mapping[str, Any], source: str = "<overrides>"
+) -> Scenario:
+    """A copy of `scenario` with values replaced by dotted path (`staff.support.headcount`).
+
+    The result is validated like a scenario file; a path that does not exist is an error.
+    """
+    data = scenario.model_dump(mode="json")
+    problems = []
+    for path, value in overrides.items():
+        node: Any = data
+        parts = path.split(".")
+        for depth, part in enumerate(parts[:-1]):
+            if not isinstance(node, dict) or part not in node or not isinstance(node[part], dict):
+                problems.append(f"{'.'.join(parts[: depth + 1])}: no such section")
+                break
+            node = node[part]
+        else:
+            parent = ".".join(parts[:-1])
+            if parts[-1] not in node and parent not in OPEN_SECTIONS:
+                problems.append(f"{path}: unknown field (not part of the schema)")
+            else:
+                node[parts[-1]] = value
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario_from_dict(data, source)
+
+
+def header_comment(path: str | Path) -> list[str]:
+    """The comment lines a YAML file starts with (what it represents, where numbers come from)."""
+    lines = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].removeprefix(" "))
+    return lines
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario (defaults filled in) as YAML."""
+    return yaml.safe_dump(
+        scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario: equal for equal parameters, whatever the file layout."""
+    return hashlib.sha256(scenario_yaml(scenario).encode()).hexdigest()

@@ -1,0 +1,209 @@
+"""Tests for the `simcs` command line: clear validation errors (exit 2), and a small real run.
+
+Most tests call the click group in-process with CliRunner (click 8.2+: `result.stdout` and
+`result.stderr` are separate); a few run `python -m simcs` in a subprocess to prove the real
+entry point exits 2 with the file and field path on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from simcs.cli import main
+from simcs.simulation.metrics import METRICS
+from tests.unit.test_scenario_files import BAD_CASES as LOADING_CASES
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+BAD_DIR = TESTS / "data" / "bad"
+
+# The bad files and what their problem lines name (the same table as tests/test_loading.py).
+BAD_CASES: list[tuple[str, str]] = [
+    (name, field if field else phrase) for name, field, phrase in LOADING_CASES
+]
+
+RESULT_FILES = {"summary.json", "replications.csv", "scenario.yaml", "manifest.json"}
+INTERVAL_KEYS = {"mean", "std", "ci95_low", "ci95_high", "n"}
+
+
+def _invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _assert_rejected(result: Result, file: Path, expected: str) -> None:
+    """Exit 2 through sys.exit, file and expected text on stderr, nothing else went wrong."""
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "is not valid" in result.stderr
+    assert f"  {file}: " in result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.fixture(scope="module")
+def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The baseline shrunk to ~10% of the customers over one year: a run takes well under 1 s."""
+    data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    data["name"] = "small"
+    data["horizon_years"] = 1
+    data["warmup_years"] = 0
+    for tier in data["tiers"].values():
+        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.1))
+        tier.pop("initial_arr_total", None)
+        tier["new_logos_per_year"] = tier.get("new_logos_per_year", 0) * 0.1
+    path = tmp_path_factory.mktemp("small") / "small.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_run(
+    small_scenario: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Result, Path]:
+    out = tmp_path_factory.mktemp("run") / "out"
+    result = _invoke(
+        "run", str(small_scenario), "--replications", "2", "--workers", "1", "--out", str(out)
+    )
+    return result, out
+
+
+# ----------------------------------------------------------------------------- validate
+
+
+@pytest.mark.parametrize(("name", "expected"), BAD_CASES)
+def test_validate_rejects_bad_file(name: str, expected: str) -> None:
+    file = BAD_DIR / name
+    _assert_rejected(_invoke("validate", str(file)), file, expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), BAD_CASES)
+def test_run_validates_before_running(name: str, expected: str, tmp_path: Path) -> None:
+    file = BAD_DIR / name
+    out = tmp_path / "out"
+    result = _invoke("run", str(file), "--replications", "2", "--workers", "1", "--out", str(out))
+    _assert_rejected(result, file, expected)
+    assert not out.exists(), "nothing may be written for an invalid scenario"
+    assert result.stdout == "", "the run must not start"
+
+
+def test_validate_baseline_is_ok() -> None:
+    result = _invoke("validate", str(BASELINE))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("OK")
+    assert str(BASELINE) in result.stdout
+    assert result.stderr == ""
+
+
+def test_validate_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    result = _invoke("validate", str(missing))
+    _assert_rejected(result, missing, "no such file")
+
+
+def test_replications_zero_is_a_usage_error(small_scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _invoke("run", str(small_scenario), "--replications", "0", "--out", str(out))
+    assert result.exit_code == 2
+    assert "--replications" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- a real run
+
+
+def test_run_small_scenario_writes_results(small_run: tuple[Result, Path]) -> None:
+    result, out = small_run
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert {p.name for p in out.iterdir()} >= RESULT_FILES
+    assert "Results written to" in result.stdout
+
+
+def test_summary_json_shape(small_run: tuple[Result, Path], small_scenario: Path) -> None:
+    result, out = small_run
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary) == {"scenario", "seed", "replications", "metrics"}
+    assert summary["replications"] == 2
+    tiers = set(yaml.safe_load(small_scenario.read_text(encoding="utf-8"))["tiers"])
+    assert set(summary["metrics"]) == tiers | {"all"}
+    for tier, metrics in summary["metrics"].items():
+        missing = set(METRICS) - set(metrics)
+        assert not missing, f"{tier} lacks {sorted(missing)}"
+        for metric, entry in metrics.items():
+            assert set(entry) == INTERVAL_KEYS, (tier, metric, entry)
+
+
+def test_replications_csv_header(small_run: tuple[Result, Path]) -> None:
+    result, out = small_run
+    assert result.exit_code == 0, result.stderr
+    with (out / "replications.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["replication", "year", "tier", "metric", "value"]
+    assert {row[0] for row in rows[1:]} == {"0", "1"}
+
+
+def test_run_writes_resolved_scenario_and_manifest(small_run: tuple[Result, Path]) -> None:
+    result, out = small_run
+    assert result.exit_code == 0, result.stderr
+    resolved = yaml.safe_load((out / "scenario.yaml").read_text(encoding="utf-8"))
+    assert resolved["name"] == "small"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario"] == "small"
+    assert manifest["replications"] == 2
+
+
+# ----------------------------------------------------------------------------- subprocess
+
+
+def _python_m_simcs(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "simcs", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "expected"),
+    [
+        ("validate", "bad_negative_headcount.yaml", "staff.support.headcount"),
+        ("validate", "bad_unknown_nested_key.yaml", "tiers.smb.support.cases_per_yr"),
+        ("run", "bad_coverage_premium.yaml", "tiers.smb.coverage"),
+    ],
+)
+def test_subprocess_rejects_bad_file(
+    command: str, name: str, expected: str, tmp_path: Path
+) -> None:
+    file = BAD_DIR / name
+    extra = ["-n", "1", "-w", "1", "-o", str(tmp_path / "out")] if command == "run" else []
+    proc = _python_m_simcs(command, str(file), *extra)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "is not valid" in proc.stderr
+    assert f"  {file}: " in proc.stderr
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_subprocess_validate_baseline_ok() -> None:
+    proc = _python_m_simcs("validate", "scenarios/baseline.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK")
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,75 @@
+"""The report in a real browser: Debian's headless Chromium opens report.html offline, every
+image loads, nothing is logged to the console as an error, and a screenshot is saved.
+
+Chromium is a system package, not a Python one: `.ci/run` installs it (CI must run this test;
+it fails there without it). On a machine with only Python and pip it is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import simcs
+from simcs.reporting.report import build_report
+from simcs.reporting.run_files import write_run
+from simcs.scenario import Scenario
+from tests.conftest import shrink
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must run the browser test: install Debian's chromium (.ci/run does)")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium (headless); .ci/run installs it"
+)
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--virtual-time-budget=5000",
+]
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_report_opens_in_chromium_with_every_image(baseline: Scenario, tmp_path: Path) -> None:
+    run = simcs.run(shrink(baseline, 20, 2), replications=2, seed=1, workers=1)
+    folder = tmp_path / "run"
+    write_run(run, folder)
+    report = build_report(folder)
+    images = len(re.findall(r"<img ", report.read_text(encoding="utf-8")))
+    assert images > 5
+    page = _chromium(tmp_path, "--dump-dom", report.as_uri())
+    assert page.returncode == 0, page.stderr[-2000:]
+    assert f'data-images-loaded="{images}/{images}"' in page.stdout
+    console = [line for line in page.stderr.splitlines() if "CONSOLE" in line]
+    assert not [line for line in console if "rror" in line or "Uncaught" in line], console
+    shot = tmp_path / "report.png"
+    _chromium(tmp_path, "--window-size=1200,2400", f"--screenshot={shot}", report.as_uri())
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    saved = Path(os.environ.get("SIMCS_SCREENSHOTS", tmp_path))
+    saved.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, saved / "report_run.png")

@@ -1,0 +1,64 @@
+"""Running experiments: every variant stored, summaries, and the precision loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simcs.experiments.design import Experiment
+from simcs.experiments.run import run_experiment
+from simcs.scenario import Scenario
+from simcs.scenario.files import with_overrides
+from simcs.simulation.metrics import ALL
+from tests.conftest import shrink
+
+
+@pytest.fixture(scope="module")
+def small(baseline: Scenario) -> Scenario:
+    return shrink(baseline, 10, 1)
+
+
+def _plan(small: Scenario, **kw: object) -> Experiment:
+    variant = with_overrides(small, {"staff.csm.enterprise.headcount": 0})
+    settings: dict = {
+        "name": "p",
+        "scenarios": {"base": small, "no_enterprise_csms": variant},
+        "reference": "base",
+        "replications": 4,
+        "seed": 3,
+        "metrics": ["cost_per_customer", "grr"],
+        "tiers": ["enterprise", ALL],
+    }
+    settings.update(kw)
+    return Experiment(**settings)
+
+
+def test_every_variant_and_replication_is_run_and_compared(small: Scenario, tmp_path: Path) -> None:
+    result = run_experiment(_plan(small), tmp_path / "s.sqlite", workers=2)
+    assert result.computed == 8 and result.reused == 0
+    assert list(result.rows) == ["base", "no_enterprise_csms"]
+    assert {r[0] for r in result.rows["base"]} == set(range(4))
+    # 1 variant x 2 metrics x 2 tiers comparisons, Holm-adjusted p never below the raw p
+    assert len(result.comparisons) == 4
+    assert all(c.p_holm >= c.p_value for c in result.comparisons)
+    cost = next(c for c in result.comparisons if c.metric == "cost_per_customer" and c.tier == ALL)
+    assert cost.difference.mean < 0 and cost.verdict == "better"  # no enterprise CSMs: cheaper
+
+
+def test_precision_adds_replications_until_the_key_interval_is_narrow(
+    small: Scenario, tmp_path: Path
+) -> None:
+    loose = run_experiment(_plan(small), tmp_path / "a.sqlite", workers=2)
+    target = loose.key_half_width() / 2  # needs about four times the replications
+    result = run_experiment(
+        _plan(small, precision=target, max_replications=60), tmp_path / "b.sqlite", workers=2
+    )
+    assert result.precision_met is True
+    assert result.key_half_width() <= target
+    assert result.replications > 4
+    # and a cap that is too low stops the loop, saying the target was not met
+    capped = run_experiment(
+        _plan(small, precision=target / 100, max_replications=6), tmp_path / "c.sqlite", workers=2
+    )
+    assert capped.replications == 6 and capped.precision_met is False

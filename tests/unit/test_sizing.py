@@ -1,0 +1,69 @@
+"""Sizing by simulation: targets, confidence bounds, the search and its neighbours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simcs
+from simcs.planning.sizing import Sizer, Target, parse_target
+from simcs.scenario import Scenario
+from simcs.scenario.files import with_overrides
+from simcs.stats import Interval
+from tests.conftest import shrink
+
+
+def test_parse_target() -> None:
+    tiers = ["smb", "enterprise"]
+    assert parse_target("support_sla_met>=0.8", tiers) == Target(
+        "support_sla_met", "all", ">=", 0.8
+    )
+    assert parse_target(" grr[enterprise] >= 0.92 ", tiers) == Target(
+        "grr", "enterprise", ">=", 0.92
+    )
+    assert parse_target("cost_per_customer<=5000", tiers).op == "<="
+    # metric names with digits: the wait-time distribution
+    assert parse_target("support_wait_within_1h[smb]>=0.9", tiers) == Target(
+        "support_wait_within_1h", "smb", ">=", 0.9
+    )
+    for bad in ("grr>0.9", "gross[smb]>=1", "grr[platinum]>=0.9", "grr>=high"):
+        with pytest.raises(ValueError):
+            parse_target(bad, tiers)
+
+
+def test_a_target_holds_on_its_one_sided_bound() -> None:
+    iv = Interval(mean=0.93, std=0.02, low=0.0, high=0.0, n=10)
+    at_least = Target("grr", "all", ">=", 0.92)
+    # 95% one-sided: 0.93 - 1.833 x 0.02 / sqrt(10) = 0.9184 < 0.92
+    assert at_least.bound(iv, 0.95) == pytest.approx(0.93 - 1.8331129 * 0.02 / 10**0.5)
+    assert not at_least.holds(iv, 0.95)
+    assert at_least.holds(iv, 0.6)
+    at_most = Target("cost_per_customer", "all", "<=", 5000)
+    assert at_most.holds(Interval(4000, 100, 0, 0, 10), 0.95)
+    assert not at_most.holds(Interval(4990, 100, 0, 0, 10), 0.95)
+
+
+@pytest.fixture(scope="module")
+def small(baseline: Scenario) -> Scenario:
+    return shrink(baseline, 2, 1)
+
+
+def test_size_finds_the_cheapest_plan_and_it_holds_on_fresh_seeds(
+    small: Scenario, tmp_path: Path
+) -> None:
+    target = Target("support_sla_met", "all", ">=", 0.95)
+    sizer = Sizer(small, ["support"], [target], 8, 1, 0.95, tmp_path / "s.sqlite", workers=2)
+    result = sizer.search()
+    assert result.best is not None and result.best.holds
+    agents = result.best.headcounts["support"]
+    fewer = next(e for e in result.neighbours if e.headcounts["support"] == agents - 1)
+    assert not fewer.holds  # the plan is the smallest that holds
+    assert fewer.staff_cost < result.best.staff_cost
+    # the chosen plan, re-run on fresh seeds, meets the target
+    sized = with_overrides(small, {"staff.support.headcount": agents})
+    fresh = [
+        simcs.simulate(sized, seed=999, replication=r).metrics[1]["all"]["support_sla_met"]
+        for r in range(8)
+    ]
+    assert sum(fresh) / len(fresh) >= 0.95
