@@ -1,0 +1,79 @@
+"""The result folder, written down once: which files each kind of result holds, what kind a
+folder is, and how its files are read back.
+
+Every writer (`run_files`, `experiment_files`, `planning_files`, the study writers) takes its
+file names from here, and the report reads folders through here, so the folder format is one
+contract in one place.
+
+| kind        | files (beside `manifest.json`)                                                   |
+| ----------- | -------------------------------------------------------------------------------- |
+| run         | summary.json, replications.csv, timeseries.csv, scenario.yaml, results.sqlite    |
+| experiment  | summary.json (with comparisons), comparisons.csv, replications.csv,              |
+|             | timeseries.csv, tradeoff.csv, scenarios/<variant>.yaml, results.sqlite           |
+| sweep       | an experiment's files plus points.csv                                            |
+| robustness  | robustness.csv, robustness_summary.csv, results.sqlite                           |
+| sizing      | sizing.json, results.sqlite                                                      |
+| allocation  | allocation.json, results.sqlite                                                  |
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
+REPLICATIONS = "replications.csv"
+TIMESERIES = "timeseries.csv"
+SCENARIO = "scenario.yaml"
+SCENARIOS_DIR = "scenarios"
+STORE = "results.sqlite"
+COMPARISONS = "comparisons.csv"
+TRADEOFF = "tradeoff.csv"
+POINTS = "points.csv"
+ROBUSTNESS = "robustness.csv"
+ROBUSTNESS_SUMMARY = "robustness_summary.csv"
+SIZING = "sizing.json"
+ALLOCATION = "allocation.json"
+REPORT = "report.html"
+FIGURES_DIR = "figures"
+
+KINDS = ("run", "experiment", "sweep", "robustness", "sizing", "allocation")
+
+
+def kind_of(folder: Path) -> str:
+    """run, experiment, sweep, robustness, sizing or allocation, from the files it holds."""
+    if (folder / ROBUSTNESS_SUMMARY).exists():
+        return "robustness"
+    if (folder / SIZING).exists():
+        return "sizing"
+    if (folder / ALLOCATION).exists():
+        return "allocation"
+    if (folder / POINTS).exists():
+        return "sweep"
+    summary = folder / SUMMARY
+    if not summary.exists():
+        raise FileNotFoundError(
+            f"{folder}: not a simcs result folder (no {SUMMARY}, {ROBUSTNESS_SUMMARY}, "
+            f"{SIZING} or {ALLOCATION} here)"
+        )
+    doc = read_json(summary)
+    return "experiment" if "comparisons" in doc else "run"
+
+
+def read_json(path: Path) -> Any:
+    """A JSON result file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """A CSV result file as one dict per row (values as written)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_json(path: Path, document: Any) -> None:
+    """A JSON result file, indented, NaN refused (undefined values must be null)."""
+    path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
