@@ -1,4 +1,10 @@
-"""Shared fixtures: scenarios from the repository's scenarios/ folder."""
+"""Shared fixtures: scenarios from the repository's scenarios/ folder; the `slow` marker.
+
+Tests are grouped by kind: `unit/` (one module against hand-made inputs), `validation/` (the
+model against theory: Erlang C/A, sBG, Little's law, back-tests) and `system/` (the command line,
+files, resume, Dask, docs, notebooks). Modules that take seconds to minutes are marked `slow`:
+`pytest -m "not slow"` is the quick loop, plain `pytest` runs everything.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,33 @@ import simcs
 from simcs.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+#: test modules marked slow (each takes tens of seconds or more)
+SLOW_MODULES = frozenset(
+    {
+        "test_docs",
+        "test_notebooks",
+        "test_resume",
+        "test_dask",
+        "test_report",
+        "test_report_browser",
+        "test_cli",
+        "test_orphans",
+        "test_concurrent",
+        "test_hostile_inputs",
+        "test_causal_loop",
+        "test_baseline_calibration",
+        "test_common_random_numbers",
+        "test_validation",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 def scenario_path(name: str) -> Path:
