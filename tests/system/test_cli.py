@@ -27,7 +27,7 @@ ROOT = TESTS.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 BAD_DIR = TESTS / "data" / "bad"
 
-# The bad files and what their problem lines name (the same table as tests/unit/test_scenario_files.py).
+# The bad files and what their problem lines name (as in tests/unit/test_scenario_files.py).
 BAD_CASES: list[tuple[str, str]] = [
     (name, field if field else phrase) for name, field, phrase in LOADING_CASES
 ]
