@@ -23,7 +23,7 @@ from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
 from simcs.reporting.experiment_files import replications_csv
 from simcs.scenario.files import scenario_sha256, with_overrides
-from simcs.simulation.replication import replication_rows
+from simcs.simulation.replication import replicate
 from simcs.simulation.store import ResultStore
 
 
@@ -50,21 +50,21 @@ def timed_run(plan: Experiment, folder: Path, **backend: Any) -> tuple[float, st
 
 
 def store_overhead(plan: Experiment, folder: Path, writes: int = 200) -> dict[str, float]:
-    """Seconds to commit and to read back one replication's rows."""
+    """Seconds to commit and to read back one replication's rows and series."""
     scenario = plan.scenarios[plan.reference]
-    rows = replication_rows(scenario, plan.seed, 0)
+    rows, series = replicate(scenario, plan.seed, 0)
     digest = scenario_sha256(scenario)
     with ResultStore(folder / "overhead.sqlite") as store:
         started = time.perf_counter()
         for r in range(writes):
-            store.put(digest, "v", plan.seed, r, rows)
+            store.put(digest, "v", plan.seed, r, rows, series)
         write = (time.perf_counter() - started) / writes
         started = time.perf_counter()
         for r in range(writes):
             assert store.get(digest, "v", plan.seed, r) is not None
         read = (time.perf_counter() - started) / writes
     started = time.perf_counter()
-    replication_rows(scenario, plan.seed, 1)
+    replicate(scenario, plan.seed, 1)
     simulate = time.perf_counter() - started
     return {
         "rows_per_replication": len(rows),

@@ -42,7 +42,7 @@ import simpy
 
 import simcs
 from simcs.scenario import Scenario
-from simcs.simulation.replication import replication_rows, simulate
+from simcs.simulation.replication import replicate, simulate
 from simcs.simulation.runner import run
 
 # Targets.
@@ -319,7 +319,7 @@ def bench_runner(
 def _child_replication(scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
     """In a spawned child: peak RSS before and after one replication (what a worker does)."""
     before = _own_peak_rss_mb()
-    replication_rows(scenario, seed, replication)
+    replicate(scenario, seed, replication)
     return {
         "ru_maxrss_mb": _rss_mb(),
         "own_peak_rss_mb": _own_peak_rss_mb(),

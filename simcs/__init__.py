@@ -4,8 +4,10 @@ Notebook API:
 - `load_scenario(path)` reads and validates a scenario file (None: the built-in default);
 - `simulate(scenario, seed=..., replication=...)` runs one replication and returns its tidy
   records and per-year metrics;
-- `run(scenario, replications=..., seed=..., workers=...)` runs many replications and returns
-  an object with `.summary()` (95% intervals) and `.table()` (the tidy table).
+- `run(scenario, replications=..., seed=..., workers=...)` runs many replications on the same
+  engine as the command line and returns an object with `.summary()` (95% intervals),
+  `.table()` (the tidy table), `.rows` and `.series` (monthly pool series); `store_path=...`
+  keeps finished replications in a resumable store.
 
 The names are loaded on first use, so `import simcs` (and `simcs.__version__`) loads neither
 SimPy nor the model.

@@ -113,16 +113,22 @@ _ENTRIES: list[Metric] = [
     _m("support_abandoned", "Abandoned cases", "cases per year", "count", -1,
        "Cases whose customer gave up waiting."),
     _m("support_wait_hours_mean", "Mean support wait", "business hours", "hours", -1,
-       "Mean wait for an agent over the cases answered or abandoned in the year."),
+       "Mean wait for an agent over the cases answered, abandoned or unresolved (wait so far)."),
     _m("support_sla_met", "Support SLA attainment", "share of cases", "share", 1,
-       "Share of the cases answered or abandoned that reached an agent within the tier's SLA."),
+       "Share of the cases answered, abandoned or unresolved that reached an agent within the "
+       "tier's SLA."),
     *(
         _m(f"support_wait_within_{point}", f"Answered within {point}", "share of cases", "share",
-           1, f"Share of the cases answered or abandoned that reached an agent within {point}.")
+           1, f"Share of the cases answered, abandoned or unresolved that reached an agent "
+           f"within {point}.")
         for point, _ in WAIT_POINTS
     ),
     _m("support_utilization", "Support utilisation", "share of staffed time", "share", 0,
        "Agents' busy hours over their staffed hours."),
+    _m("support_delayed_share", "Cases that waited", "share of cases", "share", -1,
+       "Share of the cases answered, abandoned or unresolved that waited for an agent at all."),
+    _m("support_unresolved_end", "Cases unresolved at the end", "cases", "count", -1,
+       "Cases still waiting or in service when the horizon ends (last year only, else 0)."),
     _m("csm_utilization", "CSM utilisation", "share of staffed time", "share", 0,
        "CSMs' busy hours over their staffed hours."),
     _m("csm_touch_coverage", "CSM touch coverage", "share of planned touches", "share", 1,

@@ -29,7 +29,7 @@ ARGUMENTS = {
     "scenario": "a scenario YAML file; absent: the built-in default (scenarios/baseline.yaml)",
     "scenarios": "scenario YAML files; the first is the reference",
     "file": "an experiment YAML file (see the experiment file reference)",
-    "folder": "an output folder of run, experiment, sweep, robustness or size",
+    "folder": "an output folder of run, experiment, sweep, robustness, size or allocate",
 }
 
 #: How the name of a keyed entry reads in a field path.

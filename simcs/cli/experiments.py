@@ -3,14 +3,12 @@ robustness."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from simcs import __version__
 from simcs.cli.options import (
-    Progress,
     backend_option,
     fail,
     load_experiment_file,
@@ -18,23 +16,22 @@ from simcs.cli.options import (
     maybe_report,
     out_option,
     precision_option,
+    progress_bar,
     replications_option,
     report_option,
     scheduler_option,
     seed_option,
     workers_option,
+    working_in,
 )
 from simcs.experiments.design import Experiment, experiment_from_scenarios
 from simcs.experiments.robustness import UNCERTAIN, run_robustness
 from simcs.experiments.run import ExperimentResult, run_experiment
 from simcs.experiments.sweep import sweep_experiment
-from simcs.reporting.experiment_files import (
-    robustness_csv,
-    robustness_summary,
-    sweep_csv,
-    tables,
-    write_experiment,
-)
+from simcs.reporting.experiment_files import write_experiment
+from simcs.reporting.results import STORE
+from simcs.reporting.study_files import write_points, write_robustness
+from simcs.reporting.tables import experiment_tables, robustness_table
 from simcs.scenario.files import ScenarioError, default_scenario_path, header_comment
 from simcs.simulation.runner import default_workers
 
@@ -47,24 +44,19 @@ def _execute(
     scheduler: str | None,
     notes: list[str] | None = None,
 ) -> ExperimentResult:
+    """Run (or resume) `plan` into `out`, write its files and print its tables; the caller
+    holds `out` (`working_in`)."""
     workers = workers or default_workers()
     click.echo(
         f"simcs {__version__}: '{plan.name}', {len(plan.scenarios)} variants, "
         f"{plan.replications} replications each, seed {plan.seed}, backend {backend}, "
-        f"{workers} worker(s); results stored in {out / 'results.sqlite'} as they finish",
+        f"{workers} worker(s); results stored in {out / STORE} as they finish",
         err=True,
     )
-    progress = Progress(sys.stderr.isatty())
-    try:
-        result = run_experiment(plan, out / "results.sqlite", workers, backend, scheduler, progress)
-    except KeyboardInterrupt:
-        click.echo(
-            "\ninterrupted: finished replications are kept; run the same command again to resume",
-            err=True,
-        )
-        sys.exit(130)
+    with progress_bar() as progress:
+        result = run_experiment(plan, out / STORE, workers, backend, scheduler, progress)
     write_experiment(result, out, notes)
-    click.echo(tables(result))
+    click.echo(experiment_tables(result))
     note = (
         f"\n{result.replications} replications per variant ({result.computed} computed now, "
         f"{result.reused} found in the store), paired with common random numbers; "
@@ -103,15 +95,10 @@ def experiment_command(
     plan = load_experiment_file(file)
     if precision is not None:
         plan.precision = precision
-    _execute(
-        plan,
-        out or Path("results") / plan.name,
-        workers,
-        backend,
-        scheduler,
-        header_comment(file),
-    )
-    maybe_report(out or Path("results") / plan.name, report)
+    target = out or Path("results") / plan.name
+    with working_in(target):
+        _execute(plan, target, workers, backend, scheduler, header_comment(file))
+        maybe_report(target, report)
 
 
 @click.command("compare")
@@ -141,8 +128,10 @@ def compare_command(
     except ScenarioError as exc:
         fail(exc)
     notes = [line for path in scenarios for line in (f"{path}:", *header_comment(path), "")]
-    _execute(plan, out or Path("results") / plan.name, workers, backend, scheduler, notes)
-    maybe_report(out or Path("results") / plan.name, report)
+    target = out or Path("results") / plan.name
+    with working_in(target):
+        _execute(plan, target, workers, backend, scheduler, notes)
+        maybe_report(target, report)
 
 
 @click.command("sweep")
@@ -182,17 +171,11 @@ def sweep_command(
     except ScenarioError as exc:
         fail(exc)
     target = out or Path("results") / plan.name
-    result = _execute(
-        plan,
-        target,
-        workers,
-        backend,
-        scheduler,
-        header_comment(scenario or default_scenario_path()),
-    )
-    (target / "points.csv").write_text(sweep_csv(result, points), encoding="utf-8")
-    click.echo(f"Per-point table: {target / 'points.csv'}")
-    maybe_report(target, report)
+    notes = header_comment(scenario or default_scenario_path())
+    with working_in(target):
+        result = _execute(plan, target, workers, backend, scheduler, notes)
+        click.echo(f"Per-point table: {write_points(target, result, points)}")
+        maybe_report(target, report)
 
 
 @click.command("robustness")
@@ -237,35 +220,24 @@ def robustness_command(
     click.echo(
         f"simcs {__version__}: robustness of '{plan.name}': defaults + {samples} Latin-"
         f"hypercube points over {len(UNCERTAIN)} inputs, {len(plan.scenarios)} variants x "
-        f"{plan.replications} replications each; resumable store {target / 'results.sqlite'}",
+        f"{plan.replications} replications each; resumable store {target / STORE}",
         err=True,
     )
-    progress = Progress(sys.stderr.isatty())
-    try:
-        study = run_robustness(
-            plan,
-            samples,
-            target / "results.sqlite",
-            workers,
-            backend,
-            scheduler,
-            on_sample=progress,
+    with working_in(target):
+        with progress_bar("input points", "point") as progress:
+            study = run_robustness(
+                plan, samples, target / STORE, workers, backend, scheduler, on_sample=progress
+            )
+        write_robustness(target, study)
+        click.echo(robustness_table(study))
+        click.echo(
+            f"\nVerdicts at the defaults, the share of {samples} sampled input points where each "
+            "still holds, and the input with the largest Spearman rank correlation with the "
+            "paired difference. Ranges: "
+            f"{', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
         )
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: finished replications are kept; run again to resume", err=True)
-        sys.exit(130)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "robustness.csv").write_text(robustness_csv(study), encoding="utf-8")
-    summary_csv, table = robustness_summary(study)
-    (target / "robustness_summary.csv").write_text(summary_csv, encoding="utf-8")
-    click.echo(table)
-    click.echo(
-        f"\nVerdicts at the defaults, the share of {samples} sampled input points where each "
-        "still holds, and the input with the largest Spearman rank correlation with the paired "
-        f"difference. Ranges: {', '.join(f'{k} {a:g}-{b:g}' for k, (a, b) in UNCERTAIN.items())}."
-    )
-    click.echo(f"Results written to {target}/")
-    maybe_report(target, report)
+        click.echo(f"Results written to {target}/")
+        maybe_report(target, report)
 
 
 COMMANDS = [experiment_command, compare_command, sweep_command, robustness_command]

@@ -1,18 +1,33 @@
-"""What the commands share: options, loading inputs with clear errors, progress on a terminal."""
+"""What the commands share: options, loading inputs with clear errors, a progress bar on a
+terminal, and holding a results folder while a command works in it (one-line errors, exit 2)."""
 
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
+from rich.text import Text
 
 from simcs.experiments.design import Experiment, load_experiment
+from simcs.model.guard import ReplicationAborted
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario
+from simcs.simulation.lock import FolderInUse, hold_folder
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -38,23 +53,89 @@ def load_scenario_file(path: str | None) -> Scenario:
         fail(exc)
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent when stderr is not a terminal."""
+class _RateColumn(ProgressColumn):
+    """Units finished per second (or per minute when slower than one a second)."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.perf_counter()
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = round(width * done / total)
-        elapsed = time.perf_counter() - self.started
-        bar = "#" * filled + "." * (width - filled)
-        click.echo(f"\r[{bar}] {done}/{total} replications  {elapsed:5.1f} s", err=True, nl=False)
-        if done == total:
-            click.echo("", err=True)
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        if not speed:
+            return Text(f"? {self.unit}/s", style="progress.data.speed")
+        if speed < 1:
+            return Text(f"{speed * 60:.1f} {self.unit}/min", style="progress.data.speed")
+        return Text(f"{speed:.1f} {self.unit}/s", style="progress.data.speed")
+
+
+@contextmanager
+def progress_bar(
+    unit: str = "replications", short: str = "rep"
+) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (done/total `unit`, rate in `short`/s, time elapsed and left),
+    as the callback `update(done, total)`; silent when stderr is not a terminal.
+
+    It refreshes only when `update` is called (no refresh thread: worker processes are forked
+    from this one while it runs).
+    """
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    with RichProgress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(short),
+        TimeElapsedColumn(),
+        TextColumn("elapsed"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        console=console,
+        auto_refresh=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as bar:
+        task = bar.add_task(unit, total=None)
+        bar.refresh()
+
+        def update(done: int, total: int) -> None:
+            current = bar.tasks[0]
+            if current.total != total or done < current.completed:  # a new pass
+                bar.reset(task, total=total, completed=0)
+            bar.update(task, completed=done, refresh=True)
+
+        yield update
+
+
+def _stop(message: str, code: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def working_in(folder: Path) -> Iterator[Path]:
+    """Hold `folder` for the whole command (no other simcs process may write it meanwhile) and
+    end the expected ways a run stops with a one-line message and no traceback:
+
+    - another simcs process is working in `folder`: exit 2;
+    - a replication stopped by the model's guard (`ReplicationAborted`): exit 2; replications
+      finished before it stay in the store and no result file is written;
+    - Ctrl-C: exit 130, finished replications kept for the next run of the same command.
+    """
+    try:
+        with hold_folder(folder):
+            yield folder
+    except FolderInUse as exc:
+        _stop(f"error: {exc}", 2)
+    except ReplicationAborted as exc:
+        _stop(f"error: {exc}", 2)
+    except KeyboardInterrupt:
+        _stop(
+            "\ninterrupted: finished replications are kept; run the same command again to resume",
+            130,
+        )
 
 
 report_option = click.option(
@@ -99,7 +180,7 @@ seed_option = click.option(
     "-s",
     default=0,
     show_default=True,
-    type=click.IntRange(0),
+    type=click.IntRange(0, 2**63 - 1),
     help="Root seed: the same seed gives the same results, whatever the worker count.",
 )
 

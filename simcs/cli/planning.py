@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -21,19 +20,38 @@ from simcs.cli.options import (
     sla_target_option,
     utilization_option,
     workers_option,
+    working_in,
 )
-from simcs.planning.allocation import allocatable_pools, allocate
-from simcs.planning.capacity import capacity_table, person_cost, pool_config
-from simcs.planning.hiring import Quarter, hiring_plan
-from simcs.planning.sizing import (
-    Evaluation,
-    Sizer,
-    parse_target,
-    sizing_document,
-    staff_cost,
+from simcs.planning.allocation import allocate
+from simcs.planning.capacity import capacity_table
+from simcs.planning.hiring import hiring_plan
+from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
+from simcs.planning.sizing import Sizer, StaffingPlan, parse_target
+from simcs.reporting.planning_files import write_allocation, write_sizing
+from simcs.reporting.results import STORE
+from simcs.reporting.tables import (
+    allocation_table,
+    hiring_table,
+    pool_capacity_table,
+    sizing_tables,
 )
-from simcs.reporting.tables import render
+from simcs.scenario import Scenario
 from simcs.simulation.runner import default_workers
+
+
+def _pools(scenario: Scenario, pools: tuple[str, ...]) -> list[str]:
+    """The --pool values, each one planning may resize, or a usage error naming the option."""
+    try:
+        return check_sizable(scenario, pools)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pool") from None
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse inf and nan, which FloatRange lets through."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number", param=param)
+    return value
 
 
 @click.command("capacity")
@@ -43,35 +61,7 @@ from simcs.simulation.runner import default_workers
 def capacity_command(scenario: str | None, sla_target: float, utilization: float) -> None:
     """Demand, capacity and analytic headcount of every pool, before any simulation."""
     sc = load_scenario_file(scenario)
-    rows = capacity_table(sc, sla_target, utilization)
-    body = [
-        [
-            r.pool,
-            str(r.headcount),
-            f"{r.demand_hours:,.0f}",
-            f"{r.availability:.2f}",
-            f"{r.capacity_hours:,.0f}",
-            f"{r.utilization:.2f}",
-            str(r.recommended),
-            r.basis,
-        ]
-        for r in rows
-    ]
-    click.echo(
-        render(
-            [
-                "Pool",
-                "Headcount",
-                "Demand h/yr",
-                "Available",
-                "Capacity h/yr",
-                "Utilisation",
-                "Analytic",
-                "Basis",
-            ],
-            body,
-        )
-    )
+    click.echo(pool_capacity_table(capacity_table(sc, sla_target, utilization)))
     click.echo(
         "\nDemand from the mid-year book (t=0 customers plus half of year 1's new logos);"
         " capacity = headcount x productive hours a week x 52 x available, the long-run share of"
@@ -79,20 +69,6 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
         " speed while they ramp); Erlang C allows for the same. Priorities, handle-time spread"
         " and backlogs are left to the simulation: check with `simcs size`."
     )
-
-
-def _plan_row(
-    e: Evaluation, pools: list[str], targets: list[str], confidence: float, sizer: Sizer
-) -> list[str]:
-    cells = [", ".join(f"{p}={e.headcounts[p]}" for p in pools), f"{e.staff_cost:,.0f}"]
-    for label, target in zip(targets, sizer.targets, strict=True):
-        iv = e.intervals[label]
-        if math.isnan(iv.mean):
-            cells.append("n/a")
-        else:
-            cells.append(f"{iv.mean:.3f} (bound {target.bound(iv, confidence):.3f})")
-    cells.append("yes" if e.holds else "no")
-    return cells
 
 
 @click.command("size")
@@ -121,7 +97,7 @@ def _plan_row(
     type=click.FloatRange(0.5, 1, max_open=True),
     help="Confidence that each target holds (one-sided bound of the replication mean).",
 )
-@replications_option(10, minimum=2, what=" per plan simulated")
+@replications_option(10, minimum=2, what=" per staffing plan simulated")
 @seed_option
 @workers_option
 @out_option
@@ -145,65 +121,49 @@ def size_command(
     sc = load_scenario_file(scenario)
     try:
         parsed = [parse_target(t, list(sc.tiers)) for t in targets]
-        target_dir = out or Path("results") / f"size_{sc.name}"
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--target") from None
+    sized = _pools(sc, pools)
+    target_dir = out or Path("results") / f"size_{sc.name}"
+    with working_in(target_dir):
         sizer = Sizer(
             sc,
-            list(pools),
+            sized,
             parsed,
             replications,
             seed,
             confidence,
-            target_dir / "results.sqlite",
+            target_dir / STORE,
             workers or default_workers(),
             backend,
             scheduler,
         )
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    click.echo(
-        f"simcs {__version__}: sizing {', '.join(pools)} of '{sc.name}' to "
-        f"{', '.join(map(str, parsed))} at {confidence:.0%} confidence, "
-        f"{replications} replications per plan (seed {seed})",
-        err=True,
-    )
-    result = sizer.search()
-    labels = [str(t) for t in parsed]
-    costs = {p: person_cost(sc, p) for p in pools}
-    sized = result.best.headcounts if result.best else {}
-    table = [
-        [
-            p,
-            str(pool_config(sc, p).headcount),
-            str(result.start[p]),
-            str(sized.get(p, "-")),
-            f"{costs[p]:,.0f}",
-        ]
-        for p in pools
-    ]
-    click.echo(render(["Pool", "Now", "Analytic start", "Sized", "Loaded cost/person $"], table))
-    header = ["Plan", "Staff cost $/yr", *labels, "Targets hold"]
-    rows = []
-    if result.best is not None:
-        rows.append(_plan_row(result.best, list(pools), labels, confidence, sizer))
-    rows += [_plan_row(e, list(pools), labels, confidence, sizer) for e in result.neighbours]
-    click.echo("\n" + render(header, rows))
-    if result.best is None:
-        click.echo("\nNo plan within the search bounds meets every target: see the plans above.")
-    else:
         click.echo(
-            "\nFirst row: the cheapest plan found whose targets all hold; then its "
-            "neighbours (one person fewer or more in each pool), so the frontier is "
-            "visible."
+            f"simcs {__version__}: sizing {', '.join(sized)} of '{sc.name}' to "
+            f"{', '.join(map(str, parsed))} at {confidence:.0%} confidence, "
+            f"{replications} replications per staffing plan (seed {seed})",
+            err=True,
         )
-    click.echo(
-        f"Searched {result.evaluated} plans, {replications} replications each, the same "
-        f"seeds for every plan (common random numbers); a target holds when its one-sided "
-        f"{confidence:.0%} bound (shown) clears it. Store: {target_dir / 'results.sqlite'}"
-    )
-    (target_dir / "sizing.json").write_text(
-        json.dumps(sizing_document(sizer, result, sc.name), indent=2) + "\n", encoding="utf-8"
-    )
-    maybe_report(target_dir, report)
+        result = sizer.search()
+        write_sizing(target_dir, sizer, result)
+        click.echo(sizing_tables(sizer, result))
+        if result.best is None:
+            click.echo(
+                "\nNo staffing plan within the search bounds meets every target: see the staffing "
+                "plans above."
+            )
+        else:
+            click.echo(
+                "\nFirst row: the cheapest staffing plan found whose targets all hold; then its "
+                "neighbours (one person fewer or more in each pool), so the frontier is "
+                "visible."
+            )
+        click.echo(
+            f"Searched {result.evaluated} staffing plans, {replications} replications each, the "
+            f"same seeds for every one (common random numbers); a target holds when its one-sided "
+            f"{confidence:.0%} bound (shown) clears it. Store: {target_dir / STORE}"
+        )
+        maybe_report(target_dir, report)
 
 
 @click.command("allocate")
@@ -211,6 +171,7 @@ def size_command(
 @click.option(
     "--budget",
     type=click.FloatRange(0, min_open=True),
+    callback=_finite,
     help="Loaded staff cost a year (USD), managers and pools not allocated included.",
 )
 @click.option(
@@ -239,6 +200,7 @@ def size_command(
 @seed_option
 @workers_option
 @out_option
+@report_option
 def allocate_command(
     scenario: str | None,
     budget: float | None,
@@ -250,6 +212,7 @@ def allocate_command(
     seed: int,
     workers: int | None,
     out: Path | None,
+    report: bool = False,
 ) -> None:
     """Spend a budget (or a headcount) across pools where each person buys the most OBJECTIVE."""
     sc = load_scenario_file(scenario)
@@ -257,80 +220,60 @@ def allocate_command(
         raise click.UsageError("give exactly one of --budget and --headcount")
     by_headcount = total_people is not None
     limit = float(total_people) if total_people is not None else float(budget or 0.0)
-    chosen = list(pools) or allocatable_pools(sc)
     if tier != "all" and tier not in sc.tiers:
-        raise click.BadParameter(f"unknown tier {tier!r}", param_hint="--tier")
+        raise click.BadParameter(
+            f"unknown tier {tier!r} (tiers: all, {', '.join(sc.tiers)})", param_hint="--tier"
+        )
+    chosen = _pools(sc, pools) if pools else sizable_pools(sc)
     target_dir = out or Path("results") / f"allocate_{sc.name}"
     what = f"{total_people} people" if by_headcount else f"${limit:,.0f} of loaded staff cost"
     click.echo(
         f"simcs {__version__}: allocating {what} over {', '.join(chosen)} of "
         f"'{sc.name}' to maximise {objective}[{tier}]; today's staff cost "
-        f"${staff_cost(sc):,.0f}; {replications} replications per plan",
+        f"${staff_cost(sc):,.0f}; {replications} replications per staffing plan",
         err=True,
     )
 
-    def step(pool: str, e: Evaluation) -> None:
-        iv = next(iter(e.intervals.values()))
+    def step(pool: str, staffing: StaffingPlan) -> None:
+        iv = next(iter(staffing.intervals.values()))
         click.echo(
-            f"  +1 {pool}: {objective} {iv.mean:.4f}, staff cost ${e.staff_cost:,.0f}", err=True
+            f"  +1 {pool}: {objective} {iv.mean:.4f}, staff cost ${staffing.staff_cost:,.0f}",
+            err=True,
         )
 
-    try:
-        result = allocate(
-            sc,
-            limit,
-            objective,
-            replications,
-            seed,
-            target_dir / "results.sqlite",
-            workers or default_workers(),
-            chosen,
-            tier,
-            on_step=step,
-            by_headcount=by_headcount,
+    with working_in(target_dir):
+        try:
+            result = allocate(
+                sc,
+                limit,
+                objective,
+                replications,
+                seed,
+                target_dir / STORE,
+                workers or default_workers(),
+                chosen,
+                tier,
+                on_step=step,
+                by_headcount=by_headcount,
+            )
+        except ValueError as exc:
+            option = "--headcount" if by_headcount else "--budget"
+            raise click.BadParameter(str(exc), param_hint=option) from None
+        write_allocation(target_dir, result, sc)
+        click.echo(allocation_table(result))
+        a, b = result.value(result.start), result.value(result.final)
+        people = sum(result.final.headcounts.values())
+        click.echo(
+            f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} "
+            f"±{b.half_width:.4f} allocated; {people} people in these pools, staff cost "
+            f"${result.final.staff_cost:,.0f} (limit: {what})."
         )
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    rows = [
-        [
-            p,
-            str(pool_config(sc, p).headcount),
-            str(result.start.headcounts[p]),
-            str(result.final.headcounts[p]),
-            f"{m.cost:,.0f}",
-            f"{m.gain:+.2e}",
-            f"{m.gain / m.cost * 1e6:+.2e}" if m.cost > 0 else "n/a",
-            "yes" if m.fits else "no",
-        ]
-        for p, m in zip(chosen, result.marginals, strict=True)
-    ]
-    click.echo(
-        render(
-            [
-                "Pool",
-                "Now",
-                "Floor",
-                "Allocated",
-                "Cost/person $",
-                f"+1 person: d{objective}",
-                "per $1M",
-                "Fits",
-            ],
-            rows,
+        click.echo(
+            f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
+            f"{result.evaluated} staffing plans simulated, {replications} replications each with "
+            f"the same seeds (common random numbers). Results written to {target_dir}/"
         )
-    )
-    a, b = (next(iter(e.intervals.values())) for e in (result.start, result.final))
-    people = sum(result.final.headcounts.values())
-    click.echo(
-        f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} "
-        f"±{b.half_width:.4f} allocated; {people} people in these pools, staff cost "
-        f"${result.final.staff_cost:,.0f} (limit: {what})."
-    )
-    click.echo(
-        f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
-        f"{result.evaluated} plans simulated, {replications} replications each with the "
-        f"same seeds (common random numbers). Store: {target_dir / 'results.sqlite'}"
-    )
+        maybe_report(target_dir, report)
 
 
 @click.command("plan")
@@ -350,19 +293,7 @@ def plan_command(
 ) -> None:
     """A quarter-by-quarter hiring plan that holds the targets as the book grows."""
     sc = load_scenario_file(scenario)
-    plan = hiring_plan(sc, quarters, sla_target, utilization)
-    pools = list(plan[0].headcount)
-    rows = [
-        [
-            f"Q{q.quarter}",
-            f"{sum(q.customers.values()):,.0f}",
-            f"{q.arr / 1e6:,.1f}",
-            *(_plan_cell(q, p) for p in pools),
-            f"{q.loaded_cost:,.0f}",
-        ]
-        for q in plan
-    ]
-    click.echo(render(["Quarter", "Customers", "ARR $M", *pools, "Loaded cost $/qtr"], rows))
+    click.echo(hiring_table(hiring_plan(sc, quarters, sla_target, utilization)))
     click.echo(
         f"\nStaff on hand at each quarter's end, hires in brackets, for {sla_target:.0%} of "
         f"cases within SLA (Erlang C) and {utilization:.0%} utilisation of CSM, implementation "
@@ -372,16 +303,6 @@ def plan_command(
         "t=0 average contract. Loaded cost is that of the people on hand, with managers and the "
         "pools not sized here. Check a quarter by simulation with `simcs size`."
     )
-
-
-def _plan_cell(quarter: Quarter, pool: str) -> str:
-    """'18 (+1)' for hires, '9 (need 7)' for staff above the need, else the headcount."""
-    cell = str(quarter.headcount[pool])
-    if quarter.hires[pool]:
-        return f"{cell} (+{quarter.hires[pool]})"
-    if pool in quarter.surplus:
-        return f"{cell} (need {quarter.needed[pool]})"
-    return cell
 
 
 COMMANDS = [capacity_command, plan_command, size_command, allocate_command]

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from simcs import __version__
 from simcs.cli.options import (
-    Progress,
+    backend_option,
     load_scenario_file,
     maybe_report,
     out_option,
+    progress_bar,
     replications_option,
     report_option,
+    scheduler_option,
     seed_option,
     workers_option,
+    working_in,
 )
+from simcs.reporting.results import MANIFEST, REPLICATIONS, SCENARIO, STORE, SUMMARY, TIMESERIES
 from simcs.reporting.run_files import write_run
 from simcs.reporting.tables import summary_table
 from simcs.scenario import Scenario
@@ -32,6 +35,8 @@ from simcs.simulation.runner import default_workers, run
 @seed_option
 @workers_option
 @out_option
+@backend_option
+@scheduler_option
 @report_option
 def run_command(
     scenario: str | None,
@@ -39,33 +44,47 @@ def run_command(
     seed: int,
     workers: int | None,
     out: Path | None,
+    backend: str = "local",
+    scheduler: str | None = None,
     report: bool = False,
 ) -> None:
-    """Run replications of SCENARIO (default: the built-in baseline) and summarise them."""
+    """Run replications of SCENARIO (default: the built-in baseline) and summarise them; each
+    is kept in OUT/results.sqlite as it finishes, so the same command run again after an
+    interruption computes only the missing ones."""
     sc = load_scenario_file(scenario)
     out = out if out is not None else Path("results") / sc.name
     workers = workers or default_workers()
     click.echo(
         f"simcs {__version__}: scenario '{sc.name}', {replications} replications, seed {seed}, "
-        f"{min(workers, replications)} worker(s), years {sc.measurement_years}",
+        f"backend {backend}, {min(workers, replications)} worker(s), years "
+        f"{sc.measurement_years}; results stored in {out / STORE} as they finish",
         err=True,
     )
-    progress = Progress(sys.stderr.isatty())
-    result = run(
-        sc, replications=replications, seed=seed, workers=workers, on_replication_done=progress
-    )
-    write_run(result, out, header_comment(scenario or default_scenario_path()))
-    click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
-    click.echo(
-        f"\nMeans over {replications} replications (each the mean of years "
-        f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals. "
-        f"Wall time {result.wall_seconds:.1f} s."
-    )
-    click.echo(
-        f"Results written to {out}/ (summary.json, replications.csv, timeseries.csv, "
-        "scenario.yaml, manifest.json)"
-    )
-    maybe_report(out, report)
+    with working_in(out):
+        with progress_bar() as progress:
+            result = run(
+                sc,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                on_replication_done=progress,
+                backend=backend,
+                scheduler=scheduler,
+                store_path=out / STORE,
+            )
+        write_run(result, out, header_comment(scenario or default_scenario_path()))
+        click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
+        click.echo(
+            f"\nMeans over {replications} replications (each the mean of years "
+            f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals; "
+            f"{result.computed} computed now, {result.reused} found in the store. "
+            f"Wall time {result.wall_seconds:.1f} s."
+        )
+        click.echo(
+            f"Results written to {out}/ ({SUMMARY}, {REPLICATIONS}, {TIMESERIES}, {SCENARIO}, "
+            f"{MANIFEST})"
+        )
+        maybe_report(out, report)
 
 
 @click.command("validate")
@@ -79,8 +98,8 @@ def validate_command(scenario: str) -> None:
 @click.command("report")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def report_command(folder: Path) -> None:
-    """Write FOLDER/report.html (figures embedded, offline) from a run, experiment, sweep or
-    robustness result folder; figures also as PNG and SVG in FOLDER/figures/."""
+    """Write FOLDER/report.html (figures embedded, offline) from a run, experiment, sweep,
+    robustness, sizing or allocation folder; figures also as PNG and SVG in FOLDER/figures/."""
     from simcs.reporting.report import build_report
 
     try:

@@ -3,61 +3,94 @@
 An experiment compares variants of one scenario (or several scenario files) replication by
 replication with common random numbers: replication r of every variant uses the same streams,
 so customers, their champions and their cases are the same wherever a variant does not change
-them. Overrides are validated exactly like scenario files, with the same clear errors.
+them. Overrides are validated exactly like scenario files, with the same clear errors; an
+experiment file is read by the same guarded YAML reader and every number in it is bounded.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from simcs.scenario import Scenario, Strict
+from simcs.scenario.fields import MAX_NAME, NAME_PATTERN, NUMBER, Description, Name
 from simcs.scenario.files import (
     ScenarioError,
-    _describe,
+    capped,
+    describe_errors,
+    kind_of_data,
     load_scenario,
     read_yaml,
     with_overrides,
 )
+from simcs.scenario.safe_yaml import shown
 from simcs.simulation.metrics import ALL, METRICS
+
+#: most variants of one experiment file, and most replications of one variant
+MAX_VARIANTS = 1_000
+MAX_REPLICATIONS = 100_000
+#: largest root seed (it is stored as a 64-bit signed integer)
+MAX_SEED = 2**63 - 1
+Replications = Annotated[int, Field(ge=2, le=MAX_REPLICATIONS), NUMBER]
+
+
+def _variant_names(variants: dict[str, Any]) -> dict[str, Any]:
+    for name in variants:
+        if len(name) > MAX_NAME or not re.match(NAME_PATTERN, name):
+            raise ValueError(
+                f"'{shown(name)}' is not a valid variant name (it names the variant's files: "
+                f"1-{MAX_NAME} letters, digits, '.', '_' or '-', starting with a letter or digit)"
+            )
+    return variants
 
 
 class ExperimentSpec(Strict):
     """The contents of an experiment file."""
 
-    name: str = Field(description="name of the experiment (default output folder)")
-    description: str = Field("", description="the question the experiment answers")
-    base: str = Field(description="the base scenario file, relative to the experiment file")
-    replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+    name: Name = Field(description="name of the experiment (default output folder)")
+    description: Description = Field("", description="the question the experiment answers")
+    base: Annotated[str, Field(min_length=1, max_length=1_000)] = Field(
+        description="the base scenario file, relative to the experiment file"
+    )
+    replications: Replications = Field(
         20, description="replications per variant (the same ones for every variant)"
     )
-    seed: Annotated[int, Field(ge=0)] = Field(0, description="root seed of the random streams")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), NUMBER] = Field(
+        0, description="root seed of the random streams"
+    )
     metrics: list[str] = Field(
         ["grr", "nrr", "cost_per_customer"],
         min_length=1,
+        max_length=len(METRICS),
         description="metrics of interest; the first is the key metric (for --precision)",
     )
-    tiers: list[str] | None = Field(None, description="tiers reported (default: all and 'all')")
-    reference: str = Field(description="the variant every other is compared with")
-    variants: dict[str, dict[str, Any] | None] = Field(
-        min_length=2, description="name -> overrides by dotted path ({} = the base as is)"
+    tiers: Annotated[list[str], Field(max_length=1_000)] | None = Field(
+        None, description="tiers reported (default: all and 'all')"
     )
-    precision: Annotated[float, Field(gt=0)] | None = Field(
+    reference: str = Field(description="the variant every other is compared with")
+    variants: Annotated[dict[str, dict[str, Any] | None], AfterValidator(_variant_names)] = Field(
+        min_length=2,
+        max_length=MAX_VARIANTS,
+        description="name -> overrides by dotted path ({} = the base as is); a name is "
+        "letters, digits, '.', '_' and '-' (it names the variant's files)",
+    )
+    precision: Annotated[float, Field(gt=0), NUMBER] | None = Field(
         None, description="add replications until the key metric's paired half-width <= this"
     )
-    max_replications: Annotated[int, Field(ge=2, le=100_000)] = Field(
+    max_replications: Replications = Field(
         400, description="with precision: stop adding replications here, and say so"
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> ExperimentSpec:
-        unknown = [m for m in self.metrics if m not in METRICS]
+        unknown = [shown(m) for m in self.metrics if m not in METRICS]
         if unknown:
             raise ValueError(f"metrics: unknown metric(s) {unknown}; known: {list(METRICS)}")
         if self.reference not in self.variants:
-            raise ValueError(f"reference: '{self.reference}' is not one of the variants")
+            raise ValueError(f"reference: '{shown(self.reference)}' is not one of the variants")
         if self.max_replications < self.replications:
             raise ValueError("max_replications: must be at least replications")
         return self
@@ -113,11 +146,13 @@ def load_experiment(path: str | Path) -> Experiment:
     p = Path(path)
     data = read_yaml(p)
     if not isinstance(data, dict):
-        raise ScenarioError(str(p), ["the file must hold a mapping of experiment fields"])
+        raise ScenarioError(
+            str(p), [f"the file must hold a mapping of experiment fields, not {kind_of_data(data)}"]
+        )
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(str(p), [_describe(e) for e in exc.errors()]) from None
+        raise ScenarioError(str(p), describe_errors(exc)) from None
     base_path = (p.parent / spec.base).resolve()
     try:
         base = load_scenario(base_path)
@@ -133,10 +168,10 @@ def load_experiment(path: str | Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"variants.{name}.{line}" for line in exc.problems)
     if problems:
-        raise ScenarioError(str(p), problems)
+        raise ScenarioError(str(p), capped(problems))
     tiers = spec.tiers if spec.tiers is not None else _tiers_of(scenarios)
     known = _tiers_of(scenarios)
-    bad = [t for t in tiers if t not in known]
+    bad = [shown(t) for t in tiers if t not in known]
     if bad:
         raise ScenarioError(str(p), [f"tiers: unknown tier(s) {bad}; known: {known}"])
     return Experiment(

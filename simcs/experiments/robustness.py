@@ -1,11 +1,13 @@
 """Robustness of an experiment's verdicts to the weakly known effect sizes.
 
 The odds ratios of the renewal drivers, champion turnover, the training effect and self-service
-deflection are scenario inputs, not facts (calibration.md). A robustness study draws K points
-over their documented ranges by Latin hypercube (scipy.stats.qmc), reruns the whole experiment at
-each point (every variant, common random numbers within the point), and reports for each
-comparison how often the verdict at the defaults still holds, and which input drives the paired
-difference most (Spearman rank correlation across the points).
+deflection are scenario inputs, not facts. The scenario schema gives each its plausible range
+(`plausible=` on the field; the reference docs show them), and this study varies exactly the
+fields that have one. A robustness study draws K points over those ranges by Latin hypercube
+(scipy.stats.qmc), reruns the whole experiment at each point (every variant, common random
+numbers within the point), and reports for each comparison how often the verdict at the defaults
+still holds, and which input drives the paired difference most (Spearman rank correlation across
+the points).
 """
 
 from __future__ import annotations
@@ -14,29 +16,50 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import UnionType
+from typing import Union, get_args, get_origin
 
+from pydantic import BaseModel
 from scipy import stats
 from scipy.stats import qmc
 
 from simcs.experiments.comparison import Comparison
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import ExperimentResult, run_experiment
+from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 
-#: The uncertain inputs and their plausible ranges (scenario field descriptions, calibration.md).
-UNCERTAIN: dict[str, tuple[float, float]] = {
-    "drivers.champion_lost": (1.5, 4.0),
-    "drivers.ttv_late": (1.0, 2.5),
-    "drivers.sla_breach": (1.0, 3.0),
-    "drivers.relationship.assigned": (0.5, 0.9),
-    "drivers.relationship.pooled": (0.6, 0.95),
-    "drivers.relationship.digital": (0.8, 1.0),
-    "drivers.csm_reassignment": (1.0, 1.6),
-    "drivers.trained": (0.6, 0.95),
-    "drivers.exec_sponsor": (0.6, 1.0),
-    "champions.departure_rate_per_year": (0.12, 0.25),
-    "levers.self_service_deflection": (0.05, 0.25),
-}
+
+def plausible_ranges(
+    model: type[BaseModel] = Scenario, prefix: str = ""
+) -> dict[str, tuple[float, float]]:
+    """Every field of `model` (nested sections included, in field order) whose description
+    gives a plausible range (`plausible=` in the scenario schema), by dotted path. Sections
+    keyed by name (tiers, CSM teams) are not walked: their paths are not fixed."""
+    out: dict[str, tuple[float, float]] = {}
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        extra = field.json_schema_extra
+        if isinstance(extra, dict) and "plausible" in extra:
+            low, high = extra["plausible"]
+            out[path] = (float(low), float(high))
+        for section in _sections(field.annotation):
+            out.update(plausible_ranges(section, f"{path}."))
+    return out
+
+
+def _sections(annotation: object) -> list[type[BaseModel]]:
+    """The scenario sections an annotation names directly (`Section` or `Section | None`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if get_origin(annotation) in (Union, UnionType):
+        members = get_args(annotation)
+        return [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
+    return []
+
+
+#: The uncertain inputs and their plausible ranges, from the scenario schema's field metadata.
+UNCERTAIN: dict[str, tuple[float, float]] = plausible_ranges()
 
 
 @dataclass

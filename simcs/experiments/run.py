@@ -1,9 +1,10 @@
 """Running an experiment: every variant's replications, stored as they finish, then compared.
 
-Finished replications go to a crash-safe store (`simcs.simulation.store`) the moment they arrive, so
-a re-run of the same command resumes: it computes only what is missing. With a precision target the
-experiment keeps adding replications until the paired-difference interval of its key metric (for the
-whole book) is narrow enough for every comparison, or the cap is reached.
+Replications run through the one engine (`simcs.simulation.runner.gather`): finished ones go to a
+crash-safe store (`simcs.simulation.store`) the moment they arrive, so a re-run of the same command
+resumes: it computes only what is missing. With a precision target the experiment keeps adding
+replications until the paired-difference interval of its key metric (for the whole book) is narrow
+enough for every comparison, or the cap is reached.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from simcs.experiments.comparison import Comparison, paired_differences
 from simcs.experiments.design import Experiment
-from simcs.records import Row
-from simcs.scenario.files import scenario_sha256
-from simcs.simulation.backends import Task, run_dask, run_local
+from simcs.records import Row, SeriesRow
 from simcs.simulation.metrics import ALL
+from simcs.simulation.runner import gather
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
 
@@ -39,6 +39,8 @@ class ExperimentResult:
     reused: int
     wall_seconds: float
     precision_met: bool | None
+    series: dict[str, list[SeriesRow]] = field(default_factory=dict)  # monthly pool series
+    backend: str = "local"
 
     def key_half_width(self) -> float:
         """Largest paired half-width of the key metric for the whole book (NaN if none)."""
@@ -60,31 +62,25 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run (or resume) the experiment; results persist in the SQLite file `store_path`."""
     started = time.perf_counter()
-    hashes = {v: scenario_sha256(s) for v, s in plan.scenarios.items()}
     computed = 0
-    reused = 0
+    reused: int | None = None  # found finished from an earlier run, counted on the first pass
     n = plan.replications
-    first_pass = True
     with ResultStore(store_path) as store:
         while True:
-            missing: list[Task] = []
-            for variant in plan.scenarios:
-                done = store.done(hashes[variant], variant, plan.seed)
-                if first_pass:  # found finished from an earlier run
-                    reused += sum(1 for r in range(n) if r in done)
-                missing.extend((variant, r) for r in range(n) if r not in done)
-            first_pass = False
-            if missing:
-                if backend == "dask":
-                    results = run_dask(plan.scenarios, plan.seed, missing, workers, scheduler)
-                else:
-                    results = run_local(plan.scenarios, plan.seed, missing, workers)
-                for k, (variant, r, rows) in enumerate(results, start=1):
-                    store.put(hashes[variant], variant, plan.seed, r, rows)
-                    computed += 1
-                    if on_progress:
-                        on_progress(k, len(missing))
-            rows = {v: store.rows(hashes[v], v, plan.seed, range(n)) for v in plan.scenarios}
+            gathered = gather(
+                plan.scenarios,
+                plan.seed,
+                n,
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                store=store,
+                on_progress=on_progress,
+            )
+            computed += gathered.computed
+            if reused is None:
+                reused = gathered.reused
+            rows = gathered.rows
             comparisons = paired_differences(rows, plan.reference, plan.metrics, plan.tiers)
             result = ExperimentResult(
                 plan=plan,
@@ -96,6 +92,8 @@ def run_experiment(
                 reused=reused,
                 wall_seconds=time.perf_counter() - started,
                 precision_met=None,
+                series=gathered.series,
+                backend=backend,
             )
             if plan.precision is None:
                 return result

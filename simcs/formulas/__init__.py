@@ -1,5 +1,9 @@
 """Closed-form results used to validate and size the simulation.
 
-Queueing formulas (Erlang B, C and A) live in :mod:`simcs.formulas.erlang`; the
-shifted-beta-geometric retention model lives in :mod:`simcs.formulas.sbg`.
+Queueing formulas (Erlang B, C and A) are imported from :mod:`simcs.formulas.erlang`, which
+gathers :mod:`simcs.formulas.erlang_c` (patient customers) and :mod:`simcs.formulas.erlang_a`
+(customers who abandon); the shifted-beta-geometric retention model lives in
+:mod:`simcs.formulas.sbg`, revenue retention in :mod:`simcs.formulas.retention`, loaded costs
+in :mod:`simcs.formulas.costs` and effective self-service deflection in
+:mod:`simcs.formulas.deflection`.
 """

@@ -12,6 +12,14 @@ def loaded_cost(ote: float, overhead: float) -> float:
     return ote * (1.0 + overhead)
 
 
+def pool_loaded_cost(
+    ote: float, overhead: float, people: float, managers: float, manager_ote: float
+) -> float:
+    """Loaded annual cost of a staff pool: its people at OTE and its managers at manager OTE,
+    each x (1 + overhead). `people` may be fractional (person-years of filled seats)."""
+    return people * loaded_cost(ote, overhead) + managers * loaded_cost(manager_ote, overhead)
+
+
 def loaded_cost_per_work_hour(
     ote: float, overhead: float, productive_hours_per_week: float
 ) -> float:

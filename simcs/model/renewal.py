@@ -3,15 +3,23 @@
 Each customer carries a base churn probability theta ~ Beta(alpha, beta) (the shifted-beta-
 geometric model, Fader & Hardie 2007). At a renewal the odds theta / (1 - theta) are multiplied
 by one odds ratio per driver; with every driver neutral (all ratios 1) the churn probability
-is exactly theta and a cohort's survival follows the sBG curve.
+is exactly theta and a cohort's survival follows the sBG curve. `Renewals.decide` takes the
+decision at a contract anniversary, books it in the ledger and writes it to the journal.
 """
 
 from __future__ import annotations
 
 import math
 
-from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED
-from simcs.scenario import Drivers, ExpansionDrivers
+import simpy
+
+from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.csm import CsmTeam
+from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED, Customer, Term
+from simcs.model.guard import check_arr
+from simcs.model.journal import Journal
+from simcs.model.ledger import Ledger
+from simcs.scenario import Drivers, ExpansionDrivers, Scenario
 
 
 def churn_probability(theta: float, odds_multiplier: float) -> float:
@@ -97,3 +105,117 @@ def expansion_shift(
 def new_arr(arr: float, mean_log_change: float, sd: float, z: float) -> float:
     """ARR after a renewal: arr * exp(mean + sd * z), z a standard normal draw."""
     return arr * math.exp(mean_log_change + sd * z)
+
+
+class Renewals:
+    """The renewal decisions of one replication: odds from the term's service, the draw, the
+    ledger's renewal and ARR-bridge counts, and the journal's account of each decision."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        ledger: Ledger,
+        teams: dict[str, CsmTeam],
+        journal: Journal,
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.ledger = ledger
+        self.teams = teams
+        self.journal = journal
+
+    def decide(self, customer: Customer) -> None:
+        """The renewal decision at a contract anniversary: churn, or renew at a new ARR."""
+        scenario = self.scenario
+        now = self.env.now
+        name = customer.tier
+        tier = scenario.tiers[name]
+        team = self.teams[name]
+        term = customer.term
+        breach_share = term.sla_breaches / term.cases if term.cases else 0.0
+        if team.coverage == "digital":
+            relationship = 1.0
+        else:
+            term_years = max(now - term.start, 1.0) / HOURS_PER_YEAR
+            relationship = relationship_strength(
+                term.touches_delivered / term_years,
+                scenario.drivers.relationship_touches_per_year,
+            )
+        champion_lost = not customer.champion_present
+        ttv_late = customer.renewals == 0 and (
+            customer.go_live_time is None
+            or (
+                customer.ttv_hours is not None
+                and customer.ttv_hours > weeks(tier.onboarding.target_weeks)
+            )
+        )
+        training = training_strength(customer.training, scenario.training.self_paced_effect)
+        odds = renewal_odds(
+            scenario.drivers,
+            team.coverage,
+            champion_lost=champion_lost,
+            ttv_late=ttv_late,
+            sla_breach_share=breach_share,
+            relationship=relationship,
+            csm_changes=term.csm_changes,
+            training=training,
+            exec_sponsor=customer.exec_sponsor,
+        )
+        p_churn = churn_probability(customer.theta, odds)
+        u = customer.renewal_u[customer.renewals_seen]
+        z = customer.renewal_z[customer.renewals_seen]
+        customer.renewals_seen += 1
+        # a renewal closes the year its term ends in (one at exactly a year's end belongs to it)
+        book = self.ledger.bucket(max(1, math.ceil(now / HOURS_PER_YEAR)), name)
+        book["renewals_due"] += 1
+        if term.champion_lost:
+            book["renewals_after_champion_loss"] += 1
+        if self.journal.enabled:
+            self.journal.record(
+                now,
+                name,
+                customer.serial,
+                "renewal decision",
+                f"base churn {customer.theta:.1%} x odds {odds:.2f} -> p(churn) {p_churn:.1%}; "
+                f"champion {'LOST' if champion_lost else 'present'}, SLA breaches "
+                f"{term.sla_breaches}/{term.cases}, relationship {relationship:.2f}, "
+                f"CSM changes {term.csm_changes}, training {training:.1f}"
+                + (", late go-live" if ttv_late else ""),
+            )
+        if u < p_churn:
+            customer.churn_time = now
+            self.journal.record(
+                now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
+            )
+            team.release(customer)
+            book["churned"] += 1
+            book["arr_churned"] += customer.arr
+            if term.champion_lost:
+                book["churned_after_champion_loss"] += 1
+        else:
+            shift = expansion_shift(
+                scenario.expansion_drivers,
+                team.coverage,
+                champion_lost=champion_lost,
+                sla_breach_share=breach_share,
+                relationship=relationship,
+                training=training,
+            )
+            before = customer.arr
+            try:
+                arr = new_arr(before, tier.expansion.mean_log_change + shift, tier.expansion.sd, z)
+            except OverflowError:  # exp() beyond the largest float
+                arr = math.inf
+            check_arr(arr, name, "at a renewal")
+            customer.arr = arr
+            if customer.arr >= before:
+                book["arr_expansion"] += customer.arr - before
+            else:
+                book["arr_contraction"] += before - customer.arr
+            customer.renewals += 1
+            self.journal.record(
+                now, name, customer.serial, "renewed", f"ARR ${before:,.0f} -> ${customer.arr:,.0f}"
+            )
+            customer.next_anniversary += HOURS_PER_YEAR
+        customer.term = Term(start=now)

@@ -20,6 +20,7 @@ from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.costs import loaded_cost_per_work_hour
+from simcs.formulas.deflection import effective_deflection
 from simcs.model.customer import Customer
 from simcs.model.draws import handle_hours
 from simcs.model.journal import Journal
@@ -93,8 +94,11 @@ class SupportDesk:
             busy_quantity="support_busy_hours",
         )
         levers = scenario.levers
-        extra = levers.content_council.extra_deflection if levers.content_council.enabled else 0.0
-        self.deflection = min(1.0, levers.self_service_deflection + extra)
+        self.deflection = effective_deflection(
+            levers.self_service_deflection,
+            levers.content_council.enabled,
+            levers.content_council.extra_deflection,
+        )
         self.cost_per_hour = pool.cost_per_hour
         desk = scenario.support
         self.regular = desk.arrivals == "regular"
@@ -238,6 +242,23 @@ class SupportDesk:
             self.on_breach(customer)
         if self.cost_per_hour is not None:
             book["support_activity_cost"] -= job.work_hours * self.cost_per_hour
+
+    def close_horizon(self, year: int) -> None:
+        """Book the cases unresolved when the horizon ends, in `year` (the last one).
+
+        Each still waiting for an agent is censored: it enters the year it was filed in with
+        its wait so far (a lower bound of its wait), as delayed and as not answered within
+        any limit. Every case waiting or in service counts in `support_unresolved_end`.
+        """
+        now = self.env.now
+        waiting, serving = self.agents.unfinished()
+        for job in waiting:
+            customer, _, book = job.payload
+            book["support_censored"] += 1
+            book["support_censored_wait_hours"] += now - job.arrival
+            self.ledger.put(year, customer.tier, "support_unresolved_end", 1.0)
+        for job in serving:
+            self.ledger.put(year, job.tier, "support_unresolved_end", 1.0)
 
 
 def _log1m(u: float) -> float:

@@ -22,9 +22,14 @@ from typing import Any
 import simpy
 from simpy.events import Timeout
 
+from simcs.calendar import HOURS_PER_YEAR
+from simcs.model.guard import NonFinite, work_fields
 from simcs.model.ledger import Ledger
 
 WAITING, SERVING, DONE, DROPPED = 0, 1, 2, 3
+#: No job may occupy a seat longer than this (a century of business hours): a longer, infinite
+#: or NaN duration can only come from broken parameters, and would stall the clock.
+LONGEST_JOB_HOURS = 100 * HOURS_PER_YEAR
 
 
 @dataclass(slots=True, eq=False)
@@ -55,6 +60,7 @@ class Seat:
     leaving: bool = False
     speed: float = 1.0
     ramp_until: float = 0.0
+    job: Job | None = None  # the job in hand (the last one, once the seat is idle)
 
 
 @dataclass(slots=True)
@@ -141,6 +147,12 @@ class WorkQueue:
         """Seats filled now."""
         return self._n_present
 
+    def unfinished(self) -> tuple[list[Job], list[Job]]:
+        """The jobs not finished now: those waiting (in order of urgency) and those in hand."""
+        waiting = [job for _, _, job in sorted(self._heap) if job.state == WAITING]
+        serving = [s.job for s in self.seats if s.busy and s.job is not None]
+        return waiting, serving
+
     # ------------------------------------------------------------------ the queue
     def submit(self, job: Job) -> Job:
         """Ask for `job`; it starts at once if a seat is free, else waits its turn."""
@@ -180,6 +192,7 @@ class WorkQueue:
         job.state = SERVING
         job.start = now
         job.seat = seat
+        seat.job = job
         seat.busy = True
         self._n_busy += 1
         s = self.stats
@@ -187,6 +200,13 @@ class WorkQueue:
         s.wait_sum += now - job.arrival
         speed = seat.speed if seat.ramp_until > now else 1.0
         duration = job.work_hours / (self.productive_share * speed)
+        if not 0.0 <= duration <= LONGEST_JOB_HOURS:  # NaN, inf or absurd: it would hang
+            raise NonFinite(
+                f"a {job.tier or 'shared'} job in the {self.name} queue would take "
+                f"{duration:.6g} clock hours ({job.work_hours:.6g} hours of work), not a finite "
+                "time within 100 years",
+                work_fields(self.name, job.tier),
+            )
         if self._busy_ledger is not None:  # busy time, split at year ends, per tier
             self._busy_ledger.add_span(now, now + duration, job.tier, self._busy_quantity)
         if job.on_start is not None:

@@ -36,11 +36,14 @@ from dataclasses import dataclass
 from scipy.stats import binom
 
 from simcs.calendar import HOURS_PER_WEEK, HOURS_PER_YEAR, WEEKS_PER_YEAR
-from simcs.formulas.costs import loaded_cost
+from simcs.formulas.deflection import effective_deflection
 from simcs.formulas.erlang import mmc_service_level
-from simcs.model.customer import INSTRUCTOR_LED
-from simcs.model.renewal import training_strength
+from simcs.planning.pools import csm_pool
+from simcs.planning.pools import person_cost as person_cost  # re-exported for notebook 4
 from simcs.scenario import Scenario, StaffPool
+
+#: The largest support desk the analytic search considers.
+MAX_AGENTS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +102,13 @@ def mid_year_customers(scenario: Scenario, tier: str) -> float:
 def case_rates(scenario: Scenario) -> dict[str, float]:
     """Cases reaching agents per business hour, by tier (after training and deflection)."""
     levers = scenario.levers
-    deflection = levers.self_service_deflection
-    if levers.content_council.enabled:
-        deflection = min(1.0, deflection + levers.content_council.extra_deflection)
+    deflection = effective_deflection(
+        levers.self_service_deflection,
+        levers.content_council.enabled,
+        levers.content_council.extra_deflection,
+    )
+    # the t=0 book's trained users count as instructor-led trained (full case reduction)
     trained = scenario.initial_book.trained_share * scenario.training.case_reduction
-    trained *= training_strength(INSTRUCTOR_LED, scenario.training.self_paced_effect)
     return {
         name: mid_year_customers(scenario, name)
         * tier.support.cases_per_year
@@ -112,6 +117,15 @@ def case_rates(scenario: Scenario) -> dict[str, float]:
         / HOURS_PER_YEAR
         for name, tier in scenario.tiers.items()
     }
+
+
+def _agent_service_hours(scenario: Scenario) -> float:
+    """Business hours an agent is taken by a case: the handle time over the share of the
+    week's hours the agent gives to cases."""
+    pool = scenario.staff.support
+    return scenario.support.handle_time.mean_hours / (
+        pool.productive_hours_per_week / HOURS_PER_WEEK
+    )
 
 
 def support_service_level(scenario: Scenario, agents: int, turnover: bool = True) -> float:
@@ -128,9 +142,7 @@ def support_service_level(scenario: Scenario, agents: int, turnover: bool = True
     if agents <= 0:
         return 0.0
     pool = scenario.staff.support
-    service = scenario.support.handle_time.mean_hours / (
-        pool.productive_hours_per_week / HOURS_PER_WEEK
-    )
+    service = _agent_service_hours(scenario)
 
     def level(present: int, mean_service: float) -> float:
         if present <= 0:
@@ -150,12 +162,21 @@ def support_service_level(scenario: Scenario, agents: int, turnover: bool = True
 
 
 def support_agents_for(scenario: Scenario, target: float, turnover: bool = True) -> int:
-    """Smallest headcount whose analytic service level reaches `target` (0 < target < 1)."""
-    agents = 1
+    """Smallest headcount whose analytic service level reaches `target` (0 < target < 1).
+
+    The search starts at the first headcount above the offered load: with fewer agents than
+    Erlangs the queue is unstable and no case is answered within its SLA.
+    """
+    if not target < 1.0:  # NaN too
+        raise ValueError(f"a service-level target must be below 1, got {target}")
+    if target <= 0.0:
+        return 1
+    offered_load = sum(case_rates(scenario).values()) * _agent_service_hours(scenario)
+    agents = max(1, math.floor(offered_load) + 1)
     while support_service_level(scenario, agents, turnover) < target:
         agents += 1
-        if agents > 100_000:
-            raise ValueError("no headcount reaches the target")
+        if agents > MAX_AGENTS:
+            raise ValueError(f"no headcount up to {MAX_AGENTS:,} reaches the target")
     return agents
 
 
@@ -204,7 +225,7 @@ def capacity_table(
         demand = mid_year_customers(scenario, name) * per_customer
         out.append(
             _row(
-                f"csm.{name}",
+                csm_pool(name),
                 pool,
                 demand,
                 _staffed(demand, pool, utilization),
@@ -246,31 +267,3 @@ def capacity_table(
         )
     )
     return out
-
-
-def pool_config(scenario: Scenario, pool: str) -> StaffPool:
-    """The StaffPool named 'support', 'implementation', 'education', 'operations' or
-    'csm.<tier>'."""
-    if pool.startswith("csm."):
-        tier = pool.removeprefix("csm.")
-        if tier not in scenario.staff.csm:
-            raise ValueError(f"no CSM team '{tier}' (teams: {sorted(scenario.staff.csm)})")
-        return scenario.staff.csm[tier]
-    if pool not in ("support", "implementation", "education", "operations"):
-        raise ValueError(
-            f"unknown pool '{pool}': support, implementation, education, operations or csm.<tier>"
-        )
-    return getattr(scenario.staff, pool)
-
-
-def headcount_path(pool: str) -> str:
-    """The dotted scenario path of a pool's headcount."""
-    if pool.startswith("csm."):
-        return f"staff.csm.{pool.removeprefix('csm.')}.headcount"
-    return f"staff.{pool}.headcount"
-
-
-def person_cost(scenario: Scenario, pool: str) -> float:
-    """Loaded annual cost of one more person in the pool (OTE x (1 + overhead))."""
-    config = pool_config(scenario, pool)
-    return loaded_cost(config.ote, config.overhead)

@@ -5,7 +5,7 @@ churn probability of its steady-state book under the sBG model (tenure k with we
 alpha / (alpha + beta + k) at tenure k), spread evenly over the year. ARR follows customers at
 the t=0 book's average contract (expansion is not projected). For each quarter, the analytic
 capacity model (`simcs.planning.capacity`) sizes every pool for the book at the quarter's end (the
-need), so the plan holds the support SLA target and the utilisation target as the book grows.
+need), so the hiring plan holds the support SLA target and the utilisation target as the book grows.
 Nobody is let go: the staff on hand at a quarter's end is the larger of last quarter's staff and
 the need, starting from today's headcount, and hires are the increases. The loaded cost of a
 quarter is a quarter of the annual loaded cost of the people on hand (surplus included), their
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simcs.formulas.costs import loaded_cost
 from simcs.formulas.sbg import sbg_survival
-from simcs.planning.capacity import capacity_table, pool_config
+from simcs.planning.capacity import capacity_table
+from simcs.planning.pools import all_pools, pool_config, pool_cost
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 
@@ -58,13 +58,6 @@ def project_book(scenario: Scenario, months: int) -> list[dict[str, float]]:
     return out
 
 
-def all_pools(scenario: Scenario) -> list[str]:
-    """Every staffed pool of the scenario, CSM teams as csm.<tier>."""
-    return ["support", "implementation", "education", "operations"] + [
-        f"csm.{t}" for t in scenario.staff.csm
-    ]
-
-
 @dataclass
 class Quarter:
     """One quarter of the hiring plan."""
@@ -90,7 +83,7 @@ def hiring_plan(
     at least the analytic need), the hires that takes and the quarter's loaded cost."""
     months = project_book(scenario, 3 * quarters)
     on_hand = {row.pool: row.headcount for row in capacity_table(scenario, sla_target, utilization)}
-    plan = []
+    hiring: list[Quarter] = []
     for q in range(1, quarters + 1):
         book = months[3 * q]
         year = min(scenario.horizon_years, (3 * q - 1) // MONTHS_PER_YEAR + 1)
@@ -109,12 +102,10 @@ def hiring_plan(
         headcount = {p: max(on_hand[p], n) for p, n in needed.items()}
         hires = {p: headcount[p] - on_hand[p] for p in needed}
         cost = 0.0
-        for pool in all_pools(scenario):  # sized pools at plan, the others as they are
+        for pool in all_pools(scenario):  # sized pools as hired, the others as they are
             config = pool_config(scenario, pool)
-            people = headcount.get(pool, config.headcount)
-            cost += people * loaded_cost(config.ote, config.overhead)
-            cost += config.managers * loaded_cost(config.manager_ote, config.overhead)
-        plan.append(
+            cost += pool_cost(config, headcount.get(pool, config.headcount))
+        hiring.append(
             Quarter(
                 quarter=q,
                 customers=book,
@@ -126,4 +117,4 @@ def hiring_plan(
             )
         )
         on_hand = headcount
-    return plan
+    return hiring

@@ -2,10 +2,12 @@
 
 Starting from the analytic estimate (`simcs.planning.capacity`), a coordinate search lowers each
 pool's headcount while every target still holds and raises it while one fails, pool by pool, until a
-pass changes nothing. Every plan is simulated with the same seeds (common random numbers), so
-neighbouring plans differ by their headcount, not by luck; a target holds when its one-sided
-confidence bound clears it (e.g. the 95% lower bound of GRR is at least 0.92). Results go to the
-resumable store, so a re-run reuses every plan already simulated.
+pass changes nothing. Every staffing plan (a headcount for each sized pool) is simulated with the
+same seeds (common random numbers), so neighbouring staffing plans differ by their headcount, not
+by luck; a target holds when its one-sided confidence bound clears it (e.g. the 95% lower bound of
+GRR is at least 0.92). The search is bounded: no pool goes above `search_cap` of its analytic
+headcount, and at most `max_passes` passes are made. Results go to the resumable store, so a
+re-run reuses every staffing plan already simulated.
 """
 
 from __future__ import annotations
@@ -17,18 +19,13 @@ from pathlib import Path
 
 from scipy import stats
 
+from simcs.catalogue import ALL, METRICS
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
-from simcs.formulas.costs import loaded_cost
-from simcs.planning.capacity import (
-    capacity_table,
-    headcount_path,
-    pool_config,
-    support_agents_for,
-)
+from simcs.planning.capacity import capacity_table, support_agents_for
+from simcs.planning.pools import check_sizable, headcount_path, pool_config, staff_cost
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
-from simcs.simulation.metrics import ALL, METRICS
 from simcs.stats import Interval
 
 _TARGET = re.compile(
@@ -69,7 +66,13 @@ def parse_target(text: str, tiers: list[str]) -> Target:
     m = _TARGET.match(text)
     if m is None:
         raise ValueError(f"{text!r}: expected METRIC[TIER]>=VALUE or METRIC[TIER]<=VALUE")
-    metric, tier, op, value = m.group(1), m.group(2) or ALL, m.group(3), float(m.group(4))
+    metric, tier, op = m.group(1), m.group(2) or ALL, m.group(3)
+    try:
+        value = float(m.group(4))
+    except ValueError:
+        raise ValueError(f"{text!r}: {m.group(4)!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r}: the bound must be a finite number")
     if metric not in METRICS:
         raise ValueError(f"{text!r}: unknown metric {metric!r}")
     if tier != ALL and tier not in tiers:
@@ -77,9 +80,14 @@ def parse_target(text: str, tiers: list[str]) -> Target:
     return Target(metric, tier, op, value)
 
 
+def search_cap(headcount: int) -> int:
+    """The most people the search puts in a pool whose starting headcount is `headcount`."""
+    return max(10, 3 * headcount + 5)
+
+
 @dataclass
-class Evaluation:
-    """One simulated staffing plan."""
+class StaffingPlan:
+    """One simulated staffing plan: a headcount for each sized pool, and what it achieved."""
 
     headcounts: dict[str, int]
     staff_cost: float  # loaded annual cost of every staffed pool, managers included
@@ -89,30 +97,18 @@ class Evaluation:
 
 @dataclass
 class SizingResult:
-    """The chosen plan, its neighbours, the analytic start and what was searched."""
+    """The chosen staffing plan, its neighbours, the analytic start and what was searched."""
 
     start: dict[str, int]
-    best: Evaluation | None
-    neighbours: list[Evaluation]
+    best: StaffingPlan | None
+    neighbours: list[StaffingPlan]
     evaluated: int
     replications: int
     confidence: float
 
 
-def staff_cost(scenario: Scenario) -> float:
-    """Loaded annual cost of every staffed pool at full headcount, managers included."""
-    staff = scenario.staff
-    pools = [staff.support, staff.implementation, staff.education, staff.operations]
-    pools += list(staff.csm.values())
-    return sum(
-        p.headcount * loaded_cost(p.ote, p.overhead)
-        + p.managers * loaded_cost(p.manager_ote, p.overhead)
-        for p in pools
-    )
-
-
 class Sizer:
-    """Evaluates staffing plans of `pools` against `targets` with common random numbers."""
+    """Simulates staffing plans of `pools` against `targets` with common random numbers."""
 
     def __init__(
         self,
@@ -127,10 +123,8 @@ class Sizer:
         backend: str = "local",
         scheduler: str | None = None,
     ) -> None:
-        for pool in pools:
-            pool_config(scenario, pool)  # raises on an unknown pool
         self.scenario = scenario
-        self.pools = pools
+        self.pools = check_sizable(scenario, pools)  # raises on an unknown or fixed pool
         self.targets = targets
         self.replications = replications
         self.seed = seed
@@ -139,7 +133,7 @@ class Sizer:
         self.workers = workers
         self.backend = backend
         self.scheduler = scheduler
-        self.cache: dict[tuple[int, ...], Evaluation] = {}
+        self.cache: dict[tuple[int, ...], StaffingPlan] = {}
 
     def scenario_for(self, headcounts: dict[str, int]) -> Scenario:
         """The scenario with these headcounts."""
@@ -147,14 +141,14 @@ class Sizer:
             self.scenario, {headcount_path(p): h for p, h in headcounts.items()}, "sizing"
         )
 
-    def evaluate(self, headcounts: dict[str, int]) -> Evaluation:
-        """Simulate a plan (or take it from the cache / the store)."""
+    def evaluate(self, headcounts: dict[str, int]) -> StaffingPlan:
+        """Simulate a staffing plan (or take it from the cache / the store)."""
         key = tuple(headcounts[p] for p in self.pools)
         if key in self.cache:
             return self.cache[key]
         scenario = self.scenario_for(headcounts)
         label = ",".join(f"{p}={h}" for p, h in headcounts.items())
-        plan = Experiment(
+        experiment = Experiment(
             name="sizing",
             scenarios={label: scenario},
             reference=label,
@@ -163,17 +157,19 @@ class Sizer:
             metrics=sorted({t.metric for t in self.targets}),
             tiers=sorted({t.tier for t in self.targets}),
         )
-        result = run_experiment(plan, self.store_path, self.workers, self.backend, self.scheduler)
+        result = run_experiment(
+            experiment, self.store_path, self.workers, self.backend, self.scheduler
+        )
         summary = result.summaries[label]
         intervals = {str(t): summary[t.tier][t.metric] for t in self.targets}
-        evaluation = Evaluation(
+        staffing = StaffingPlan(
             headcounts=dict(headcounts),
             staff_cost=staff_cost(scenario),
             intervals=intervals,
             holds=all(t.holds(intervals[str(t)], self.confidence) for t in self.targets),
         )
-        self.cache[key] = evaluation
-        return evaluation
+        self.cache[key] = staffing
+        return staffing
 
     def analytic_start(self) -> dict[str, int]:
         """The analytic headcount of every sized pool (support to its SLA target, if any)."""
@@ -192,28 +188,32 @@ class Sizer:
         return start
 
     def search(self, max_passes: int = 4) -> SizingResult:
-        """Coordinate search for the cheapest plan whose targets all hold."""
-        plan = self.analytic_start()
-        start = dict(plan)
-        caps = {p: max(10, 3 * h + 5) for p, h in plan.items()}
+        """Coordinate search for the cheapest staffing plan whose targets all hold (at most
+        `max_passes` passes, no pool above `search_cap` of its start)."""
+        staffing = self.analytic_start()
+        start = dict(staffing)
+        caps = {p: search_cap(h) for p, h in staffing.items()}
         for _ in range(max_passes):
             changed = False
             for pool in self.pools:
-                while not self.evaluate(plan).holds and plan[pool] < caps[pool]:
-                    plan[pool] += 1
+                while not self.evaluate(staffing).holds and staffing[pool] < caps[pool]:
+                    staffing[pool] += 1
                     changed = True
-                while plan[pool] > 0 and self.evaluate({**plan, pool: plan[pool] - 1}).holds:
-                    plan[pool] -= 1
+                while (
+                    staffing[pool] > 0
+                    and self.evaluate({**staffing, pool: staffing[pool] - 1}).holds
+                ):
+                    staffing[pool] -= 1
                     changed = True
             if not changed:
                 break
-        best = self.evaluate(plan)
+        best = self.evaluate(staffing)
         neighbours = []
         for pool in self.pools:
             for step in (-1, 1):
-                h = plan[pool] + step
+                h = staffing[pool] + step
                 if h >= 0:
-                    neighbours.append(self.evaluate({**plan, pool: h}))
+                    neighbours.append(self.evaluate({**staffing, pool: h}))
         return SizingResult(
             start=start,
             best=best if best.holds else None,
@@ -222,46 +222,3 @@ class Sizer:
             replications=self.replications,
             confidence=self.confidence,
         )
-
-
-def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, object]:
-    """sizing.json: the targets, the search, and every plan simulated (for reports)."""
-
-    def number(x: float) -> float | None:
-        return None if math.isnan(x) else x
-
-    plans = []
-    for evaluation in sizer.cache.values():
-        values = {}
-        for target in sizer.targets:
-            iv = evaluation.intervals[str(target)]
-            values[str(target)] = {
-                "mean": number(iv.mean),
-                "bound": number(target.bound(iv, sizer.confidence)),
-                "ci95_low": number(iv.low),
-                "ci95_high": number(iv.high),
-                "n": iv.n,
-            }
-        plans.append(
-            {
-                "headcounts": evaluation.headcounts,
-                "staff_cost": evaluation.staff_cost,
-                "values": values,
-                "holds": evaluation.holds,
-            }
-        )
-    return {
-        "scenario": scenario_name,
-        "targets": [
-            {"label": str(t), "metric": t.metric, "tier": t.tier, "op": t.op, "value": t.value}
-            for t in sizer.targets
-        ],
-        "pools": sizer.pools,
-        "confidence": sizer.confidence,
-        "replications": sizer.replications,
-        "seed": sizer.seed,
-        "start": result.start,
-        "recommended": None if result.best is None else result.best.headcounts,
-        "recommended_staff_cost": None if result.best is None else result.best.staff_cost,
-        "plans": plans,
-    }

@@ -1,8 +1,10 @@
-"""Writing an experiment's results and printing its tables.
+"""Writing an experiment's results (its terminal tables are in `simcs.reporting.tables`).
 
-Files in the output folder: `results.sqlite` (the resumable store), `summary.json`,
-`comparisons.csv`, `replications.csv` (variant,replication,year,tier,metric,value),
-`tradeoff.csv`, `scenarios/<variant>.yaml` (each variant fully resolved) and `manifest.json`.
+Files in the output folder (names from `simcs.reporting.results`): `results.sqlite` (the
+resumable store), `summary.json`, `comparisons.csv`, `replications.csv`
+(variant,replication,year,tier,metric,value), `timeseries.csv`
+(variant,replication,month,pool,queue_length,utilization), `tradeoff.csv`,
+`scenarios/<variant>.yaml` (each variant fully resolved) and `manifest.json`.
 """
 
 from __future__ import annotations
@@ -17,9 +19,17 @@ from typing import Any
 
 from simcs import __version__
 from simcs.experiments.comparison import Comparison
-from simcs.experiments.robustness import Robustness
 from simcs.experiments.run import ExperimentResult
-from simcs.reporting.tables import cell, render
+from simcs.reporting.results import (
+    COMPARISONS,
+    MANIFEST,
+    REPLICATIONS,
+    SCENARIOS_DIR,
+    SUMMARY,
+    TIMESERIES,
+)
+from simcs.reporting.results import TRADEOFF as TRADEOFF_FILE
+from simcs.reporting.run_files import SERIES_COLUMNS, series_cells
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import ALL, METRICS
 from simcs.stats import Interval
@@ -109,6 +119,19 @@ def replications_csv(result: ExperimentResult) -> str:
     )
 
 
+def timeseries_csv(result: ExperimentResult) -> str:
+    """variant,replication,month,pool,queue_length,utilization for every variant, in plan
+    order: each pool's monthly means."""
+    return _csv(
+        ["variant", *SERIES_COLUMNS],
+        [
+            [variant, *series_cells(point)]
+            for variant, series in result.series.items()
+            for point in series
+        ],
+    )
+
+
 def comparisons_csv(result: ExperimentResult) -> str:
     """One row per comparison: difference, interval, p-values, verdict."""
     keys = list(_comparison(result.comparisons[0])) if result.comparisons else []
@@ -126,12 +149,11 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
     of the experiment and scenario files, kept in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     doc = summary_document(result)
-    (out / "summary.json").write_text(
-        json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8"
-    )
-    (out / "replications.csv").write_text(replications_csv(result), encoding="utf-8")
-    (out / "comparisons.csv").write_text(comparisons_csv(result), encoding="utf-8")
-    (out / "tradeoff.csv").write_text(
+    (out / SUMMARY).write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    (out / REPLICATIONS).write_text(replications_csv(result), encoding="utf-8")
+    (out / TIMESERIES).write_text(timeseries_csv(result), encoding="utf-8")
+    (out / COMPARISONS).write_text(comparisons_csv(result), encoding="utf-8")
+    (out / TRADEOFF_FILE).write_text(
         _csv(
             ["variant", *(f"{m}_{k}" for m in TRADEOFF for k in ("mean", "ci95_low", "ci95_high"))],
             [
@@ -152,7 +174,7 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
         ),
         encoding="utf-8",
     )
-    folder = out / "scenarios"
+    folder = out / SCENARIOS_DIR
     folder.mkdir(exist_ok=True)
     for variant, scenario in result.plan.scenarios.items():
         (folder / f"{variant}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
@@ -162,146 +184,11 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
         "seed": result.plan.seed,
         "replications": result.replications,
         "variants": {v: scenario_sha256(s) for v, s in result.plan.scenarios.items()},
+        "backend": result.backend,
         "computed_this_run": result.computed,
         "reused_from_store": result.reused,
         "wall_time_seconds": round(result.wall_seconds, 3),
         "python": platform.python_version(),
         "notes": notes or [],
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-
-
-FORMATS = {"cost": "{:,.0f}", "hours": "{:.2f}", "default": "{:.3f}"}
-
-
-def _fmt(metric: str) -> str:
-    if metric.startswith("cost") or metric.endswith("_cost_per_new_customer"):
-        return FORMATS["cost"]
-    if metric.endswith("_hours_mean") or metric.endswith("_days_mean"):
-        return FORMATS["hours"]
-    return FORMATS["default"]
-
-
-def tables(result: ExperimentResult) -> str:
-    """The three tables a strategy team reads: variants, paired differences, trade-off."""
-    plan = result.plan
-    parts = []
-    header = ["Variant (all tiers)", *plan.metrics]
-    body = [
-        [v, *(cell(s[ALL][m], _fmt(m)) for m in plan.metrics)] for v, s in result.summaries.items()
-    ]
-    parts.append(render(header, body))
-    header = [
-        "Variant",
-        "Tier",
-        "Metric",
-        "Difference vs " + plan.reference,
-        "95% CI",
-        "p (Holm)",
-        "Verdict",
-    ]
-    body = []
-    for c in result.comparisons:
-        fmt = _fmt(c.metric)
-        d = c.difference
-        ci = "n/a" if math.isnan(d.low) else f"[{fmt.format(d.low)}, {fmt.format(d.high)}]"
-        p = "n/a" if math.isnan(c.p_holm) else f"{c.p_holm:.3g}"
-        body.append([c.variant, c.tier, c.metric, f"{fmt.format(d.mean):>}", ci, p, c.verdict])
-    parts.append(render(header, body))
-    header = ["Trade-off (all tiers)", "Cost/cust $", "GRR", "NRR"]
-    body = [
-        [
-            v,
-            cell(s[ALL]["cost_per_customer"], "{:,.0f}"),
-            cell(s[ALL]["grr"], "{:.3f}"),
-            cell(s[ALL]["nrr"], "{:.3f}"),
-        ]
-        for v, s in result.summaries.items()
-    ]
-    parts.append(render(header, body))
-    return "\n\n".join(parts)
-
-
-def sweep_csv(result: ExperimentResult, points: dict[str, dict[str, Any]]) -> str:
-    """Tidy per grid point: the point's parameter values, tier, metric, mean and interval."""
-    params = list(next(iter(points.values())))
-    rows = []
-    for name, assignment in points.items():
-        summary = result.summaries[name]
-        for tier in result.plan.tiers:
-            for metric in METRICS:
-                iv = summary[tier][metric]
-                rows.append(
-                    [
-                        name,
-                        *(assignment[p] for p in params),
-                        tier,
-                        metric,
-                        _value(iv.mean),
-                        _value(iv.low),
-                        _value(iv.high),
-                        iv.n,
-                    ]
-                )
-    return _csv(["point", *params, "tier", "metric", "mean", "ci95_low", "ci95_high", "n"], rows)
-
-
-def robustness_csv(study: Robustness) -> str:
-    """One row per (sample, comparison), with the sample's input values."""
-    inputs = list(study.samples[0])
-    rows = []
-    for k, (point, comparisons) in enumerate(zip(study.samples, study.comparisons, strict=True)):
-        for c in comparisons:
-            rows.append(
-                [
-                    k,
-                    c.variant,
-                    c.tier,
-                    c.metric,
-                    _value(c.difference.mean),
-                    _value(c.difference.low),
-                    _value(c.difference.high),
-                    _value(c.p_holm),
-                    c.verdict,
-                    *(point[i] for i in inputs),
-                ]
-            )
-    return _csv(
-        [
-            "sample",
-            "variant",
-            "tier",
-            "metric",
-            "difference",
-            "ci95_low",
-            "ci95_high",
-            "p_holm",
-            "verdict",
-            *inputs,
-        ],
-        rows,
-    )
-
-
-def robustness_summary(study: Robustness) -> tuple[str, str]:
-    """(CSV of every comparison, table of the whole-book comparisons) of the robustness study."""
-    shares = study.verdict_shares()
-    drivers = study.drivers()
-    header = [
-        "variant",
-        "tier",
-        "metric",
-        "verdict_at_defaults",
-        "verdict_holds_share",
-        "main_driver",
-        "spearman_rho",
-    ]
-    rows = [
-        [c.variant, c.tier, c.metric, c.verdict, f"{share:.3f}", driver, f"{rho:.3f}"]
-        for c, share, (driver, rho) in zip(study.defaults.comparisons, shares, drivers, strict=True)
-    ]
-    table = render(
-        ["Variant", "Metric (all tiers)", "Verdict at defaults", "Holds in", "Main driver", "rho"],
-        [[r[0], r[2], r[3], f"{float(r[4]):.0%}", r[5] or "-", r[6]] for r in rows if r[1] == ALL],
-    )
-    return _csv(header, rows), table
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -12,8 +12,8 @@ contract in one place.
 |             | timeseries.csv, tradeoff.csv, scenarios/<variant>.yaml, results.sqlite           |
 | sweep       | an experiment's files plus points.csv                                            |
 | robustness  | robustness.csv, robustness_summary.csv, results.sqlite                           |
-| sizing      | sizing.json, results.sqlite                                                      |
-| allocation  | allocation.json, results.sqlite                                                  |
+| sizing      | sizing.json, scenario.yaml, results.sqlite                                       |
+| allocation  | allocation.json, scenario.yaml, results.sqlite                                   |
 """
 
 from __future__ import annotations
@@ -61,6 +61,20 @@ def kind_of(folder: Path) -> str:
         )
     doc = read_json(summary)
     return "experiment" if "comparisons" in doc else "run"
+
+
+def scenario_path(folder: Path, variant: str | None = None) -> Path | None:
+    """The resolved scenario a result folder holds: scenario.yaml of a run, else
+    scenarios/<variant>.yaml of an experiment (the first variant's in name order when `variant`
+    is None or has no file); None when the folder holds no scenario."""
+    own = folder / SCENARIO
+    if own.exists():
+        return own
+    scenarios = folder / SCENARIOS_DIR
+    if variant is not None and (scenarios / f"{variant}.yaml").exists():
+        return scenarios / f"{variant}.yaml"
+    files = sorted(scenarios.glob("*.yaml")) if scenarios.is_dir() else []
+    return files[0] if files else None
 
 
 def read_json(path: Path) -> Any:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from simcs import __version__
+from simcs.records import SeriesRow
+from simcs.reporting.results import MANIFEST, REPLICATIONS, SCENARIO, SUMMARY, TIMESERIES
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import METRICS
 from simcs.simulation.runner import RunResult
@@ -56,21 +58,28 @@ def replications_csv(result: RunResult) -> str:
     return buffer.getvalue()
 
 
+#: the columns of a run's timeseries.csv (an experiment's has `variant` first)
+SERIES_COLUMNS = ("replication", "month", "pool", "queue_length", "utilization")
+
+
+def series_cells(point: SeriesRow) -> list[object]:
+    """One point of a pool's monthly series as CSV cells (undefined utilisation left empty)."""
+    replication, month, pool, length, utilization = point
+    return [
+        replication,
+        month,
+        pool,
+        repr(length),
+        "" if math.isnan(utilization) else repr(utilization),
+    ]
+
+
 def timeseries_csv(result: RunResult) -> str:
     """replication,month,pool,queue_length,utilization: each pool's monthly means."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["replication", "month", "pool", "queue_length", "utilization"])
-    for replication, month, pool, length, utilization in result.series:
-        writer.writerow(
-            [
-                replication,
-                month,
-                pool,
-                repr(length),
-                "" if math.isnan(utilization) else repr(utilization),
-            ]
-        )
+    writer.writerow(SERIES_COLUMNS)
+    writer.writerows(series_cells(point) for point in result.series)
     return buffer.getvalue()
 
 
@@ -78,12 +87,12 @@ def write_run(result: RunResult, out: Path, notes: list[str] | None = None) -> N
     """Write the result files of a run into `out` (created if needed); `notes` are the scenario
     file's header comment (its assumptions and sources), kept in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(
+    (out / SUMMARY).write_text(
         json.dumps(summary_document(result), indent=2, allow_nan=False) + "\n", encoding="utf-8"
     )
-    (out / "replications.csv").write_text(replications_csv(result), encoding="utf-8")
-    (out / "timeseries.csv").write_text(timeseries_csv(result), encoding="utf-8")
-    (out / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
+    (out / REPLICATIONS).write_text(replications_csv(result), encoding="utf-8")
+    (out / TIMESERIES).write_text(timeseries_csv(result), encoding="utf-8")
+    (out / SCENARIO).write_text(scenario_yaml(result.scenario), encoding="utf-8")
     manifest = {
         "simcs_version": __version__,
         "scenario": result.scenario.name,
@@ -91,10 +100,13 @@ def write_run(result: RunResult, out: Path, notes: list[str] | None = None) -> N
         "seed": result.seed,
         "replications": result.replications,
         "workers": result.workers,
+        "backend": result.backend,
+        "computed_this_run": result.computed,
+        "reused_from_store": result.reused,
         "wall_time_seconds": round(result.wall_seconds, 3),
         "python": platform.python_version(),
         "interval_method": "Student-t 95% over replications of per-replication year means",
         "measurement_years": result.scenario.measurement_years,
         "scenario_notes": notes or [],
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -1,7 +1,8 @@
 """Reading scenario files: YAML on disk to a validated `Scenario`, or a clear `ScenarioError`.
 
 Every problem is reported as `FILE: FIELD.PATH: problem`, one line each, so a user can fix a
-typo'd key or a negative headcount without reading a traceback.
+typo'd key or a negative headcount without reading a traceback. Files are untrusted: the YAML
+reader (`safe_yaml`) limits their size, depth and alias expansion, and never builds objects.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from simcs.scenario import Scenario
+from simcs.scenario.safe_yaml import YamlInputError, read_data, shown
+from simcs.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "baseline.yaml"
 #: Sections keyed by names the user chooses: an override may add a key there.
 OPEN_SECTIONS = ("tiers", "staff.csm")
+#: problem lines reported at most (a file with thousands of mistakes says how many more)
+MAX_PROBLEMS = 20
 
 
 class ScenarioError(Exception):
@@ -44,11 +48,26 @@ def default_scenario_path() -> Path:
 
 
 _LEADING_PATH = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w-]+)*): (.+)$", re.DOTALL)
+#: how pydantic names the branch of a union or a validator function in an error's location
+_BRANCH = re.compile(r"^(function-\w+|constrained-\w+|list|tuple|dict|set|nullable)\[|^[a-z-]+\(")
+_BRANCH_NAMES = frozenset({"float", "int", "str", "bool", "list", "dict", "constrained-float"})
+
+
+def _location(loc: tuple[Any, ...]) -> list[str]:
+    """The field path of an error's location, without pydantic's names of union branches."""
+    parts = []
+    for k, part in enumerate(loc):
+        text = str(part)
+        last = k == len(loc) - 1
+        if isinstance(part, str) and (_BRANCH.match(text) or (text in _BRANCH_NAMES and not last)):
+            continue
+        parts.append(shown(text))
+    return parts
 
 
 def _describe(error: Mapping[str, Any]) -> str:
-    parts = [str(part) for part in error["loc"]]
-    message = str(error["msg"])
+    parts = _location(error["loc"])
+    message = " ".join(str(error["msg"]).split())
     if error["type"] == "value_error":
         message = message.removeprefix("Value error, ")
         # a model check names the field it is about first: "arr_band: high must be ..."
@@ -61,35 +80,57 @@ def _describe(error: Mapping[str, Any]) -> str:
         message = "unknown field (not part of the schema; check the spelling)"
     elif error["type"] == "missing":
         message = "required field is missing"
+    elif error["type"] == "int_parsing_size":
+        message = "the number is far too large (over the field's maximum)"
     return f"{path}: {message}" if path else message
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """One line per problem of a validation error, each once, at most `MAX_PROBLEMS` lines."""
+    return capped([_describe(e) for e in exc.errors()])
+
+
+def capped(problems: list[str]) -> list[str]:
+    """`problems` each once, at most `MAX_PROBLEMS` lines (the last says how many more)."""
+    lines = list(dict.fromkeys(problems))
+    if len(lines) > MAX_PROBLEMS:
+        extra = len(lines) - MAX_PROBLEMS
+        lines = [*lines[:MAX_PROBLEMS], f"... and {extra:,} more problem(s)"]
+    return lines
+
+
+def kind_of_data(data: Any) -> str:
+    """What a YAML document holds, for an error message."""
+    if data is None:
+        return "nothing (the file is empty)"
+    return {list: "a list", str: "a text", bool: "true/false"}.get(type(data), "a single value")
 
 
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate a mapping as a scenario; raises `ScenarioError` naming every problem."""
     if not isinstance(data, Mapping):
-        raise ScenarioError(source, ["the file must hold a mapping of scenario fields"])
+        raise ScenarioError(
+            source,
+            [f"the file must hold a mapping of scenario fields, not {kind_of_data(data)}"],
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, [_describe(e) for e in exc.errors()]) from None
+        raise ScenarioError(source, describe_errors(exc)) from None
 
 
 def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file; missing or malformed files raise `ScenarioError`."""
+    """Parse a YAML file within the reader's limits; a missing, malformed or hostile file
+    raises `ScenarioError` with one line."""
     p = Path(path)
     if not p.exists():
         raise ScenarioError(str(p), ["no such file"])
     if not p.is_file():
         raise ScenarioError(str(p), ["not a file"])
     try:
-        return yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(str(p), [f"{where}not valid YAML ({problem})"]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(str(p), ["not a UTF-8 text file"]) from None
+        return read_data(p)
+    except YamlInputError as exc:
+        raise ScenarioError(str(p), [str(exc)]) from None
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
@@ -112,13 +153,13 @@ def with_overrides(
         parts = path.split(".")
         for depth, part in enumerate(parts[:-1]):
             if not isinstance(node, dict) or part not in node or not isinstance(node[part], dict):
-                problems.append(f"{'.'.join(parts[: depth + 1])}: no such section")
+                problems.append(f"{shown('.'.join(parts[: depth + 1]))}: no such section")
                 break
             node = node[part]
         else:
             parent = ".".join(parts[:-1])
             if parts[-1] not in node and parent not in OPEN_SECTIONS:
-                problems.append(f"{path}: unknown field (not part of the schema)")
+                problems.append(f"{shown(path)}: unknown field (not part of the schema)")
             else:
                 node[parts[-1]] = value
     if problems:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simcs.calendar import HOURS_PER_YEAR, hours_to_days
 from simcs.catalogue import ALL, FUNCTIONS, METRICS
-from simcs.formulas.costs import cost_of_delivery_per_customer, loaded_cost, split_cost
+from simcs.formulas.costs import cost_of_delivery_per_customer, pool_loaded_cost, split_cost
 from simcs.formulas.retention import (
     gross_revenue_retention,
     logo_retention,
@@ -23,6 +23,7 @@ from simcs.records import WAIT_POINTS
 from simcs.scenario import Scenario, StaffPool
 
 NAN = float("nan")
+_INFINITY = float("inf")  # a ratio too large for a float is reported undefined (NaN), never inf
 
 
 def _ratio(num: float, den: float) -> float:
@@ -32,9 +33,7 @@ def _ratio(num: float, den: float) -> float:
 def _pool_cost(pool: StaffPool, present_hours: float) -> float:
     """Loaded cost of the filled seat-time plus the managers, for one year."""
     people = present_hours / HOURS_PER_YEAR
-    return people * loaded_cost(pool.ote, pool.overhead) + pool.managers * loaded_cost(
-        pool.manager_ote, pool.overhead
-    )
+    return pool_loaded_cost(pool.ote, pool.overhead, people, pool.managers, pool.manager_ote)
 
 
 def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dict[str, float]]:
@@ -116,7 +115,11 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
             other=by_function["education"],
             customers=cy,
         )
-        answered = s("support_answered") + s("support_abandoned")
+        # cases that queued for an agent: answered, abandoned, or still waiting at the horizon
+        # end (censored: their wait so far is a lower bound, and they count as not answered
+        # within any limit)
+        censored = s("support_censored")
+        queued = s("support_answered") + s("support_abandoned") + censored
         csm_capacity = s("csm_present_hours")
         m: dict[str, float] = {
             "grr": gross_revenue_retention(s("cohort_arr_start"), s("cohort_arr_retained")),
@@ -147,12 +150,16 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         m["support_cases"] = s("support_cases")
         m["support_deflected"] = s("support_deflected")
         m["support_abandoned"] = s("support_abandoned")
-        m["support_wait_hours_mean"] = _ratio(s("support_wait_hours_sum"), answered)
-        m["support_sla_met"] = _ratio(s("support_sla_met_count"), answered)
+        m["support_wait_hours_mean"] = _ratio(
+            s("support_wait_hours_sum") + s("support_censored_wait_hours"), queued
+        )
+        m["support_sla_met"] = _ratio(s("support_sla_met_count"), queued)
         within = 0.0  # cumulative over the histogram; abandoned cases never reached an agent
         for (point, _), key in zip(WAIT_POINTS, WAIT_BIN_KEYS, strict=False):
             within += s(key)
-            m[f"support_wait_within_{point}"] = _ratio(within, answered)
+            m[f"support_wait_within_{point}"] = _ratio(within, queued)
+        m["support_delayed_share"] = _ratio(s("support_delayed") + censored, queued)
+        m["support_unresolved_end"] = s("support_unresolved_end")
         m["support_utilization"] = _ratio(s("support_busy_hours"), support_capacity)
         m["csm_utilization"] = _ratio(s("csm_busy_hours"), csm_capacity)
         m["csm_touch_coverage"] = _ratio(s("csm_touches_delivered"), s("csm_touches_planned"))
@@ -164,7 +171,7 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         m["smooth_transitions"] = s("smooth_transitions")
         m["trained_share"] = _ratio(s("trained_end"), s("customers_end"))
         m["services_revenue"] = s("services_revenue")
-        out[label] = m
+        out[label] = {k: v if abs(v) != _INFINITY else NAN for k, v in m.items()}
     return out
 
 

@@ -1,14 +1,29 @@
-"""One replication as a pure function: `simulate(scenario, seed, replication)` -> tidy records."""
+"""One replication as a pure function of (scenario, seed, replication).
+
+`replicate(scenario, seed, r)` is what every backend runs -- in this process, on a local
+worker or on a Dask worker -- and returns the replication's tidy rows and its monthly pool
+series. `simulate()` is the notebook view of the same run: the rows plus the per-year metrics,
+the ledger and the end state.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from simcs.model.ledger import Ledger
-from simcs.model.organisation import Organisation
+from simcs.model.organisation import Organisation, RawReplication
 from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
 from simcs.simulation.metrics import tidy_records, year_metrics
+
+
+class Outputs(NamedTuple):
+    """What a replication hands back: its tidy rows (replication, year, tier, metric, value)
+    and its monthly pool series (replication, month, pool, queue length, utilisation)."""
+
+    rows: list[Row]
+    series: list[SeriesRow]
 
 
 @dataclass
@@ -30,37 +45,56 @@ class ReplicationResult:
     series: list[SeriesRow]
 
 
-def simulate(
-    scenario: Scenario, seed: int = 0, replication: int = 0, count_events: bool = False
-) -> ReplicationResult:
-    """Run replication `replication` of `scenario` with root seed `seed`.
+def _run(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    count_events: bool = False,
+    event_budget: int | None = None,
+) -> tuple[RawReplication, Outputs]:
+    """The one place a replication is run: the model's raw result and its outputs."""
+    raw = Organisation(scenario, seed, replication, count_events, event_budget=event_budget).run()
+    outputs = Outputs(
+        rows=tidy_records(raw.ledger, scenario, replication),
+        series=[(replication, *point) for point in raw.series],
+    )
+    return raw, outputs
 
-    `count_events=True` also counts the SimPy events processed (`.events`), at a small cost.
+
+def replicate(
+    scenario: Scenario, seed: int, replication: int, event_budget: int | None = None
+) -> Outputs:
+    """Run replication `replication` of `scenario` with root seed `seed`: its rows and series.
+
+    Raises `simcs.model.guard.ReplicationAborted` if the replication runs away: more SimPy
+    events than `event_budget` (default: a generous multiple of the scenario's expected count)
+    or a non-finite number.
     """
-    raw = Organisation(scenario, seed, replication, count_events).run()
+    return _run(scenario, seed, replication, event_budget=event_budget)[1]
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int = 0,
+    replication: int = 0,
+    count_events: bool = False,
+    event_budget: int | None = None,
+) -> ReplicationResult:
+    """Run replication `replication` of `scenario` with root seed `seed` (the same run as
+    `replicate`), keeping the per-year metrics, the ledger and the end state.
+
+    `count_events=True` also counts the SimPy events processed (`.events`), at a small cost;
+    `event_budget` caps them (see `replicate`).
+    """
+    raw, outputs = _run(scenario, seed, replication, count_events, event_budget)
     return ReplicationResult(
         scenario=scenario,
         seed=seed,
         replication=replication,
-        records=tidy_records(raw.ledger, scenario, replication),
+        records=outputs.rows,
         metrics={y: year_metrics(raw.ledger, scenario, y) for y in scenario.measurement_years},
         ledger=raw.ledger,
         end_state=raw.end_state,
         events=raw.events,
-        series=[(replication, *point) for point in raw.series],
+        series=outputs.series,
     )
-
-
-def replication_rows(scenario: Scenario, seed: int, replication: int) -> list[Row]:
-    """Only the tidy rows of one replication (what worker processes send back)."""
-    raw = Organisation(scenario, seed, replication).run()
-    return tidy_records(raw.ledger, scenario, replication)
-
-
-def replication_outputs(
-    scenario: Scenario, seed: int, replication: int
-) -> tuple[list[Row], list[SeriesRow]]:
-    """The tidy rows and the monthly pool series of one replication."""
-    raw = Organisation(scenario, seed, replication).run()
-    series = [(replication, *point) for point in raw.series]
-    return tidy_records(raw.ledger, scenario, replication), series

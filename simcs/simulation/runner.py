@@ -1,35 +1,94 @@
-"""Many replications of a scenario, on one or several local worker processes.
+"""The one execution engine: replications of one or more scenarios, run on a backend and kept in
+the crash-safe store as they finish.
+
+`gather()` is what every command goes through -- `simcs run` (one variant), experiments,
+comparisons, sweeps, robustness studies, sizing and allocation: it looks up which replications
+the store already holds, runs only the missing ones (`simcs.simulation.backends`), commits
+each the moment it arrives, and returns every variant's rows and monthly series in replication
+order. `run()` is the notebook API on top of it: replications 0..n-1 of one scenario, in memory
+or through a store.
 
 Replication r always uses the streams of (seed, r), and results are gathered in replication
-order, so the output is the same bytes whatever the number of workers.
+order, so the output is the same bytes whatever the backend or the number of workers, and
+whether a replication was computed now or read back from the store.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
-from simcs.simulation.replication import replication_outputs
+from simcs.scenario.files import scenario_sha256
+from simcs.simulation.backends import Task, default_workers, execute, start_method
+from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
 
-_worker_scenario: Scenario | None = None
+__all__ = ["Gathered", "RunResult", "default_workers", "gather", "run", "start_method"]
+
+#: on_progress(done, total): replications finished so far out of those being computed
+Progress = Callable[[int, int], None]
 
 
-def _init_worker(scenario: Scenario) -> None:
-    global _worker_scenario
-    _worker_scenario = scenario
+@dataclass
+class Gathered:
+    """Every variant's rows and series (replication order), and where they came from."""
+
+    rows: dict[str, list[Row]]
+    series: dict[str, list[SeriesRow]]
+    computed: int  # replications run now
+    reused: int  # replications found in the store
 
 
-def _run_one(seed: int, replication: int) -> tuple[int, tuple[list[Row], list[SeriesRow]]]:
-    assert _worker_scenario is not None
-    return replication, replication_outputs(_worker_scenario, seed, replication)
+def gather(
+    scenarios: dict[str, Scenario],
+    seed: int,
+    replications: int,
+    *,
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    store: ResultStore | None = None,
+    on_progress: Progress | None = None,
+) -> Gathered:
+    """Replications 0..replications-1 of every variant of `scenarios` with root seed `seed`.
+
+    With a `store`, replications already in it are reused and every new one is committed as
+    it finishes, so an interrupted call loses at most the replications in flight; the results
+    are then read back from the store. Without, they are kept in memory.
+    """
+    hashes = {v: scenario_sha256(s) for v, s in scenarios.items()} if store else {}
+    missing: list[Task] = []
+    for variant in scenarios:
+        done = store.done(hashes[variant], variant, seed) if store else set()
+        missing.extend((variant, r) for r in range(replications) if r not in done)
+    kept: dict[Task, tuple[list[Row], list[SeriesRow]]] = {}
+    computed = 0
+    if missing:
+        finished = execute(scenarios, seed, missing, workers, backend, scheduler)
+        for variant, r, rows, series in finished:
+            if store is not None:
+                store.put(hashes[variant], variant, seed, r, rows, series)
+            else:
+                kept[(variant, r)] = (rows, series)
+            computed += 1
+            if on_progress:
+                on_progress(computed, len(missing))
+    gathered = Gathered(
+        rows={}, series={}, computed=computed, reused=len(scenarios) * replications - computed
+    )
+    for variant in scenarios:
+        if store is not None:
+            rows, series = store.outputs(hashes[variant], variant, seed, range(replications))
+        else:
+            rows = [row for r in range(replications) for row in kept[(variant, r)][0]]
+            series = [point for r in range(replications) for point in kept[(variant, r)][1]]
+        gathered.rows[variant] = rows
+        gathered.series[variant] = series
+    return gathered
 
 
 @dataclass
@@ -43,6 +102,9 @@ class RunResult:
     rows: list[Row]
     wall_seconds: float
     series: list[SeriesRow] = field(default_factory=list)
+    backend: str = "local"
+    computed: int = 0  # replications run by this call
+    reused: int = 0  # replications found in the store
 
     def summary(self, confidence: float = 0.95) -> dict[str, dict[str, Interval]]:
         """{tier or 'all': {metric: Interval}} over replications (years averaged first)."""
@@ -54,29 +116,22 @@ class RunResult:
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
 
-def start_method() -> str:
-    """fork on Linux (plain scripts need no __main__ guard), spawn elsewhere.
-
-    Results never depend on it: each replication is a pure function of (scenario, seed, r).
-    """
-    return "fork" if sys.platform.startswith("linux") else "spawn"
-
-
-def default_workers() -> int:
-    """One worker per core."""
-    return os.cpu_count() or 1
-
-
 def run(
     scenario: Scenario,
     replications: int = 20,
     seed: int = 0,
     workers: int | None = None,
-    on_replication_done: Callable[[int, int], None] | None = None,
+    on_replication_done: Progress | None = None,
+    *,
+    backend: str = "local",
+    scheduler: str | None = None,
+    store_path: str | Path | None = None,
 ) -> RunResult:
     """Run replications 0..replications-1 of `scenario` with root seed `seed`.
 
     `on_replication_done(done, total)` is called as replications finish (for progress bars).
+    With `store_path` (an SQLite file) the run is resumable: finished replications are kept
+    there and a repeated call computes only the missing ones.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
@@ -87,34 +142,30 @@ def run(
         raise ValueError("workers must be at least 1")
     workers = min(workers, replications)
     started = time.perf_counter()
-    by_replication: dict[int, tuple[list[Row], list[SeriesRow]]] = {}
-    if workers == 1:
-        for r in range(replications):
-            by_replication[r] = replication_outputs(scenario, seed, r)
-            if on_replication_done:
-                on_replication_done(r + 1, replications)
-    else:
-        context = multiprocessing.get_context(start_method())
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(scenario,),
-        ) as pool:
-            futures = [pool.submit(_run_one, seed, r) for r in range(replications)]
-            for done, future in enumerate(as_completed(futures), start=1):
-                r, outputs = future.result()
-                by_replication[r] = outputs
-                if on_replication_done:
-                    on_replication_done(done, replications)
-    rows = [row for r in range(replications) for row in by_replication[r][0]]
-    series = [point for r in range(replications) for point in by_replication[r][1]]
+    store = ResultStore(store_path) if store_path is not None else None
+    try:
+        gathered = gather(
+            {scenario.name: scenario},
+            seed,
+            replications,
+            workers=workers,
+            backend=backend,
+            scheduler=scheduler,
+            store=store,
+            on_progress=on_replication_done,
+        )
+    finally:
+        if store is not None:
+            store.close()
     return RunResult(
         scenario=scenario,
         seed=seed,
         replications=replications,
         workers=workers,
-        rows=rows,
+        rows=gathered.rows[scenario.name],
         wall_seconds=time.perf_counter() - started,
-        series=series,
+        series=gathered.series[scenario.name],
+        backend=backend,
+        computed=gathered.computed,
+        reused=gathered.reused,
     )

@@ -19,6 +19,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from simcs.cli import main
+from simcs.cli.options import progress_bar
+from simcs.model.guard import ReplicationAborted
 from simcs.simulation.metrics import METRICS
 from tests.unit.test_scenario_files import BAD_CASES as LOADING_CASES
 
@@ -32,7 +34,14 @@ BAD_CASES: list[tuple[str, str]] = [
     (name, field if field else phrase) for name, field, phrase in LOADING_CASES
 ]
 
-RESULT_FILES = {"summary.json", "replications.csv", "scenario.yaml", "manifest.json"}
+RESULT_FILES = {
+    "summary.json",
+    "replications.csv",
+    "timeseries.csv",
+    "scenario.yaml",
+    "manifest.json",
+    "results.sqlite",
+}
 INTERVAL_KEYS = {"mean", "std", "ci95_low", "ci95_high", "n"}
 
 
@@ -161,6 +170,98 @@ def test_run_writes_resolved_scenario_and_manifest(small_run: tuple[Result, Path
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenario"] == "small"
     assert manifest["replications"] == 2
+    assert manifest["backend"] == "local"
+    assert (manifest["computed_this_run"], manifest["reused_from_store"]) == (2, 0)
+
+
+def test_run_writes_the_monthly_series(small_run: tuple[Result, Path]) -> None:
+    result, out = small_run
+    assert result.exit_code == 0, result.stderr
+    with (out / "timeseries.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["replication", "month", "pool", "queue_length", "utilization"]
+    assert {row[0] for row in rows[1:]} == {"0", "1"}
+    assert {int(row[1]) for row in rows[1:]} == set(range(1, 13))  # one year, monthly
+
+
+def test_a_repeated_run_reuses_the_store(small_run: tuple[Result, Path]) -> None:
+    _, out = small_run
+    before = {name: (out / name).read_bytes() for name in ("replications.csv", "timeseries.csv")}
+    scenario = out / "scenario.yaml"
+    again = _invoke("run", str(scenario), "-n", "2", "-w", "2", "-o", str(out))
+    assert again.exit_code == 0, again.stderr
+    assert "0 computed now, 2 found in the store" in again.stdout
+    for name, content in before.items():
+        assert (out / name).read_bytes() == content, name
+
+
+# ----------------------------------------------------------------------------- a run stopped
+
+
+def test_an_aborted_replication_is_one_line_exit_2_and_keeps_the_finished(
+    small_scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard stops replication 2: one `error:` line, exit 2, no result file written, the
+    replications finished before it kept; a later run computes only the rest."""
+    import simcs.simulation.backends as backends
+
+    real = backends.replicate
+    aborted = ReplicationAborted(2, 3000.0, "a runaway queue", "staff.support.headcount")
+
+    def guarded(scenario, seed, replication):  # type: ignore[no-untyped-def]
+        if replication == 2:
+            raise aborted
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(backends, "replicate", guarded)
+    out = tmp_path / "out"
+    result = _invoke("run", str(small_scenario), "-n", "4", "-w", "1", "-o", str(out))
+    assert result.exit_code == 2, (result.stdout, result.stderr, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {aborted}"]
+    assert errors[0].startswith("error: replication 2 stopped at day ")
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (out / "replications.csv").exists() and not (out / "summary.json").exists()
+    monkeypatch.setattr(backends, "replicate", real)
+    again = _invoke("run", str(small_scenario), "-n", "4", "-w", "1", "-o", str(out))
+    assert again.exit_code == 0, again.stderr
+    assert "2 computed now, 2 found in the store" in again.stdout
+
+
+def test_subprocess_runaway_scenario_stops_with_one_line(tmp_path: Path) -> None:
+    """A book too large to simulate, on two worker processes: the guard's error crosses the
+    process boundary and ends the command with one line and exit 2."""
+    data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    data["tiers"]["smb"]["initial_customers"] = 20000
+    data["tiers"]["smb"]["support"]["cases_per_year"] = 5000
+    data["tiers"]["smb"].pop("initial_arr_total", None)
+    scenario = tmp_path / "runaway.yaml"
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _python_m_simcs("run", str(scenario), "-n", "4", "-w", "2", "-o", str(out))
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "event budget" in errors[0], proc.stderr
+    assert "look at tiers.*.initial_customers" in errors[0]
+    assert not (out / "replications.csv").exists()
+
+
+def test_progress_bar_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    with progress_bar() as update:
+        update(1, 4)
+        update(4, 4)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with progress_bar() as update:
+        update(1, 4)
+        update(4, 4)
+    shown = capsys.readouterr().err
+    assert "4/4" in shown and "rep/s" in shown and "elapsed" in shown and "left" in shown
 
 
 # ----------------------------------------------------------------------------- subprocess

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from simcs.cli import main
 from simcs.experiments.design import Experiment
 from simcs.experiments.robustness import run_robustness
 from simcs.experiments.run import run_experiment
-from simcs.reporting.experiment_files import robustness_csv, robustness_summary, write_experiment
-from simcs.reporting.report import build_report, headlines, kind_of
+from simcs.reporting.experiment_files import write_experiment
+from simcs.reporting.pages.experiment import headlines
+from simcs.reporting.report import build_report
+from simcs.reporting.results import kind_of
 from simcs.reporting.run_files import write_run
+from simcs.reporting.study_files import write_robustness
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from tests.conftest import shrink
@@ -65,6 +69,12 @@ def test_run_report(small: Scenario, tmp_path: Path) -> None:
     text = _check(build_report(tmp_path), figures=len(small.tiers) + 7)
     assert "whole book: GRR" in text and "Assumptions" in text
     assert "Churn-odds driver" in text
+    # tiers by the scenario's own labels (scenario.yaml), never by their keys
+    by_tier = text.split("<h2>Results by tier</h2>", 1)[1].split("</table>", 1)[0]
+    first_cells = re.findall(r"<tr><td>([^<]*)</td>", by_tier)
+    assert first_cells == [html.escape(t.label) for t in small.tiers.values()] + ["All tiers"]
+    svg = (tmp_path / "figures" / "support_service.svg").read_text(encoding="utf-8")
+    assert all(html.escape(tier.label) in svg for tier in small.tiers.values())
 
 
 def test_experiment_report_has_plain_words_headlines(small: Scenario, tmp_path: Path) -> None:
@@ -72,15 +82,15 @@ def test_experiment_report_has_plain_words_headlines(small: Scenario, tmp_path: 
     write_experiment(result, tmp_path)
     assert kind_of(tmp_path) == "experiment"
     text = _check(build_report(tmp_path), figures=3)  # forest x 2 metrics, trade-off
-    assert "no_play vs base: grr" in text
+    assert "no_play vs base: GRR" in text
+    assert all(f"<td>{html.escape(t.label)}</td>" in text for t in small.tiers.values())
     assert "points [" in text  # GRR differences in percentage points
-    assert "per customer per year [" in text
+    assert "per customer-year [" in text  # cost differences in the catalogue's unit
 
 
 def test_robustness_report(small: Scenario, tmp_path: Path) -> None:
     study = run_robustness(_plan(small), 3, tmp_path / "results.sqlite")
-    (tmp_path / "robustness.csv").write_text(robustness_csv(study), encoding="utf-8")
-    (tmp_path / "robustness_summary.csv").write_text(robustness_summary(study)[0], "utf-8")
+    write_robustness(tmp_path, study)
     assert kind_of(tmp_path) == "robustness"
     text = _check(build_report(tmp_path), figures=1)
     assert "holds in" in text
@@ -111,10 +121,10 @@ def test_headlines_in_points_and_dollars() -> None:
             },
         ]
     }
-    (line,) = headlines("experiment", doc)
+    (line,) = headlines(doc)
     assert line == (
-        "pooled vs assigned: grr -1.9 points [-2.6, -1.2] (worse); cost per customer "
-        "-$1,180 per customer per year [-1,320, -1,040] (better)."
+        "pooled vs assigned: GRR -1.9 points [-2.6, -1.2] (worse); cost of delivery per "
+        "customer -$1,180 per customer-year [-1,320, -1,040] (better)."
     )
 
 

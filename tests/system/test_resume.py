@@ -1,7 +1,9 @@
 """Resuming experiments: a real `python -m simcs experiment` killed mid-run (SIGKILL, or Ctrl-C
 as SIGINT) keeps every replication it committed, and running the same command again computes
 only the rest -- to the very same bytes as an uninterrupted run, whatever the number of workers.
-A changed scenario never reuses old results; a finished experiment re-runs for free.
+A changed scenario never reuses old results; a finished experiment re-runs for free. A
+`simcs run` is a one-variant experiment on the same engine and store: killed with SIGKILL (the
+main process alone), it resumes to the same bytes too.
 """
 
 from __future__ import annotations
@@ -286,3 +288,93 @@ def test_changed_scenario_never_mixes_with_old_results(reference: Path, tmp_path
     back = _run(experiment, out)
     assert _counts(back) == (0, TOTAL)
     _assert_same_results(out, reference)
+
+
+# ----------------------------------------------------------------------------- simcs run
+
+RUN_REPLICATIONS = 8
+RUN_KILL_AFTER = 3
+RUN_COMPARED = ("replications.csv", "timeseries.csv", "summary.json", "scenario.yaml")
+
+
+def _run_command(scenario: Path, out: Path, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "simcs",
+        "run",
+        str(scenario),
+        "-n",
+        str(RUN_REPLICATIONS),
+        "-s",
+        "31",
+        "-w",
+        str(workers),
+        "-o",
+        str(out),
+    ]
+
+
+def _simcs_run(scenario: Path, out: Path, workers: int) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        _run_command(scenario, out, workers),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    return done
+
+
+@pytest.fixture(scope="module")
+def run_reference(experiment: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of an uninterrupted `simcs run` with one worker."""
+    out = tmp_path_factory.mktemp("run_reference") / "out"
+    done = _simcs_run(experiment.parent / "tiny.yaml", out, 1)
+    assert f"{RUN_REPLICATIONS} computed now, 0 found in the store" in done.stdout
+    return out
+
+
+def test_a_killed_simcs_run_resumes_to_the_same_bytes(
+    experiment: Path, run_reference: Path, tmp_path: Path
+) -> None:
+    """kill -9 of a 2-worker `simcs run` process alone (its workers die with it), then the same
+    command again: only the missing replications are computed, and every file is the same
+    bytes as an uninterrupted 1-worker run's."""
+    workers = 2
+    scenario = experiment.parent / "tiny.yaml"
+    out = tmp_path / "out"
+    db = out / "results.sqlite"
+    proc = subprocess.Popen(
+        _run_command(scenario, out, workers),
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + POLL_TIMEOUT
+        while (_stored(db) or 0) < RUN_KILL_AFTER:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "too few replications stored"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=RUN_TIMEOUT) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stored = _stored_after_exit(db)
+    assert RUN_KILL_AFTER <= stored < RUN_REPLICATIONS
+    assert not (out / "replications.csv").exists()  # result files only at the end
+    done = _simcs_run(scenario, out, workers)
+    assert f"{RUN_REPLICATIONS - stored} computed now, {stored} found in the store" in done.stdout
+    manifest = _manifest(out)
+    assert (manifest["computed_this_run"], manifest["reused_from_store"]) == (
+        RUN_REPLICATIONS - stored,
+        stored,
+    )
+    for name in RUN_COMPARED:
+        assert (out / name).read_bytes() == (run_reference / name).read_bytes(), name

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from simcs.cli import main
-from simcs.planning.allocation import allocatable_pools, allocate
-from simcs.planning.sizing import staff_cost
+from simcs.planning.allocation import allocate
+from simcs.planning.pools import sizable_pools, staff_cost
+from simcs.planning.sizing import Sizer, StaffingPlan, search_cap
 from simcs.scenario import Scenario
 from simcs.scenario.files import load_scenario, scenario_yaml
+from simcs.stats import Interval
 from tests.conftest import scenario_path, shrink
 
 
@@ -30,7 +33,7 @@ def priced_per_hour() -> Scenario:
 
 
 def test_allocatable_pools(baseline: Scenario) -> None:
-    pools = allocatable_pools(baseline)
+    pools = sizable_pools(baseline)
     assert pools[:3] == ["support", "implementation", "education"]
     assert "csm.enterprise" in pools and "csm.digital" not in pools
 
@@ -97,3 +100,81 @@ def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, tmp_path: Pa
     assert sum(result.final.headcounts.values()) <= 7
     for m in result.marginals:
         assert m.fits == (sum(result.final.headcounts.values()) + 1 <= 7)
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "message"),
+    [
+        (["--budget", "inf"], "--budget", "finite"),
+        (["--budget", "nan"], "--budget", "finite"),
+        (["--budget", "-5"], "--budget", ""),
+        (["--headcount", "-1"], "--headcount", ""),
+        (["--budget", "1e7", "--pool", "sales"], "--pool", "unknown pool"),
+        (["--budget", "1e7", "--pool", "operations"], "--pool", "cannot be resized"),
+        (["--budget", "1e7", "--pool", "support", "--pool", "support"], "--pool", "twice"),
+        (["--budget", "1e7", "--tier", "platinum"], "--tier", "unknown tier"),
+        (["--budget", "1e7", "--objective", "happiness"], "--objective", ""),
+    ],
+)
+def test_hostile_allocate_arguments_are_refused_before_any_run(
+    args: list[str], option: str, message: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(main, ["allocate", *args, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert option in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_allocate_writes_its_result_folder(priced_per_hour: Scenario, tmp_path: Path) -> None:
+    example = tmp_path / "example.yaml"
+    example.write_text(scenario_yaml(priced_per_hour), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [
+        "allocate", str(example), "--headcount", "4", "--pool", "support", "--objective",
+        "grr", "-n", "2", "-w", "1", "--out", str(out),
+    ]  # fmt: skip
+    assert CliRunner().invoke(main, args).exit_code == 0
+    doc = json.loads((out / "allocation.json").read_text(encoding="utf-8"))
+    assert list(doc) == [
+        "scenario", "objective", "tier", "limit", "replications", "seed", "pools", "start",
+        "final", "marginals", "steps", "evaluated",
+    ]  # fmt: skip
+    assert doc["objective"] == "grr" and doc["tier"] == "all" and doc["pools"] == ["support"]
+    assert doc["limit"] == {"kind": "headcount", "value": 4.0}
+    assert (doc["replications"], doc["seed"]) == (2, 0)
+    for end in ("start", "final"):
+        assert list(doc[end]) == ["headcounts", "staff_cost", "objective"]
+        assert list(doc[end]["objective"]) == ["mean", "ci95_low", "ci95_high"]
+    (m,) = doc["marginals"]
+    assert list(m) == [
+        "pool", "now", "floor", "allocated", "cost_per_person", "gain", "gain_per_million", "fits",
+    ]  # fmt: skip
+    assert m["gain_per_million"] is None  # a person priced per hour costs nothing: no ratio
+    assert m["allocated"] == doc["final"]["headcounts"]["support"] <= 4
+    assert all(list(s) == ["pool", "objective_mean", "staff_cost"] for s in doc["steps"])
+    assert doc["evaluated"] >= 1
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "allocate" and manifest["seed"] == 0
+    assert {p.name for p in out.iterdir()} >= {"allocation.json", "manifest.json", "results.sqlite"}
+
+
+def test_a_limitless_headcount_stops_at_the_search_cap(
+    small: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every extra person buys more here (a stand-in for the simulation), so only the search
+    cap stops the allocation of a billion people."""
+
+    def more_is_better(sizer: Sizer, headcounts: dict[str, int]) -> StaffingPlan:
+        people = float(sum(headcounts.values()))
+        label = str(sizer.targets[0])
+        return StaffingPlan(dict(headcounts), people, {label: Interval(people, 0, 0, 0, 2)}, True)
+
+    monkeypatch.setattr(Sizer, "evaluate", more_is_better)
+    result = allocate(small, 10**9, "grr", 2, 0, tmp_path / "e.sqlite", 1, POOLS, by_headcount=True)
+    for pool in POOLS:
+        now = small.staff.csm["enterprise"] if pool != "support" else small.staff.support
+        assert result.final.headcounts[pool] == search_cap(now.headcount)
+    assert len(result.steps) == sum(result.final.headcounts.values()) - sum(
+        result.start.headcounts.values()
+    )

@@ -15,9 +15,6 @@ from simcs.formulas.erlang import min_servers_for_service_level, mmc_service_lev
 from simcs.model.staffing import seat_turnover
 from simcs.planning.capacity import (
     capacity_table,
-    headcount_path,
-    person_cost,
-    pool_config,
     seat_availability,
     seat_present_share,
     seat_speed,
@@ -28,6 +25,7 @@ from simcs.scenario import Scenario, StaffPool
 from simcs.scenario.files import with_overrides
 from simcs.stats import t_interval
 from simcs.streams import Streams
+from tests.conftest import scenario_path
 
 
 def test_support_service_level_is_erlang_c_for_one_tier(mmc: Scenario) -> None:
@@ -37,6 +35,24 @@ def test_support_service_level_is_erlang_c_for_one_tier(mmc: Scenario) -> None:
             mmc_service_level(agents, rate, 0.5, 0.25), rel=1e-12
         )
     assert support_agents_for(mmc, 0.8) == min_servers_for_service_level(rate, 0.5, 0.25, 0.8)
+
+
+@pytest.mark.parametrize("name", ["baseline", "cost_template_50m", "smb_cost_example"])
+@pytest.mark.parametrize("target", [0.5, 0.8, 0.95])
+def test_the_support_search_finds_the_smallest_desk_from_one_agent_up(
+    name: str, target: float
+) -> None:
+    """The search starts above the offered load; scanning every desk size from one agent up
+    finds the same headcount."""
+    scenario = simcs.load_scenario(scenario_path(name))
+    agents = support_agents_for(scenario, target)
+    scanned = next(
+        c for c in range(1, 10 * agents + 10) if support_service_level(scenario, c) >= target
+    )
+    assert agents == scanned
+    assert support_agents_for(scenario, 0.0) == 1
+    with pytest.raises(ValueError, match="below 1"):
+        support_agents_for(scenario, 1.0)
 
 
 def test_simulated_service_level_at_the_analytic_staffing_matches_erlang_c(
@@ -70,17 +86,6 @@ def test_workload_of_a_csm_team_by_hand(baseline: Scenario) -> None:
     ps = rows["implementation"]
     assert ps.demand_hours == pytest.approx(5 * 160 + 30 * 80 + 100 * 20)
     assert "csm.digital" not in rows  # a digital programme has no queue to staff
-
-
-def test_pools_paths_and_costs(baseline: Scenario) -> None:
-    assert headcount_path("support") == "staff.support.headcount"
-    assert headcount_path("csm.smb") == "staff.csm.smb.headcount"
-    assert person_cost(baseline, "csm.enterprise") == pytest.approx(130_000 * 1.4)
-    assert pool_config(baseline, "implementation").headcount == 6
-    with pytest.raises(ValueError, match="unknown pool"):
-        pool_config(baseline, "sales")
-    with pytest.raises(ValueError, match="no CSM team"):
-        pool_config(baseline, "csm.platinum")
 
 
 def test_seat_shares_match_the_staffing_process_over_the_long_run() -> None:

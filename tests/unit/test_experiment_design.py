@@ -202,3 +202,50 @@ def test_cli_experiment_rejects_bad_file(name: str, expected: str, tmp_path: Pat
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout == "", "nothing may run"
     assert not out.exists(), "nothing may be written for an invalid experiment"
+
+
+# ----------------------------------------------------------------------------- hostile values
+
+TINY_EXPERIMENT = TESTS / "data" / "hostile" / "tiny_experiment.yaml"
+
+
+def _tiny_experiment(tmp_path: Path, **changes: Any) -> Path:
+    data = yaml.safe_load(TINY_EXPERIMENT.read_text(encoding="utf-8"))
+    data.update(changes)
+    tiny = TINY_EXPERIMENT.parent / "tiny.yaml"
+    (tmp_path / "tiny.yaml").write_text(tiny.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "experiment.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_tiny_experiment_loads(tmp_path: Path) -> None:
+    plan = load_experiment(_tiny_experiment(tmp_path))
+    assert list(plan.scenarios) == ["baseline", "more_support"]
+    assert plan.scenarios["more_support"].staff.support.headcount == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "where", "phrase"),
+    [
+        ({"replications": True}, "replications", "a number is needed, not true/false"),
+        ({"seed": 2**64}, "seed", "less than or equal to"),
+        ({"seed": -1}, "seed", "greater than or equal to 0"),
+        ({"precision": float("inf")}, "precision", "finite number"),
+        ({"max_replications": 10**9}, "max_replications", "less than or equal to 100000"),
+        ({"name": "../up"}, "name", "String should match pattern"),
+        ({"variants": {"baseline": {}, "a/b": {}}}, "variants", "'a/b' is not a valid variant"),
+        ({"variants": {"baseline": {}, "x": {"horizon_years": "yes"}}}, "variants.x", "number"),
+        ({"variants": {"baseline": {}, "x": {"staff.support.hc": 1}}}, "variants.x", "unknown"),
+        ({"metrics": ["grr"] * 1000}, "metrics", "at most"),
+    ],
+)
+def test_hostile_experiment_values_are_rejected(
+    tmp_path: Path, changes: dict[str, Any], where: str, phrase: str
+) -> None:
+    path = _tiny_experiment(tmp_path, **changes)
+    with pytest.raises(ScenarioError) as info:
+        load_experiment(path)
+    lines = [p for p in info.value.problems if p.startswith(where) and phrase in p]
+    assert lines, info.value.problems
+    assert all("\n" not in p for p in info.value.problems)

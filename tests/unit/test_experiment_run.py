@@ -1,13 +1,17 @@
-"""Running experiments: every variant stored, summaries, and the precision loop."""
+"""Running experiments: every variant stored, summaries, the precision loop, the monthly series."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 
+import simcs
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
+from simcs.reporting.experiment_files import write_experiment
+from simcs.reporting.run_files import timeseries_csv as run_timeseries_csv
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.simulation.metrics import ALL
@@ -62,3 +66,21 @@ def test_precision_adds_replications_until_the_key_interval_is_narrow(
         _plan(small, precision=target / 100, max_replications=6), tmp_path / "c.sqlite", workers=2
     )
     assert capped.replications == 6 and capped.precision_met is False
+
+
+def test_experiments_write_every_variants_monthly_series(small: Scenario, tmp_path: Path) -> None:
+    """timeseries.csv: variant,replication,month,pool,... for every variant, and each variant's
+    series is the very one a run of that scenario alone gives (the same engine)."""
+    plan = _plan(small, replications=2)
+    result = run_experiment(plan, tmp_path / "results.sqlite", workers=2)
+    write_experiment(result, tmp_path)
+    with (tmp_path / "timeseries.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["variant", "replication", "month", "pool", "queue_length", "utilization"]
+    assert {(r[0], r[1]) for r in rows[1:]} == {
+        (v, str(k)) for v in ("base", "no_enterprise_csms") for k in range(2)
+    }
+    alone = simcs.run(plan.scenarios["no_enterprise_csms"], replications=2, seed=3, workers=1)
+    expected = run_timeseries_csv(alone).splitlines()[1:]
+    got = [",".join(r[1:]) for r in rows[1:] if r[0] == "no_enterprise_csms"]
+    assert got == expected

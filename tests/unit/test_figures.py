@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 import simcs
+from simcs.catalogue import CATALOGUE
 from simcs.formulas.sbg import sbg_survival
 from simcs.reporting import figures
 from simcs.reporting.run_files import replications_csv, summary_document
@@ -175,9 +176,41 @@ def test_labels() -> None:
     assert "USD per customer-year" in figures.metric_label("cost_per_customer")
     assert figures.metric_label("support_wait_hours_mean").endswith("(business hours)")
     assert figures.metric_label("unknown_thing") == "unknown thing (value)"
-    assert figures.tier_label("smb") == "SMB"
+    # tiers: the scenario's own labels when given, else the key ('all' reads "All tiers")
+    assert figures.tier_label("smb") == "smb"
     assert figures.tier_label("all") == "All tiers"
-    assert figures.tier_label("enterprise") == "Enterprise"
+    assert figures.tier_label("smb", {"smb": "SMB/MID"}) == "SMB/MID"
+    assert figures.tier_label("all", {"all": "Whole book"}) == "Whole book"
+
+
+def test_metric_labels_are_the_catalogues() -> None:
+    for name, entry in CATALOGUE.items():
+        assert figures.metric_label(name) == f"{entry.label} ({entry.unit})"
+    assert figures.metric_label("initial_cohort_survival").startswith("Initial-cohort survival")
+    share = figures.metric_label("support_wait_within_1h", difference=True)
+    assert share.endswith("(percentage points)")
+    assert figures.metric_label("ttv_days_mean", difference=True).endswith("(calendar days)")
+
+
+def test_figures_name_tiers_by_the_scenarios_labels() -> None:
+    labels = {"strategic": "Strategic", "smb": "SMB/MID"}
+    fig = figures.support_service(run_metrics(), [*TIERS, "all"], tier_labels=labels)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["Strategic", "SMB/MID", "All tiers"]
+    plain = figures.support_service(run_metrics(), [*TIERS, "all"])
+    assert [t.get_text() for t in plain.axes[0].get_xticklabels()] == [
+        "strategic",
+        "smb",
+        "All tiers",
+    ]
+    bridge = figures.arr_bridge(run_metrics(), "smb", tier_labels=labels)
+    assert bridge.axes[0].get_title() == "ARR bridge: SMB/MID"
+    forest = figures.forest(comparisons(), "grr", tier_labels=labels)
+    assert any(
+        t.get_text().startswith("Strategic \u00b7 ") for t in forest.axes[0].get_yticklabels()
+    )
+    years = figures.retention_by_year(retention_rows(), TIERS, tier_labels=labels)
+    assert {"Strategic", "SMB/MID"} <= set(texts(years))
 
 
 # --- 1. ARR bridge ----------------------------------------------------------------------------

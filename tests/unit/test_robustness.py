@@ -74,3 +74,28 @@ def test_robustness_reports_shares_and_the_input_that_drives_the_difference(
     assert [c[0].difference.mean for c in again.comparisons] == [
         c[0].difference.mean for c in study.comparisons
     ]
+
+
+def _plausible_in_schema(node: object, defs: dict, path: str = "") -> dict[str, list[float]]:
+    """Every `plausible` entry of the scenario's JSON schema, by dotted path ($refs followed)."""
+    found: dict[str, list[float]] = {}
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _plausible_in_schema(defs[node["$ref"].rsplit("/", 1)[-1]], defs, path)
+        if "plausible" in node:
+            found[path] = node["plausible"]
+        for key in ("anyOf", "allOf"):
+            for member in node.get(key, []):
+                found.update(_plausible_in_schema(member, defs, path))
+        for name, prop in node.get("properties", {}).items():
+            found.update(_plausible_in_schema(prop, defs, f"{path}.{name}" if path else name))
+    return found
+
+
+def test_the_uncertain_inputs_are_the_fields_with_a_plausible_range() -> None:
+    json_schema = Scenario.model_json_schema()
+    schema = _plausible_in_schema(json_schema, json_schema["$defs"])
+    assert len(UNCERTAIN) >= 10
+    assert {p: list(r) for p, r in UNCERTAIN.items()} == schema
+    for low, high in UNCERTAIN.values():
+        assert low < high

@@ -38,7 +38,7 @@ BAD_CASES: list[tuple[str, str, str]] = [
         "greater than or equal to 0",
     ),
     ("bad_overlapping_arr_bands.yaml", "tiers.enterprise.arr_band", "overlaps"),
-    ("bad_horizon_not_integer.yaml", "horizon_years", "valid integer"),
+    ("bad_horizon_not_integer.yaml", "horizon_years", "a number is needed, not text"),
     ("bad_missing_renewal.yaml", "tiers.enterprise.renewal", "required field is missing"),
     ("bad_coverage_premium.yaml", "tiers.smb.coverage", "'assigned', 'pooled' or 'digital'"),
     ("bad_csm_unknown_tier.yaml", "staff.csm.digitl", "no tier of that name"),

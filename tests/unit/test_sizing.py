@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import simcs
-from simcs.planning.sizing import Sizer, Target, parse_target
+from simcs.cli import main
+from simcs.planning.sizing import Sizer, Target, parse_target, search_cap
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.stats import Interval
@@ -27,7 +29,7 @@ def test_parse_target() -> None:
     assert parse_target("support_wait_within_1h[smb]>=0.9", tiers) == Target(
         "support_wait_within_1h", "smb", ">=", 0.9
     )
-    for bad in ("grr>0.9", "gross[smb]>=1", "grr[platinum]>=0.9", "grr>=high"):
+    for bad in ("grr>0.9", "gross[smb]>=1", "grr[platinum]>=0.9", "grr>=high", "grr>=-1e400"):
         with pytest.raises(ValueError):
             parse_target(bad, tiers)
 
@@ -67,3 +69,40 @@ def test_size_finds_the_cheapest_plan_and_it_holds_on_fresh_seeds(
         for r in range(8)
     ]
     assert sum(fresh) / len(fresh) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "message"),
+    [
+        (["--target", "grr>=1e999"], "--target", "finite"),
+        (["--target", "grr>=1.2.3"], "--target", "not a number"),
+        (["--target", "grr>0.9"], "--target", "expected METRIC"),
+        (["--target", "gross>=0.9"], "--target", "unknown metric"),
+        (["--target", "grr[platinum]>=0.9"], "--target", "unknown tier"),
+        (["--target", "grr>=0.9", "--pool", "sales"], "--pool", "unknown pool"),
+        (["--target", "grr>=0.9", "--pool", "operations"], "--pool", "cannot be resized"),
+        (["--target", "grr>=0.9", "--pool", "csm.platinum"], "--pool", "no CSM team"),
+    ],
+)
+def test_hostile_size_arguments_are_refused_before_any_run(
+    args: list[str], option: str, message: str, tmp_path: Path
+) -> None:
+    pools = [] if "--pool" in args else ["--pool", "support"]
+    result = CliRunner().invoke(main, ["size", *args, *pools, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert option in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()  # nothing simulated, nothing written
+
+
+def test_the_search_is_bounded_when_no_staffing_plan_can_meet_a_target(
+    baseline: Scenario, tmp_path: Path
+) -> None:
+    tiny = shrink(baseline, 20, 1)
+    never = Target("support_sla_met", "all", ">=", 2.0)  # a share never exceeds 1
+    sizer = Sizer(tiny, ["education"], [never], 2, 1, 0.95, tmp_path / "s.sqlite", workers=1)
+    result = sizer.search()
+    start = result.start["education"]
+    assert result.best is None
+    assert max(e.headcounts["education"] for e in sizer.cache.values()) == search_cap(start) + 1
+    assert result.evaluated <= search_cap(start) + 3

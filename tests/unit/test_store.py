@@ -1,10 +1,12 @@
 """Tests for the crash-safe result store (`simcs.simulation.store`) and how `run_experiment` resumes
 from it.
 
-A stored replication is used only if it is intact: a row whose JSON was altered behind the
-store's back (checksum no longer matching), truncated, or replaced by garbage is reported
-missing by both `get()` and `done()`, and `run_experiment` recomputes it to the very same rows. Keys
-never mix: another scenario hash, variant or seed is another replication.
+A stored replication is used only if it is intact: a row whose JSON (rows or series) was altered
+behind the store's back (checksum no longer matching), truncated, or replaced by garbage is
+reported missing by both `get()` and `done()`, and `run_experiment` recomputes it to the very same
+rows. Keys never mix: another scenario hash, variant or seed is another replication. A store
+written before series were kept counts as empty. A store busy in another connection is waited
+for, not failed on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import math
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,10 +23,10 @@ import yaml
 
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
-from simcs.records import Row
+from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_from_dict, scenario_sha256, with_overrides
-from simcs.simulation.store import ResultStore
+from simcs.simulation.store import OLD_TABLE, ResultStore
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -39,9 +43,24 @@ ROWS: list[Row] = [
 ]
 
 
+SERIES: list[SeriesRow] = [
+    (3, 1, "support", 0.10333654134833176, 0.5472918373364838),
+    (3, 1, "implementation", 0.0, float("nan")),
+    (3, 2, "education", 2, 1.0),  # an int stays an int
+]
+
+
+def _digest(rows_json: str, series_json: str) -> str:
+    return hashlib.sha256(f"{rows_json}\n{series_json}".encode()).hexdigest()
+
+
 def _canon(rows: list[Row]) -> list[tuple[object, ...]]:
     """Rows with NaN made comparable (NaN != NaN), floats compared exactly."""
     return [(r, y, t, m, "nan" if math.isnan(v) else v) for r, y, t, m, v in rows]
+
+
+def _canon_series(series: list[SeriesRow]) -> list[tuple[object, ...]]:
+    return [(*p[:4], "nan" if math.isnan(p[4]) else p[4]) for p in series]
 
 
 def _rows(replication: int, value: float) -> list[Row]:
@@ -171,7 +190,7 @@ def test_an_altered_checksum_makes_the_row_missing(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     with ResultStore(path) as store:
         store.put(H1, "base", 0, 0, _rows(0, 0.5))
-    _sql(path, "UPDATE replications SET rows_sha256 = ?", ("0" * 64,))
+    _sql(path, "UPDATE replications SET outputs_sha256 = ?", ("0" * 64,))
     with ResultStore(path) as store:
         assert store.get(H1, "base", 0, 0) is None
         assert store.done(H1, "base", 0) == set()
@@ -182,9 +201,11 @@ def test_a_blob_instead_of_text_is_missing(tmp_path: Path) -> None:
     with ResultStore(path) as store:
         store.put(H1, "base", 0, 0, _rows(0, 0.5))
     db = sqlite3.connect(path)
-    (text, digest) = db.execute("SELECT rows_json, rows_sha256 FROM replications").fetchone()
+    (text, series, digest) = db.execute(
+        "SELECT rows_json, series_json, outputs_sha256 FROM replications"
+    ).fetchone()
     db.close()
-    assert digest == hashlib.sha256(text.encode()).hexdigest()
+    assert digest == _digest(text, series)
     _sql(path, "UPDATE replications SET rows_json = ?", (text.encode(),))
     with ResultStore(path) as store:
         assert store.get(H1, "base", 0, 0) is None
@@ -198,11 +219,92 @@ def test_done_agrees_with_get_on_undecodable_rows(tmp_path: Path, text: str) -> 
     path = tmp_path / "store.sqlite"
     with ResultStore(path) as store:
         store.put(H1, "base", 0, 0, _rows(0, 0.5))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    _sql(path, "UPDATE replications SET rows_json = ?, rows_sha256 = ?", (text, digest))
+    _sql(
+        path,
+        "UPDATE replications SET rows_json = ?, outputs_sha256 = ?",
+        (text, _digest(text, "[]")),
+    )
     with ResultStore(path) as store:
         assert store.get(H1, "base", 0, 0) is None
         assert store.done(H1, "base", 0) == set()
+
+
+def test_series_round_trip_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with ResultStore(path) as store:
+        store.put(H1, "base", 7, 3, ROWS, SERIES)
+    with ResultStore(path) as store:
+        got = store.record(H1, "base", 7, 3)
+        assert got is not None
+        rows, series = got
+        assert _canon(rows) == _canon(ROWS)
+        assert _canon_series(series) == _canon_series(SERIES)
+        # printed as they were made: repr of what comes back is repr of what went in
+        assert [repr(p[3]) for p in series] == ["0.10333654134833176", "0.0", "2"]
+        assert _canon_series(store.outputs(H1, "base", 7, [3])[1]) == _canon_series(SERIES)
+
+
+@pytest.mark.parametrize("how", ["value_edited", "truncated", "garbage", "empty"])
+def test_an_altered_series_makes_the_replication_missing(tmp_path: Path, how: str) -> None:
+    """The checksum covers the series too: editing only the series is caught."""
+    path = tmp_path / "store.sqlite"
+    series = [(0, 1, "support", 0.5, 0.75)]
+    with ResultStore(path) as store:
+        store.put(H1, "base", 0, 0, _rows(0, 0.5), series)
+    text = _stored_json(path, "base", 0, "series_json")
+    altered = ALTERATIONS[how](text)
+    assert altered != text
+    _sql(path, "UPDATE replications SET series_json = ?", (altered,))
+    with ResultStore(path) as store:
+        assert store.record(H1, "base", 0, 0) is None
+        assert store.get(H1, "base", 0, 0) is None
+        assert store.done(H1, "base", 0) == set()
+
+
+def test_a_store_from_before_series_counts_as_empty(tmp_path: Path) -> None:
+    """The old layout (rows only, checksum of the rows) is set aside, never read as results."""
+    path = tmp_path / "store.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE replications (scenario_sha256 TEXT NOT NULL, variant TEXT NOT NULL, "
+        "seed INTEGER NOT NULL, replication INTEGER NOT NULL, rows_json TEXT NOT NULL, "
+        "rows_sha256 TEXT NOT NULL, PRIMARY KEY (scenario_sha256, variant, seed, replication))"
+    )
+    text = '[[0,1,"all","grr",0.5]]'
+    db.execute(
+        "INSERT INTO replications VALUES (?, ?, ?, ?, ?, ?)",
+        (H1, "base", 0, 0, text, hashlib.sha256(text.encode()).hexdigest()),
+    )
+    db.commit()
+    db.close()
+    with ResultStore(path) as store:
+        assert store.done(H1, "base", 0) == set()
+        assert store.get(H1, "base", 0, 0) is None
+        store.put(H1, "base", 0, 0, _rows(0, 0.25), [(0, 1, "support", 0.0, 0.5)])
+        assert store.get(H1, "base", 0, 0) == _rows(0, 0.25)
+    db = sqlite3.connect(path)
+    (kept,) = db.execute(f"SELECT COUNT(*) FROM {OLD_TABLE}").fetchone()
+    db.close()
+    assert kept == 1  # the old rows are kept aside, not destroyed
+
+
+def test_a_busy_database_is_waited_for(tmp_path: Path) -> None:
+    """Another connection holds the write lock for a while: put() waits, then commits."""
+    path = tmp_path / "store.sqlite"
+    with ResultStore(path) as store:
+        store.put(H1, "base", 0, 0, _rows(0, 0.1))
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN EXCLUSIVE")
+        release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+        release.start()
+        started = time.monotonic()
+        try:
+            store.put(H1, "base", 0, 1, _rows(1, 0.2))
+            assert store.done(H1, "base", 0) == {0, 1}
+        finally:
+            release.join()
+            other.close()
+        assert time.monotonic() - started >= 0.4  # it really had to wait
 
 
 # ----------------------------------------------------------------------------- run_experiment
@@ -268,18 +370,18 @@ def _replace_json(
     else:
         changed = _sql(
             path,
-            "UPDATE replications SET rows_json = ?, rows_sha256 = ? "
+            "UPDATE replications SET rows_json = ?, outputs_sha256 = ? "
             "WHERE variant = ? AND replication = ?",
             (text, digest, variant, replication),
         )
     assert changed == 1
 
 
-def _stored_json(path: Path, variant: str, replication: int) -> str:
+def _stored_json(path: Path, variant: str, replication: int, column: str = "rows_json") -> str:
     db = sqlite3.connect(path)
     try:
         (text,) = db.execute(
-            "SELECT rows_json FROM replications WHERE variant = ? AND replication = ?",
+            f"SELECT {column} FROM replications WHERE variant = ? AND replication = ?",
             (variant, replication),
         ).fetchone()
     finally:
@@ -322,7 +424,9 @@ def test_run_plan_recomputes_an_undecodable_row_with_a_valid_checksum(
     """Rows that get() refuses must be recomputed, not end the run with a KeyError."""
     path = _finished_store(plan, tmp_path)
     text = "not json"
-    _replace_json(path, "base", 2, text, hashlib.sha256(text.encode()).hexdigest())
+    _replace_json(
+        path, "base", 2, text, _digest(text, _stored_json(path, "base", 2, "series_json"))
+    )
     result = run_experiment(plan, path)
     assert (result.computed, result.reused) == (1, 5)
     assert _canon_all(result.rows) == _canon_all(untouched)

@@ -197,3 +197,56 @@ def test_cli_sweep_bad_path_names_it(small_scenario: Path, tmp_path: Path) -> No
     assert "staff.support.headcont: unknown field" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- hostile values
+
+
+@pytest.mark.parametrize(
+    ("spec", "phrase"),
+    [
+        ("a=inf,1", "not a finite number"),
+        ("a=nan", "not a finite number"),
+        ("a=1e999", "not a finite number"),
+        ("a=0:1e308:1e-308", "more than 10,000 values"),
+        ("a=0:20000:1", "more than 10,000 values"),
+        ("a=1,1", "given more than once"),
+        ("a=0:1e-20:1e-21", "given more than once"),  # rounding to 12 digits merges them
+        ("a=", "no values given"),
+        ("=1,2", "PATH is empty"),
+        ("a=x/y", "may hold only letters"),
+    ],
+)
+def test_parse_range_rejects_hostile_values(spec: str, phrase: str) -> None:
+    with pytest.raises(ValueError, match=phrase):
+        parse_range(spec)
+
+
+def test_sweep_grid_is_bounded(baseline: Scenario) -> None:
+    with pytest.raises(ValueError, match="the grid has 10,201 points, more than the 10,000"):
+        sweep_experiment(baseline, ["a=0:100:1", "b=0:100:1"], 2, 0)
+    with pytest.raises(ValueError, match="staff.support.headcount: given in more than one"):
+        sweep_experiment(
+            baseline, ["staff.support.headcount=1,2", "staff.support.headcount=3"], 2, 0
+        )
+    long_paths = [f"tiers.smb.{'x' * 60}{k}=1" for k in range(4)]
+    with pytest.raises(ValueError, match="over 200 characters"):
+        sweep_experiment(baseline, long_paths, 2, 0)
+
+
+def test_sweep_refuses_booleans_and_out_of_bounds_numbers(baseline: Scenario) -> None:
+    with pytest.raises(ScenarioError, match="a number is needed, not true/false"):
+        sweep_experiment(baseline, ["staff.support.headcount=true"], 2, 0)
+    with pytest.raises(ScenarioError, match="less than or equal to 1000000"):
+        sweep_experiment(baseline, ["tiers.smb.initial_customers=2000000"], 2, 0)
+
+
+def test_cli_sweep_hostile_param_is_one_clear_line(small_scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["sweep", str(small_scenario), "--param", "a=0:1e308:1e-308", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "more than 10,000 values" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not out.exists()

@@ -1,0 +1,126 @@
+"""The customer journey: admission to the book, new logos, the lifecycle and the renewals.
+
+Each customer's story is two SimPy processes. Its lifecycle: for a new logo the sale, the
+implementation and go-live (time to value), the CSM engagement and the training offer; for a
+t=0 customer straight to service; then support cases and champion turnover until it leaves. Its
+renewals: a renewal review by the CSM ahead of each anniversary (not for a digital programme),
+then the renewal decision itself (`simcs/model/renewal.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import simpy
+
+from simcs.calendar import hours_to_days, weeks
+from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
+from simcs.model.champions import ChampionTurnover
+from simcs.model.csm import RENEWAL_REVIEW, CsmTeam
+from simcs.model.customer import Customer
+from simcs.model.education import Education
+from simcs.model.implementation import Implementation
+from simcs.model.journal import Journal
+from simcs.model.ledger import Ledger
+from simcs.model.renewal import Renewals
+from simcs.model.support import SupportDesk
+from simcs.scenario import Scenario
+
+
+class Journeys:
+    """Admits customers and runs each one's lifecycle and renewals on the organisation's parts."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        ledger: Ledger,
+        journal: Journal,
+        customers: list[Customer],
+        factory: CustomerFactory,
+        parts: tuple[SupportDesk, Implementation, Education, ChampionTurnover],
+        teams: dict[str, CsmTeam],
+        renewals: Renewals,
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.ledger = ledger
+        self.journal = journal
+        self.customers = customers  # every customer admitted, in order (shared with the owner)
+        self.factory = factory
+        self.desk, self.implementation, self.education, self.champions = parts
+        self.teams = teams
+        self.renewal_decisions = renewals
+
+    def open_book(self) -> None:
+        """Admit each tier's t=0 book and start its new-logo arrivals, tier by tier."""
+        for name in self.scenario.tiers:
+            for customer in self.factory.initial_book(name):
+                self.admit(customer, new=False)
+            self.env.process(self.new_logos(name, self.factory.arrivals(name)))
+
+    def admit(self, customer: Customer, new: bool) -> None:
+        """Add a customer to the book and start its lifecycle and renewals."""
+        self.customers.append(customer)
+        self.env.process(self.lifecycle(customer, new))
+        self.env.process(self.renewals(customer))
+
+    def new_logos(self, tier_name: str, times: list[float]) -> Generator[simpy.Event, None, None]:
+        """Process: new logos of one tier arriving at their sale times."""
+        for k, sale_time in enumerate(times):
+            yield self.env.timeout(sale_time - self.env.now)
+            customer = self.factory.create(tier_name, NEW_LOGO_SERIAL + k, self.env.now, False)
+            self.admit(customer, new=True)
+
+    def lifecycle(self, customer: Customer, new: bool) -> Generator[simpy.Event, None, None]:
+        """Process: sale, implementation and go-live, then service until the customer leaves."""
+        tier = self.scenario.tiers[customer.tier]
+        team = self.teams[customer.tier]
+        if new:
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "sale",
+                f"new logo, ARR ${customer.arr:,.0f}",
+            )
+            book = self.ledger.at(self.env.now, customer.tier)
+            book["new_customers"] += 1
+            book["arr_new"] += customer.arr
+            if tier.csm_start == "at_sale":
+                team.engage(customer)
+            yield from self.implementation.implement(customer)
+            if not customer.active:
+                return
+            self.journal.record(
+                self.env.now,
+                customer.tier,
+                customer.serial,
+                "go-live",
+                f"time to value {hours_to_days(customer.ttv_hours or 0.0):.0f} days (target "
+                f"{tier.onboarding.target_weeks * 7:g})",
+            )
+            if tier.csm_start == "after_go_live":
+                team.engage(customer)
+            self.education.offer(customer)
+        else:
+            team.engage(customer)
+        self.desk.open_cases(customer)
+        yield from self.champions.run(customer)
+
+    def renewals(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: a renewal review ahead of each anniversary, then the renewal itself."""
+        env = self.env
+        tier = self.scenario.tiers[customer.tier]
+        team = self.teams[customer.tier]
+        review = tier.renewal_review if team.coverage != "digital" else None
+        while customer.active:
+            if review is not None:
+                review_at = customer.next_anniversary - weeks(review.weeks_before)
+                if review_at >= env.now:
+                    yield env.timeout(review_at - env.now)
+                    team.request_touch(
+                        customer, RENEWAL_REVIEW, review.hours, deadline=customer.next_anniversary
+                    )
+            yield env.timeout(customer.next_anniversary - env.now)
+            self.renewal_decisions.decide(customer)

@@ -1,0 +1,150 @@
+"""The observer: year and month accounting of the book and of every staffed pool.
+
+At each year's start it records the cohort (customers and ARR under contract); at its end the
+cohort's retention, the book at year end, customer-years served and every queue's exact time
+integrals for the year (presence, waiting, busy time, arrivals, waits). At each month's end it
+records every pool's mean queue length and utilisation over the month (the monthly series).
+"""
+
+from __future__ import annotations
+
+from simcs.calendar import HOURS_PER_YEAR
+from simcs.model.book import NEW_LOGO_SERIAL
+from simcs.model.csm import CsmTeam
+from simcs.model.customer import Customer
+from simcs.model.education import Education
+from simcs.model.implementation import Implementation
+from simcs.model.ledger import Ledger
+from simcs.model.support import SupportDesk
+from simcs.model.workqueue import WorkQueue
+from simcs.scenario import Scenario
+
+MONTHS = 12  # monthly snapshots of every pool (queue length, utilisation)
+
+#: One point of the monthly series: (month, pool, mean queue length, utilisation).
+SeriesPoint = tuple[int, str, float, float]
+
+
+class Observer:
+    """Books the year-by-year figures into the ledger and keeps the monthly pool series."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        ledger: Ledger,
+        customers: list[Customer],
+        desk: SupportDesk,
+        implementation: Implementation,
+        education: Education,
+        teams: dict[str, CsmTeam],
+    ) -> None:
+        self.scenario = scenario
+        self.ledger = ledger
+        self.customers = customers  # the organisation's book, read at each year's start and end
+        self.desk = desk
+        self.implementation = implementation
+        self.education = education
+        self.teams = teams
+        #: (month, pool, mean queue length, utilisation) for every month of the horizon
+        self.series: list[SeriesPoint] = []
+        self._last_areas: dict[str, tuple[float, float, float]] = {}
+        self._last_education = (0.0, 0.0, 0.0)
+
+    def pools(self) -> dict[str, list[WorkQueue]]:
+        """Every staffed queue by pool name (a CSM team's books together)."""
+        out = {"support": [self.desk.agents], "implementation": [self.implementation.consultants]}
+        for name, team in self.teams.items():
+            if team.queues:
+                out[f"csm.{name}"] = team.queues
+        return out
+
+    # ------------------------------------------------------------------ years
+    def year_start(self, year: int) -> None:
+        """Record the year's starting cohort: customers and ARR under contract."""
+        ledger = self.ledger
+        for c in self.customers:
+            if c.active:
+                c.arr_at_year_start = c.arr
+                ledger.put(year, c.tier, "customers_start", 1.0)
+                ledger.put(year, c.tier, "arr_start", c.arr)
+            else:
+                c.arr_at_year_start = None
+
+    def year_end(self, year: int) -> None:
+        """Record the cohort's retention, the book at year end, customer-years served and
+        every queue's integrals over the year."""
+        ledger = self.ledger
+        start, end = (year - 1) * HOURS_PER_YEAR, year * HOURS_PER_YEAR
+        for c in self.customers:
+            tier = c.tier
+            a0 = c.arr_at_year_start
+            arr = c.arr if c.active else 0.0
+            if a0 is not None:
+                ledger.put(year, tier, "cohort_customers", 1.0)
+                ledger.put(year, tier, "cohort_arr_start", a0)
+                ledger.put(year, tier, "cohort_arr_retained", min(arr, a0))
+                ledger.put(year, tier, "cohort_arr_net", arr)
+                ledger.put(year, tier, "cohort_retained", 1.0 if c.active else 0.0)
+            if c.active:
+                if c.serial < NEW_LOGO_SERIAL:
+                    ledger.put(year, tier, "initial_cohort_alive", 1.0)
+                ledger.put(year, tier, "customers_end", 1.0)
+                ledger.put(year, tier, "arr_end", arr)
+                if c.training:
+                    ledger.put(year, tier, "trained_end", 1.0)
+            stop = end if c.churn_time is None else min(end, c.churn_time)
+            years_active = (stop - max(start, c.sale_time)) / HOURS_PER_YEAR
+            if years_active > 0:
+                ledger.put(year, tier, "customer_years", years_active)
+        self._close_queue(year, "", "support", self.desk.agents)
+        self._close_queue(year, "", "implementation", self.implementation.consultants)
+        if self.implementation.partner is not None:
+            self._close_queue(year, "", "partner", self.implementation.partner)
+        for name, team in self.teams.items():
+            for queue in team.queues:
+                self._close_queue(year, name, "csm", queue)
+        self.education.integrate()
+
+    def _close_queue(self, year: int, tier: str, pool: str, queue: WorkQueue) -> None:
+        stats = queue.reset_period()
+        put = self.ledger.put
+        put(year, tier, f"{pool}_present_hours", stats.area_present)
+        put(year, tier, f"{pool}_queue_area", stats.area_waiting)
+        put(year, tier, f"{pool}_busy_area", stats.area_busy)
+        put(year, tier, f"{pool}_arrivals", stats.arrivals)
+        put(year, tier, f"{pool}_started", stats.started)
+        put(year, tier, f"{pool}_completed", stats.completed)
+        put(year, tier, f"{pool}_dropped", stats.dropped)
+        put(year, tier, f"{pool}_wait_sum", stats.wait_sum)
+
+    # ------------------------------------------------------------------ months
+    def month_end(self, month: int) -> None:
+        """Record each pool's mean queue length and utilisation over the month just ended."""
+        span = HOURS_PER_YEAR / MONTHS
+        for pool, queues in self.pools().items():
+            areas = [0.0, 0.0, 0.0]
+            for queue in queues:
+                stats = queue.sync()
+                areas[0] += stats.area_waiting
+                areas[1] += stats.area_busy
+                areas[2] += stats.area_present
+            last = self._last_areas.get(pool, (0.0, 0.0, 0.0))
+            waiting, busy, present = (a - b for a, b in zip(areas, last, strict=True))
+            self.series.append(
+                (month, pool, waiting / span, busy / present if present > 0 else float("nan"))
+            )
+            self._last_areas[pool] = (areas[0], areas[1], areas[2])
+        if self.scenario.staff.education.headcount > 0:
+            waiting, busy, present = self.education.integrate()  # since t=0, never reset
+            last = self._last_education
+            self.series.append(
+                (
+                    month,
+                    "education",
+                    (waiting - last[0]) / span,
+                    (busy - last[1]) / (present - last[2]) if present > last[2] else float("nan"),
+                )
+            )
+            self._last_education = (waiting, busy, present)
+        if month % MONTHS == 0:  # the queues' periods restart with the year
+            self._last_areas = {}

@@ -1,0 +1,84 @@
+"""Words on the figures: metric labels and units (read from the one metric catalogue,
+`simcs.catalogue`), tier labels (the scenario's own `Tier.label`, passed in by the caller),
+and the axis label of a swept scenario parameter.
+
+A figure called without tier labels shows the tier key; the pseudo-tier `all` reads
+"All tiers" unless the caller says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from simcs.catalogue import ALL, CATALOGUE, Metric
+from simcs.catalogue import metric as catalogue_entry
+
+#: tier key -> display name, as the scenario's `tiers.<key>.label` says.
+TierLabels = Mapping[str, str]
+
+ALL_TIERS = "All tiers"
+PER_CUSTOMER_YEAR = catalogue_entry("cost_per_customer").unit
+
+#: Shares that cannot exceed 1 (every catalogue share but NRR, which counts expansion);
+#: every catalogue metric is non-negative.
+AT_MOST_ONE = frozenset(m.name for m in CATALOGUE.values() if m.kind == "share") - {"nrr"}
+
+
+def known(name: str) -> bool:
+    """Whether `name` is a catalogue metric (so its range, 0 up, is known)."""
+    return name in CATALOGUE
+
+
+def capital(text: str) -> str:
+    """`text` with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
+
+
+def inline(name: str) -> str:
+    """A metric name for use inside a sentence ('Cost of ...' -> 'cost of ...', 'GRR' kept)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def difference_unit(entry: Metric) -> str:
+    """The unit of a difference of the metric: percentage points for shares."""
+    return "percentage points" if entry.kind == "share" else entry.unit
+
+
+def metric_label(metric: str, *, difference: bool = False) -> str:
+    """Axis label of a metric with its unit, e.g. 'GRR (share of cohort ARR)'.
+
+    With `difference`, the label of a difference of the metric (shares in percentage points).
+    """
+    entry = catalogue_entry(metric)
+    if difference:
+        return f"Difference in {inline(entry.label)} ({difference_unit(entry)})"
+    return f"{entry.label} ({entry.unit})"
+
+
+def tier_label(tier: str, labels: TierLabels | None = None) -> str:
+    """Display name of a tier key: its label in `labels` (the scenario's tier labels), else
+    'All tiers' for `all`, else the key itself."""
+    if labels and tier in labels:
+        return labels[tier]
+    return ALL_TIERS if tier == ALL else tier
+
+
+_PARAM_UNITS: tuple[tuple[str, str], ...] = (
+    ("headcount", "people"),
+    ("managers", "people"),
+    ("_hours", "hours"),
+    ("_weeks", "weeks"),
+    ("_per_year", "per year"),
+    ("ote", "USD per year"),
+    ("cost_per_hour", "USD per hour"),
+    ("_share", "share"),
+    ("_rate", "rate"),
+)
+
+
+def param_label(param: str) -> str:
+    """Axis label of a scenario parameter path, with a unit guessed from its name."""
+    for suffix, unit in _PARAM_UNITS:
+        if param.endswith(suffix):
+            return f"{param} ({unit})"
+    return f"{param} (scenario units)"

@@ -1,0 +1,108 @@
+"""The page of an allocation folder (allocation.json, written by `simcs allocate`): the
+objective at the floor plan and at the allocated plan with its staff cost, the path from one to
+the other (a person at a time, the pool whose next person bought the most objective per
+dollar), and what one more person in each pool would buy at the end.
+
+allocation.json: {"scenario", "objective", "tier", "limit": {"kind": "budget"|"headcount",
+"value"}, "replications", "seed", "pools", "start" and "final": {"headcounts", "staff_cost",
+"objective": {"mean", "ci95_low", "ci95_high"}}, "marginals": [{"pool", "now", "floor",
+"allocated", "cost_per_person", "gain", "gain_per_million", "fits"}], "steps": [{"pool",
+"objective_mean", "staff_cost"}], "evaluated"}.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from simcs.catalogue import metric
+from simcs.reporting import figures, results
+from simcs.reporting.html import table
+from simcs.reporting.pages.common import Page, folder_scenario, tier_labels
+from simcs.reporting.pages.numbers import interval, label, value
+from simcs.reporting.pages.sizing import plan_text
+
+
+def limit_text(limit: dict[str, Any]) -> str:
+    """'a budget of $12,000,000 a year' or 'a headcount of 40 people'."""
+    if limit.get("kind") == "budget":
+        return f"a budget of {value('cost_total', limit.get('value'))} a year"
+    return f"a headcount of {float(limit.get('value') or 0):g} people"
+
+
+def headline(doc: dict[str, Any], tier: str) -> str:
+    """'NRR, All tiers: 1.012 at the floor -> 1.034 [1.030, 1.038] allocated, staff cost
+    $9,870,000 a year (within a budget of $10,000,000 a year).'"""
+    objective = doc["objective"]
+    start, final = doc["start"], doc["final"]
+    return (
+        f"{metric(objective).label}, {tier}: "
+        f"{value(objective, start['objective'].get('mean'))} at the floor -> "
+        f"{interval(objective, final['objective'])} allocated, staff cost "
+        f"{value('cost_total', final['staff_cost'])} a year (within {limit_text(doc['limit'])})."
+    )
+
+
+def _marginal_row(m: dict[str, Any]) -> list[str]:
+    gain = m.get("gain")
+    per_million = m.get("gain_per_million")
+    return [
+        m["pool"],
+        str(m["now"]),
+        str(m["floor"]),
+        str(m["allocated"]),
+        value("cost_total", m["cost_per_person"]),
+        "n/a" if gain is None else f"{gain:+.4g}",
+        "n/a" if per_million is None else f"{per_million:+.4g}",
+        "yes" if m["fits"] else "no",
+    ]
+
+
+def page(folder: Path) -> Page:
+    """The page of an allocation folder."""
+    doc = results.read_json(folder / results.ALLOCATION)
+    labels = tier_labels(folder_scenario(folder))
+    tier = labels.get(doc["tier"], doc["tier"])
+    objective = doc["objective"]
+    marginals = table(
+        [
+            "Pool",
+            "Today",
+            "Floor",
+            "Allocated",
+            "Loaded cost per person",
+            f"Gain in {label(objective)} of one more",
+            "Gain per $1M",
+            "Fits the limit",
+        ],
+        [_marginal_row(m) for m in doc["marginals"]],
+    )
+    plans = table(
+        ["Plan", "Headcounts", "Staff cost $/yr", f"{metric(objective).label} ({tier})"],
+        [
+            [
+                name,
+                plan_text(plan["headcounts"]),
+                f"{plan['staff_cost']:,.0f}",
+                interval(objective, plan["objective"]),
+            ]
+            for name, plan in (("Floor", doc["start"]), ("Allocated", doc["final"]))
+        ],
+    )
+    return Page(
+        title=f"simcs allocate: {doc['scenario']}",
+        headlines=[headline(doc, tier)],
+        figures=[("allocation_path", figures.allocation_path(doc, tier_labels=labels))],
+        sections=[
+            ("Floor and allocated plans", plans),
+            ("What one more person would buy at the allocated plan", marginals),
+        ],
+        method=(
+            f"From the floor plan, one person at a time to the pool whose next person buys the "
+            f"most {label(objective)} per dollar of loaded cost, within {limit_text(doc['limit'])}"
+            f"; {doc['evaluated']} plans evaluated over the pools {', '.join(doc['pools'])}, each "
+            f"with the same seeds (common random numbers, seed {doc['seed']}); Student-t 95% "
+            "intervals."
+        ),
+        count=doc["replications"],
+    )

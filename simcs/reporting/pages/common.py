@@ -1,0 +1,162 @@
+"""What every page is made of, and what pages share: the `Page` itself, the resolved scenario
+of a result folder (read through `simcs.reporting.results`), the scenario's own tier labels,
+the assumptions table of a scenario and the input files' own header notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from matplotlib.figure import Figure
+
+from simcs.catalogue import ALL
+from simcs.reporting import results
+from simcs.reporting.figures.labels import ALL_TIERS
+from simcs.reporting.html import escape, paragraph, preformatted, table
+
+MEANS_METHOD = (
+    "Means over independent replications with Student-t 95% intervals; each replication's "
+    "value is its mean over the measurement years."
+)
+PAIRED_METHOD = (
+    " Variants share their random streams replication by replication (common random numbers); "
+    "differences are paired, their p-values Holm-adjusted across all comparisons."
+)
+
+
+@dataclass
+class Page:
+    """One report page: its title, headlines in plain words, figures (file stem, figure),
+    sections (heading, HTML body), the method paragraph and what its count counts."""
+
+    title: str
+    headlines: list[str]
+    figures: list[tuple[str, Figure]]
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    method: str = MEANS_METHOD
+    count: int = 0
+    counted: str = "Replications"
+
+
+def read_scenario(path: Path) -> dict[str, Any] | None:
+    """A resolved scenario file of a result folder as plain data (None if absent)."""
+    if not path.exists():
+        return None
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return doc if isinstance(doc, dict) else None
+
+
+def folder_scenario(folder: Path, variant: str | None = None) -> dict[str, Any] | None:
+    """The resolved scenario a folder holds (`results.scenario_path`), None if it holds none."""
+    path = results.scenario_path(folder, variant)
+    return None if path is None else read_scenario(path)
+
+
+def tier_labels(scenario: dict[str, Any] | None) -> dict[str, str]:
+    """tier key -> the scenario's `tiers.<key>.label`, and `all` -> 'All tiers'."""
+    labels = {ALL: ALL_TIERS}
+    for key, tier in ((scenario or {}).get("tiers") or {}).items():
+        if isinstance(tier, dict) and tier.get("label"):
+            labels[str(key)] = str(tier["label"])
+    return labels
+
+
+def tiers_of(scenario: dict[str, Any]) -> list[str]:
+    """The scenario's tier keys in its order."""
+    return list(scenario["tiers"])
+
+
+def drivers_neutral(scenario: dict[str, Any]) -> bool:
+    """Whether every churn-odds driver is 1 (then survival follows the sBG curve)."""
+    return all(v == 1 for v in _driver_odds(scenario).values() if isinstance(v, int | float))
+
+
+def _driver_odds(scenario: dict[str, Any]) -> dict[str, Any]:
+    drivers = scenario["drivers"]
+    flat = {
+        k: v
+        for k, v in drivers.items()
+        if not isinstance(v, dict) and k != "relationship_touches_per_year"
+    }
+    flat.update({f"relationship.{k}": v for k, v in drivers["relationship"].items()})
+    return flat
+
+
+def _tier_rows(scenario: dict[str, Any]) -> Iterator[list[str]]:
+    csm = scenario["staff"]["csm"]
+    for name, t in scenario["tiers"].items():
+        team = csm.get(name)
+        yield [
+            t["label"],
+            str(t["initial_customers"]),
+            f"{t['arr_band']}",
+            t["coverage"],
+            "-" if team is None else f"{team['headcount']} (+{team['managers']} mgr)",
+            f"{t['cadence']['touches_per_year']:g}/yr",
+            f"{t['support']['cases_per_year']:g}/yr",
+            f"{t['support']['sla_hours']:g} h",
+            f"Beta({t['renewal']['alpha']:g}, {t['renewal']['beta']:g})",
+        ]
+
+
+def assumptions(scenario: dict[str, Any]) -> str:
+    """The scenario's tiers, staff pools and churn-odds drivers as tables, with sources."""
+    staff = scenario["staff"]
+    tiers = table(
+        ["Tier", "Customers t=0", "ARR band $", "Coverage", "CSMs", "Touches", "Cases", "SLA"]
+        + ["Base churn"],
+        list(_tier_rows(scenario)),
+    )
+    pools = table(
+        ["Pool", "Headcount", "OTE $", "Overhead", "Productive h/week"],
+        [
+            [
+                p,
+                str(staff[p]["headcount"]),
+                f"{staff[p]['ote']:,.0f}",
+                f"{staff[p]['overhead']:.0%}",
+                f"{staff[p]['productive_hours_per_week']:g}",
+            ]
+            for p in ("support", "implementation", "education", "operations")
+        ],
+    )
+    odds = table(
+        ["Churn-odds driver", "Odds ratio"],
+        [[k, f"{v:g}"] for k, v in _driver_odds(scenario).items()],
+    )
+    touches = scenario["drivers"]["relationship_touches_per_year"]
+    return (
+        paragraph(scenario.get("description", ""))
+        + tiers
+        + pools
+        + odds
+        + paragraph(
+            f"Relationship strength reaches 63% at {touches:g} delivered touches a year.", "note"
+        )
+        + paragraph(
+            "Sources: the seed documents (segmentation template, cost-of-delivery formula and "
+            "worked examples, $50M cost template) and public benchmarks (calibration.md); each "
+            "scenario file's header says which number comes from where. Driver odds ratios are "
+            "weakly evidenced: vary them (simcs robustness).",
+            "note",
+        )
+    )
+
+
+def notes(folder: Path) -> str:
+    """The scenario or experiment files' own header comments: what they represent and where
+    their numbers come from ('' when they have none)."""
+    manifest = folder / results.MANIFEST
+    if not manifest.exists():
+        return ""
+    doc = results.read_json(manifest)
+    lines = doc.get("scenario_notes") or doc.get("notes") or []
+    if not lines:
+        return ""
+    return f"<h3>{escape('What the input files say about themselves')}</h3>" + preformatted(
+        "\n".join(lines)
+    )

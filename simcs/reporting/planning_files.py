@@ -1,0 +1,156 @@
+"""Writing the result folders of `simcs size` and `simcs allocate`.
+
+A sizing folder holds `sizing.json` (the targets, the search and every staffing plan simulated),
+an allocation folder `allocation.json` (the limit, the floor and allocated staffing plans, the
+path between them and the marginal value of one more person in each pool); both hold the store
+`results.sqlite` the search filled, the resolved `scenario.yaml` and a `manifest.json`. File
+names come from `simcs.reporting.results`; undefined numbers are written as null.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from pathlib import Path
+from typing import Any
+
+from simcs import __version__
+from simcs.planning.allocation import Allocation
+from simcs.planning.sizing import Sizer, SizingResult, StaffingPlan
+from simcs.reporting import results
+from simcs.scenario import Scenario
+from simcs.scenario.files import scenario_sha256, scenario_yaml
+from simcs.stats import Interval
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, Any]:
+    """sizing.json: the targets, the search, and every staffing plan simulated."""
+    plans = []  # sizing.json calls the staffing plans "plans"
+    for staffing in sizer.cache.values():
+        values = {}
+        for target in sizer.targets:
+            iv = staffing.intervals[str(target)]
+            values[str(target)] = {
+                "mean": _number(iv.mean),
+                "bound": _number(target.bound(iv, sizer.confidence)),
+                "ci95_low": _number(iv.low),
+                "ci95_high": _number(iv.high),
+                "n": iv.n,
+            }
+        plans.append(
+            {
+                "headcounts": staffing.headcounts,
+                "staff_cost": staffing.staff_cost,
+                "values": values,
+                "holds": staffing.holds,
+            }
+        )
+    return {
+        "scenario": scenario_name,
+        "targets": [
+            {"label": str(t), "metric": t.metric, "tier": t.tier, "op": t.op, "value": t.value}
+            for t in sizer.targets
+        ],
+        "pools": sizer.pools,
+        "confidence": sizer.confidence,
+        "replications": sizer.replications,
+        "seed": sizer.seed,
+        "start": result.start,
+        "recommended": None if result.best is None else result.best.headcounts,
+        "recommended_staff_cost": None if result.best is None else result.best.staff_cost,
+        "plans": plans,
+    }
+
+
+def _objective(iv: Interval) -> dict[str, float | None]:
+    return {"mean": _number(iv.mean), "ci95_low": _number(iv.low), "ci95_high": _number(iv.high)}
+
+
+def _staffing(allocation: Allocation, staffing: StaffingPlan) -> dict[str, Any]:
+    return {
+        "headcounts": dict(staffing.headcounts),
+        "staff_cost": staffing.staff_cost,
+        "objective": _objective(allocation.value(staffing)),
+    }
+
+
+def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str, Any]:
+    """allocation.json: the limit, the floor and allocated staffing plans, the steps between
+    them and what one more person in each pool would buy at the end."""
+    return {
+        "scenario": scenario_name,
+        "objective": allocation.metric,
+        "tier": allocation.tier,
+        "limit": {
+            "kind": "headcount" if allocation.by_headcount else "budget",
+            "value": float(allocation.budget),
+        },
+        "replications": allocation.replications,
+        "seed": allocation.seed,
+        "pools": list(allocation.pools),
+        "start": _staffing(allocation, allocation.start),
+        "final": _staffing(allocation, allocation.final),
+        "marginals": [
+            {
+                "pool": m.pool,
+                "now": allocation.now[m.pool],
+                "floor": allocation.start.headcounts[m.pool],
+                "allocated": allocation.final.headcounts[m.pool],
+                "cost_per_person": m.cost,
+                "gain": _number(m.gain),
+                "gain_per_million": _number(m.gain_per_million),
+                "fits": m.fits,
+            }
+            for m in allocation.marginals
+        ],
+        "steps": [
+            {
+                "pool": pool,
+                "objective_mean": _number(allocation.value(staffing).mean),
+                "staff_cost": staffing.staff_cost,
+            }
+            for pool, staffing in allocation.steps
+        ],
+        "evaluated": allocation.evaluated,
+    }
+
+
+def _write_common(
+    out: Path, scenario: Scenario, command: str, seed: int, replications: int, evaluated: int
+) -> None:
+    (out / results.SCENARIO).write_text(scenario_yaml(scenario), encoding="utf-8")
+    results.write_json(
+        out / results.MANIFEST,
+        {
+            "simcs_version": __version__,
+            "command": command,
+            "scenario": scenario.name,
+            "scenario_sha256": scenario_sha256(scenario),
+            "seed": seed,
+            "replications": replications,
+            "staffing_plans_simulated": evaluated,
+            "python": platform.python_version(),
+        },
+    )
+
+
+def write_sizing(out: Path, sizer: Sizer, result: SizingResult) -> None:
+    """sizing.json, scenario.yaml and manifest.json of `simcs size` (beside its store)."""
+    out.mkdir(parents=True, exist_ok=True)
+    scenario = sizer.scenario
+    results.write_json(out / results.SIZING, sizing_document(sizer, result, scenario.name))
+    _write_common(out, scenario, "size", sizer.seed, sizer.replications, result.evaluated)
+
+
+def write_allocation(out: Path, allocation: Allocation, scenario: Scenario) -> None:
+    """allocation.json, scenario.yaml and manifest.json of `simcs allocate` (beside its
+    store)."""
+    out.mkdir(parents=True, exist_ok=True)
+    results.write_json(out / results.ALLOCATION, allocation_document(allocation, scenario.name))
+    _write_common(
+        out, scenario, "allocate", allocation.seed, allocation.replications, allocation.evaluated
+    )
