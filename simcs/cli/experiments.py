@@ -37,24 +37,24 @@ from simcs.simulation.runner import default_workers
 
 
 def _execute(
-    plan: Experiment,
+    experiment: Experiment,
     out: Path,
     workers: int | None,
     backend: str,
     scheduler: str | None,
     notes: list[str] | None = None,
 ) -> ExperimentResult:
-    """Run (or resume) `plan` into `out`, write its files and print its tables; the caller
+    """Run (or resume) `experiment` into `out`, write its files and print its tables; the caller
     holds `out` (`working_in`)."""
     workers = workers or default_workers()
     click.echo(
-        f"simcs {__version__}: '{plan.name}', {len(plan.scenarios)} variants, "
-        f"{plan.replications} replications each, seed {plan.seed}, backend {backend}, "
+        f"simcs {__version__}: '{experiment.name}', {len(experiment.scenarios)} variants, "
+        f"{experiment.replications} replications each, seed {experiment.seed}, backend {backend}, "
         f"{workers} worker(s); results stored in {out / STORE} as they finish",
         err=True,
     )
     with progress_bar() as progress:
-        result = run_experiment(plan, out / STORE, workers, backend, scheduler, progress)
+        result = run_experiment(experiment, out / STORE, workers, backend, scheduler, progress)
     write_experiment(result, out, notes)
     click.echo(experiment_tables(result))
     note = (
@@ -62,12 +62,12 @@ def _execute(
         f"{result.reused} found in the store), paired with common random numbers; "
         "95% t-intervals; p-values Holm-adjusted across all comparisons."
     )
-    if plan.precision is not None:
+    if experiment.precision is not None:
         width = result.key_half_width()
         met = "met" if result.precision_met else "NOT met (cap reached)"
         note += (
-            f"\nPrecision on {plan.key_metric} (all tiers): half-width {width:.4g} "
-            f"<= {plan.precision:g} {met} with {result.replications} replications."
+            f"\nPrecision on {experiment.key_metric} (all tiers): half-width {width:.4g} "
+            f"<= {experiment.precision:g} {met} with {result.replications} replications."
         )
     click.echo(note)
     click.echo(f"Results written to {out}/")
@@ -92,12 +92,12 @@ def experiment_command(
     report: bool = False,
 ) -> None:
     """Run (or resume) the experiment FILE: variants, paired differences, verdicts."""
-    plan = load_experiment_file(file)
+    experiment = load_experiment_file(file)
     if precision is not None:
-        plan.precision = precision
-    target = out or Path("results") / plan.name
+        experiment.precision = precision
+    target = out or Path("results") / experiment.name
     with working_in(target):
-        _execute(plan, target, workers, backend, scheduler, header_comment(file))
+        _execute(experiment, target, workers, backend, scheduler, header_comment(file))
         maybe_report(target, report)
 
 
@@ -124,13 +124,15 @@ def compare_command(
 ) -> None:
     """Compare SCENARIOS (the first is the reference) with common random numbers."""
     try:
-        plan = experiment_from_scenarios(list(scenarios), replications, seed, precision=precision)
+        experiment = experiment_from_scenarios(
+            list(scenarios), replications, seed, precision=precision
+        )
     except ScenarioError as exc:
         fail(exc)
     notes = [line for path in scenarios for line in (f"{path}:", *header_comment(path), "")]
-    target = out or Path("results") / plan.name
+    target = out or Path("results") / experiment.name
     with working_in(target):
-        _execute(plan, target, workers, backend, scheduler, notes)
+        _execute(experiment, target, workers, backend, scheduler, notes)
         maybe_report(target, report)
 
 
@@ -165,15 +167,15 @@ def sweep_command(
     """A grid over one or more parameters of SCENARIO, shared random numbers across points."""
     sc = load_scenario_file(scenario)
     try:
-        plan, points = sweep_experiment(sc, list(params), replications, seed)
+        experiment, points = sweep_experiment(sc, list(params), replications, seed)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--param") from None
     except ScenarioError as exc:
         fail(exc)
-    target = out or Path("results") / plan.name
+    target = out or Path("results") / experiment.name
     notes = header_comment(scenario or default_scenario_path())
     with working_in(target):
-        result = _execute(plan, target, workers, backend, scheduler, notes)
+        result = _execute(experiment, target, workers, backend, scheduler, notes)
         click.echo(f"Per-point table: {write_points(target, result, points)}")
         maybe_report(target, report)
 
@@ -211,22 +213,22 @@ def robustness_command(
     report: bool = False,
 ) -> None:
     """How often FILE's verdicts hold across the plausible range of the uncertain inputs."""
-    plan = load_experiment_file(file)
+    experiment = load_experiment_file(file)
     if replications is not None:
-        plan.replications = replications
-    plan.precision = None
-    target = out or Path("results") / f"{plan.name}_robustness"
+        experiment.replications = replications
+    experiment.precision = None
+    target = out or Path("results") / f"{experiment.name}_robustness"
     workers = workers or default_workers()
     click.echo(
-        f"simcs {__version__}: robustness of '{plan.name}': defaults + {samples} Latin-"
-        f"hypercube points over {len(UNCERTAIN)} inputs, {len(plan.scenarios)} variants x "
-        f"{plan.replications} replications each; resumable store {target / STORE}",
+        f"simcs {__version__}: robustness of '{experiment.name}': defaults + {samples} Latin-"
+        f"hypercube points over {len(UNCERTAIN)} inputs, {len(experiment.scenarios)} variants x "
+        f"{experiment.replications} replications each; resumable store {target / STORE}",
         err=True,
     )
     with working_in(target):
         with progress_bar("input points", "point") as progress:
             study = run_robustness(
-                plan, samples, target / STORE, workers, backend, scheduler, on_sample=progress
+                experiment, samples, target / STORE, workers, backend, scheduler, on_sample=progress
             )
         write_robustness(target, study)
         click.echo(robustness_table(study))

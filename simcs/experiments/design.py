@@ -1,4 +1,5 @@
-"""Experiment files: a base scenario, named variants as dotted-path overrides, and the plan.
+"""Experiment files: a base scenario, named variants as dotted-path overrides, resolved into
+an `Experiment`.
 
 An experiment compares variants of one scenario (or several scenario files) replication by
 replication with common random numbers: replication r of every variant uses the same streams,

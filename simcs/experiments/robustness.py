@@ -105,30 +105,30 @@ def latin_hypercube(k: int, seed: int) -> list[dict[str, float]]:
     return [{n: round(float(v), 6) for n, v in zip(names, row, strict=True)} for row in scaled]
 
 
-def sample_experiment(plan: Experiment, sample: dict[str, float], index: int) -> Experiment:
+def sample_experiment(experiment: Experiment, sample: dict[str, float], index: int) -> Experiment:
     """The experiment at one sample point; a variant's own overrides win over the sample."""
     scenarios = {
         v: with_overrides(
             s,
-            {p: x for p, x in sample.items() if p not in plan.overrides.get(v, {})},
+            {p: x for p, x in sample.items() if p not in experiment.overrides.get(v, {})},
             f"robustness sample {index}",
         )
-        for v, s in plan.scenarios.items()
+        for v, s in experiment.scenarios.items()
     }
     return Experiment(
-        name=f"{plan.name}_sample{index}",
+        name=f"{experiment.name}_sample{index}",
         scenarios=scenarios,
-        reference=plan.reference,
-        replications=plan.replications,
-        seed=plan.seed,
-        metrics=plan.metrics,
-        tiers=plan.tiers,
-        overrides=plan.overrides,
+        reference=experiment.reference,
+        replications=experiment.replications,
+        seed=experiment.seed,
+        metrics=experiment.metrics,
+        tiers=experiment.tiers,
+        overrides=experiment.overrides,
     )
 
 
 def run_robustness(
-    plan: Experiment,
+    experiment: Experiment,
     samples: int,
     store_path: str | Path,
     workers: int = 1,
@@ -137,12 +137,12 @@ def run_robustness(
     on_sample: Callable[[int, int], None] | None = None,
 ) -> Robustness:
     """Run the experiment at its defaults and at `samples` Latin-hypercube points (resumable)."""
-    defaults = run_experiment(plan, store_path, workers, backend, scheduler)
-    points = latin_hypercube(samples, plan.seed)
+    defaults = run_experiment(experiment, store_path, workers, backend, scheduler)
+    points = latin_hypercube(samples, experiment.seed)
     comparisons = []
     for k, point in enumerate(points):
         result = run_experiment(
-            sample_experiment(plan, point, k), store_path, workers, backend, scheduler
+            sample_experiment(experiment, point, k), store_path, workers, backend, scheduler
         )
         comparisons.append(result.comparisons)
         if on_sample:

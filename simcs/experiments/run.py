@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 class ExperimentResult:
     """Every variant's replications, their summaries and the paired comparisons."""
 
-    plan: Experiment
+    experiment: Experiment
     replications: int
     rows: dict[str, list[Row]]
     summaries: dict[str, dict[str, dict[str, Interval]]]
@@ -47,13 +47,13 @@ class ExperimentResult:
         widths = [
             c.difference.half_width
             for c in self.comparisons
-            if c.metric == self.plan.key_metric and c.tier == ALL
+            if c.metric == self.experiment.key_metric and c.tier == ALL
         ]
         return max(widths) if widths else float("nan")
 
 
 def run_experiment(
-    plan: Experiment,
+    experiment: Experiment,
     store_path: str | Path,
     workers: int = 1,
     backend: str = "local",
@@ -64,12 +64,12 @@ def run_experiment(
     started = time.perf_counter()
     computed = 0
     reused: int | None = None  # found finished from an earlier run, counted on the first pass
-    n = plan.replications
+    n = experiment.replications
     with ResultStore(store_path) as store:
         while True:
             gathered = gather(
-                plan.scenarios,
-                plan.seed,
+                experiment.scenarios,
+                experiment.seed,
                 n,
                 workers=workers,
                 backend=backend,
@@ -81,9 +81,11 @@ def run_experiment(
             if reused is None:
                 reused = gathered.reused
             rows = gathered.rows
-            comparisons = paired_differences(rows, plan.reference, plan.metrics, plan.tiers)
+            comparisons = paired_differences(
+                rows, experiment.reference, experiment.metrics, experiment.tiers
+            )
             result = ExperimentResult(
-                plan=plan,
+                experiment=experiment,
                 replications=n,
                 rows=rows,
                 summaries={v: summarise(r) for v, r in rows.items()},
@@ -95,11 +97,15 @@ def run_experiment(
                 series=gathered.series,
                 backend=backend,
             )
-            if plan.precision is None:
+            if experiment.precision is None:
                 return result
             width = result.key_half_width()
-            if width <= plan.precision or n >= plan.max_replications or math.isnan(width):
-                result.precision_met = width <= plan.precision
+            if (
+                width <= experiment.precision
+                or n >= experiment.max_replications
+                or math.isnan(width)
+            ):
+                result.precision_met = width <= experiment.precision
                 return result
-            grow = math.ceil(n * (width / plan.precision) ** 2 * 1.1)
-            n = min(plan.max_replications, max(n + 2, grow))
+            grow = math.ceil(n * (width / experiment.precision) ** 2 * 1.1)
+            n = min(experiment.max_replications, max(n + 2, grow))

@@ -131,7 +131,7 @@ def sweep_experiment(
         scenarios[name] = with_overrides(scenario, assignment, f"--param {name}")
         points[name] = assignment
     tiers = [*scenario.tiers, "all"]
-    plan = Experiment(
+    experiment = Experiment(
         name=f"sweep_{scenario.name}",
         scenarios=scenarios,
         reference=next(iter(scenarios)),
@@ -140,4 +140,4 @@ def sweep_experiment(
         metrics=metrics or ["grr", "nrr", "cost_per_customer"],
         tiers=tiers,
     )
-    return plan, points
+    return experiment, points

@@ -69,21 +69,21 @@ def _comparison(c: Comparison) -> dict[str, Any]:
 
 def summary_document(result: ExperimentResult) -> dict[str, Any]:
     """The summary.json document."""
-    plan = result.plan
+    experiment = result.experiment
     return {
-        "experiment": plan.name,
-        "seed": plan.seed,
+        "experiment": experiment.name,
+        "seed": experiment.seed,
         "replications": result.replications,
-        "reference": plan.reference,
-        "key_metric": plan.key_metric,
-        "precision": plan.precision,
+        "reference": experiment.reference,
+        "key_metric": experiment.key_metric,
+        "precision": experiment.precision,
         "precision_met": result.precision_met,
         "interval_method": "Student-t 95% on paired differences of per-replication year means; "
         "p-values Holm-adjusted across all comparisons",
         "variants": {
             v: {
                 tier: {m: _interval(s[tier][m]) for m in METRICS}
-                for tier in plan.tiers
+                for tier in experiment.tiers
                 if tier in s
             }
             for v, s in result.summaries.items()
@@ -108,7 +108,7 @@ def _value(x: float | None) -> str:
 
 
 def replications_csv(result: ExperimentResult) -> str:
-    """variant,replication,year,tier,metric,value for every variant, in plan order."""
+    """variant,replication,year,tier,metric,value for every variant, in experiment order."""
     return _csv(
         ["variant", "replication", "year", "tier", "metric", "value"],
         [
@@ -120,7 +120,7 @@ def replications_csv(result: ExperimentResult) -> str:
 
 
 def timeseries_csv(result: ExperimentResult) -> str:
-    """variant,replication,month,pool,queue_length,utilization for every variant, in plan
+    """variant,replication,month,pool,queue_length,utilization for every variant, in experiment
     order: each pool's monthly means."""
     return _csv(
         ["variant", *SERIES_COLUMNS],
@@ -176,14 +176,14 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
     )
     folder = out / SCENARIOS_DIR
     folder.mkdir(exist_ok=True)
-    for variant, scenario in result.plan.scenarios.items():
+    for variant, scenario in result.experiment.scenarios.items():
         (folder / f"{variant}.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
     manifest = {
         "simcs_version": __version__,
-        "experiment": result.plan.name,
-        "seed": result.plan.seed,
+        "experiment": result.experiment.name,
+        "seed": result.experiment.seed,
         "replications": result.replications,
-        "variants": {v: scenario_sha256(s) for v, s in result.plan.scenarios.items()},
+        "variants": {v: scenario_sha256(s) for v, s in result.experiment.scenarios.items()},
         "backend": result.backend,
         "computed_this_run": result.computed,
         "reused_from_store": result.reused,

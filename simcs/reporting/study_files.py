@@ -41,7 +41,7 @@ def points_csv(result: ExperimentResult, points: dict[str, dict[str, Any]]) -> s
     rows = []
     for name, assignment in points.items():
         summary = result.summaries[name]
-        for tier in result.plan.tiers:
+        for tier in result.experiment.tiers:
             for metric in METRICS:
                 iv = summary[tier][metric]
                 rows.append(

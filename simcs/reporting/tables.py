@@ -116,11 +116,11 @@ def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> 
 
 def experiment_tables(result: ExperimentResult) -> str:
     """The three tables a strategy team reads: variants, paired differences, trade-off."""
-    plan = result.plan
+    experiment = result.experiment
     variants = render(
-        ["Variant (all tiers)", *(heading(m) for m in plan.metrics)],
+        ["Variant (all tiers)", *(heading(m) for m in experiment.metrics)],
         [
-            [v, *(metric_cell(m, s[ALL][m]) for m in plan.metrics)]
+            [v, *(metric_cell(m, s[ALL][m]) for m in experiment.metrics)]
             for v, s in result.summaries.items()
         ],
     )
@@ -137,7 +137,7 @@ def experiment_tables(result: ExperimentResult) -> str:
             "Variant",
             "Tier",
             "Metric",
-            f"Difference vs {plan.reference}",
+            f"Difference vs {experiment.reference}",
             "95% CI",
             "p (Holm)",
             "Verdict",

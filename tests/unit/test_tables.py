@@ -104,7 +104,7 @@ def test_the_summary_uses_catalogue_formats() -> None:
 
 
 def test_experiment_tables_show_labels_differences_and_verdicts() -> None:
-    plan = SimpleNamespace(metrics=["grr", "cost_per_customer"], reference="base")
+    experiment = SimpleNamespace(metrics=["grr", "cost_per_customer"], reference="base")
     summaries = {
         v: {"all": {m: _iv(x, 0.01) for m, x in zip(METRICS3, xs, strict=True)}}
         for v, xs in (("base", (0.9, 1.0, 5000.0)), ("cheap", (0.88, 0.97, 3000.0)))
@@ -113,7 +113,7 @@ def test_experiment_tables_show_labels_differences_and_verdicts() -> None:
         Comparison("cheap", "base", "all", "grr", _iv(-0.02, 0.005), 0.001, 0.002, "worse"),
         Comparison("cheap", "base", "all", "cost_per_customer", _iv(-2000, 50), 0.0, 0.0, "better"),
     ]
-    result = SimpleNamespace(plan=plan, summaries=summaries, comparisons=comparisons)
+    result = SimpleNamespace(experiment=experiment, summaries=summaries, comparisons=comparisons)
     text = experiment_tables(result)  # type: ignore[arg-type]
     _plain(text)
     assert "[-0.025, -0.015]" in text and "[-2,050, -1,950]" in text
