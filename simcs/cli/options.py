@@ -3,6 +3,7 @@ terminal, and holding a results folder while a command works in it (one-line err
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,11 +151,21 @@ def maybe_report(folder: Path, report: bool) -> None:
         click.echo(f"Report written to {build_report(folder)}")
 
 
+def _backend_installed(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse `--backend dask` up front when the optional extra is not installed."""
+    if value == "dask" and importlib.util.find_spec("distributed") is None:
+        raise click.BadParameter(
+            "the dask backend needs the optional extra: pip install 'simcs[dask]'"
+        )
+    return value
+
+
 backend_option = click.option(
     "--backend",
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
+    callback=_backend_installed,
     help="local worker processes, or a Dask cluster (pip install 'simcs[dask]').",
 )
 

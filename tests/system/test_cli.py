@@ -308,3 +308,23 @@ def test_subprocess_validate_baseline_ok() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("OK")
     assert "Traceback" not in proc.stderr
+
+
+def test_dask_backend_without_the_extra_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "distributed" else real(name, *a),
+    )
+    result = CliRunner().invoke(
+        main, ["run", "-n", "2", "--backend", "dask", "-o", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'simcs[dask]'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x").exists()
