@@ -139,7 +139,8 @@ def assumptions(scenario: dict[str, Any]) -> str:
         )
         + paragraph(
             "Sources: the seed documents (segmentation template, cost-of-delivery formula and "
-            "worked examples, $50M cost template) and public benchmarks (calibration.md); each "
+            "worked examples, $50M cost template) and public benchmarks (the docs' Evidence and "
+            "assumptions page, docs/background/evidence.md); each "
             "scenario file's header says which number comes from where. Driver odds ratios are "
             "weakly evidenced: vary them (simcs robustness).",
             "note",
