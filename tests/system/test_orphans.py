@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 WORKERS = 2
 START_TIMEOUT = 60.0
-GONE_WITHIN = 5.0
+GONE_WITHIN = 10.0  # "a few seconds": generous for a loaded CI machine
 
 
 def _stat(pid: int) -> list[str] | None:
