@@ -9,8 +9,6 @@ resumable store), `summary.json`, `comparisons.csv`, `replications.csv`
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import platform
@@ -27,6 +25,8 @@ from simcs.reporting.results import (
     SCENARIOS_DIR,
     SUMMARY,
     TIMESERIES,
+    csv_text,
+    csv_value,
 )
 from simcs.reporting.results import TRADEOFF as TRADEOFF_FILE
 from simcs.reporting.run_files import SERIES_COLUMNS, series_cells
@@ -95,24 +95,12 @@ def summary_document(result: ExperimentResult) -> dict[str, Any]:
     }
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _value(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(x)
-
-
 def replications_csv(result: ExperimentResult) -> str:
     """variant,replication,year,tier,metric,value for every variant, in experiment order."""
-    return _csv(
+    return csv_text(
         ["variant", "replication", "year", "tier", "metric", "value"],
         [
-            [variant, r, y, t, m, _value(v)]
+            [variant, r, y, t, m, csv_value(v)]
             for variant, rows in result.rows.items()
             for r, y, t, m, v in rows
         ],
@@ -122,7 +110,7 @@ def replications_csv(result: ExperimentResult) -> str:
 def timeseries_csv(result: ExperimentResult) -> str:
     """variant,replication,month,pool,queue_length,utilization for every variant, in experiment
     order: each pool's monthly means."""
-    return _csv(
+    return csv_text(
         ["variant", *SERIES_COLUMNS],
         [
             [variant, *series_cells(point)]
@@ -135,10 +123,10 @@ def timeseries_csv(result: ExperimentResult) -> str:
 def comparisons_csv(result: ExperimentResult) -> str:
     """One row per comparison: difference, interval, p-values, verdict."""
     keys = list(_comparison(result.comparisons[0])) if result.comparisons else []
-    return _csv(
+    return csv_text(
         keys,
         [
-            [_value(x) if isinstance(x, float) else x for x in _comparison(c).values()]
+            [csv_value(x) if isinstance(x, float) else x for x in _comparison(c).values()]
             for c in result.comparisons
         ],
     )
@@ -154,13 +142,13 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
     (out / TIMESERIES).write_text(timeseries_csv(result), encoding="utf-8")
     (out / COMPARISONS).write_text(comparisons_csv(result), encoding="utf-8")
     (out / TRADEOFF_FILE).write_text(
-        _csv(
+        csv_text(
             ["variant", *(f"{m}_{k}" for m in TRADEOFF for k in ("mean", "ci95_low", "ci95_high"))],
             [
                 [
                     v,
                     *(
-                        _value(x)
+                        csv_value(x)
                         for m in TRADEOFF
                         for x in (
                             doc["tradeoff"][v][m]["mean"],

@@ -19,7 +19,9 @@ contract in one place.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,20 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """A CSV result file as one dict per row (values as written)."""
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    """A CSV result file's text: a header line, then the rows (\n line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_value(x: float | None) -> str:
+    """A number in a CSV result file: its exact repr, empty where undefined (None or NaN)."""
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(x)
 
 
 def write_json(path: Path, document: Any) -> None:

@@ -11,9 +11,6 @@ rank correlation with the paired difference is largest. File names come from
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +18,7 @@ from simcs.catalogue import METRICS
 from simcs.experiments.robustness import Robustness
 from simcs.experiments.run import ExperimentResult
 from simcs.reporting import results
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _value(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(x)
+from simcs.reporting.results import csv_text, csv_value
 
 
 def points_csv(result: ExperimentResult, points: dict[str, dict[str, Any]]) -> str:
@@ -50,13 +36,15 @@ def points_csv(result: ExperimentResult, points: dict[str, dict[str, Any]]) -> s
                         *(assignment[p] for p in params),
                         tier,
                         metric,
-                        _value(iv.mean),
-                        _value(iv.low),
-                        _value(iv.high),
+                        csv_value(iv.mean),
+                        csv_value(iv.low),
+                        csv_value(iv.high),
                         iv.n,
                     ]
                 )
-    return _csv(["point", *params, "tier", "metric", "mean", "ci95_low", "ci95_high", "n"], rows)
+    return csv_text(
+        ["point", *params, "tier", "metric", "mean", "ci95_low", "ci95_high", "n"], rows
+    )
 
 
 def write_points(out: Path, result: ExperimentResult, points: dict[str, dict[str, Any]]) -> Path:
@@ -78,15 +66,15 @@ def robustness_csv(study: Robustness) -> str:
                     c.variant,
                     c.tier,
                     c.metric,
-                    _value(c.difference.mean),
-                    _value(c.difference.low),
-                    _value(c.difference.high),
-                    _value(c.p_holm),
+                    csv_value(c.difference.mean),
+                    csv_value(c.difference.low),
+                    csv_value(c.difference.high),
+                    csv_value(c.p_holm),
                     c.verdict,
                     *(point[i] for i in inputs),
                 ]
             )
-    return _csv(
+    return csv_text(
         [
             "sample",
             "variant",
@@ -112,7 +100,7 @@ def robustness_summary_csv(study: Robustness) -> str:
             study.defaults.comparisons, study.verdict_shares(), study.drivers(), strict=True
         )
     ]
-    return _csv(
+    return csv_text(
         [
             "variant",
             "tier",
