@@ -12,7 +12,7 @@ This module imports nothing from the model, so every layer can read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simcs.records import WAIT_POINTS
 
@@ -49,6 +49,7 @@ class Metric:
     kind: str  # share, usd, count, hours or days
     direction: int  # +1 higher is better, -1 lower is better, 0 neither
     description: str  # one line for the reference docs
+    short: str = ""  # a compact column heading, unit included, where the label is long
 
     @property
     def fmt(self) -> str:
@@ -147,8 +148,19 @@ _ENTRIES: list[Metric] = [
        "Revenue of paid onboarding packages and paid training."),
 ]  # fmt: skip
 
+#: Compact column headings (unit included) of the metrics a terminal summary shows side by side.
+_SHORT = {
+    "logo_retention": "Logo ret.",
+    "cost_per_customer": "Cost/cust $",
+    "support_wait_hours_mean": "Wait h",
+    "support_sla_met": "SLA met",
+    "support_utilization": "Support util",
+    "csm_utilization": "CSM util",
+    "ps_utilization": "PS util",
+}
+
 #: name -> Metric, in output order.
-CATALOGUE: dict[str, Metric] = {m.name: m for m in _ENTRIES}
+CATALOGUE: dict[str, Metric] = {m.name: replace(m, short=_SHORT.get(m.name, "")) for m in _ENTRIES}
 #: Every metric reported, for every tier and `all`, in output order.
 METRICS: tuple[str, ...] = tuple(CATALOGUE)
 

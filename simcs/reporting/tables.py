@@ -86,9 +86,12 @@ def render(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
-def heading(name: str) -> str:
-    """A metric's column heading: its catalogue label and, for money and time, its unit."""
+def heading(name: str, *, compact: bool = False) -> str:
+    """A metric's column heading: its catalogue label and, for money and time, its unit; with
+    `compact`, its short heading where the catalogue has one (tables of many metrics)."""
     entry = metric(name)
+    if compact and entry.short:
+        return entry.short
     return entry.label + _UNIT_MARKS.get(entry.kind, "")
 
 
@@ -109,7 +112,7 @@ def metric_cell(name: str, iv: Interval) -> str:
 def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> str:
     """A tier-by-metric table of means with 95% intervals."""
     return render(
-        ["Tier", *(heading(m) for m in SUMMARY_METRICS)],
+        ["Tier", *(heading(m, compact=True) for m in SUMMARY_METRICS)],
         [[tier, *(metric_cell(m, summary[tier][m]) for m in SUMMARY_METRICS)] for tier in tiers],
     )
 

@@ -74,6 +74,9 @@ def test_headings_are_catalogue_labels_with_units() -> None:
     assert heading("grr") == "GRR"
     assert heading("cost_per_customer") == "Cost of delivery per customer $"
     assert heading("support_wait_hours_mean") == "Mean support wait h"
+    # a table of many metrics uses the catalogue's compact headings where it has one
+    assert heading("cost_per_customer", compact=True) == "Cost/cust $"
+    assert heading("grr", compact=True) == "GRR"
 
 
 def test_the_summary_uses_catalogue_formats() -> None:
@@ -101,6 +104,9 @@ def test_the_summary_uses_catalogue_formats() -> None:
     assert "1,234 ±10" in row  # cost: whole dollars
     assert "1234.50 ±10.00" in row  # hours: two decimals
     assert "n/a" in row
+    headings = text.splitlines()[0].split()
+    assert headings[:4] == ["Tier", "GRR", "NRR", "Logo"] and "Cost/cust" in headings
+    assert max(len(line) for line in text.splitlines()) <= 150  # one line per tier
 
 
 def test_experiment_tables_show_labels_differences_and_verdicts() -> None:
