@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import random
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -134,16 +134,19 @@ class ResultStore:
         self._db.execute(SCHEMA)
 
     def _retry(self, action: Callable[[], T]) -> T:
-        """`action()`, again after a short random pause while the database is busy."""
+        """`action()`, again after a short pause while the database is busy (doubling, and
+        spread by process id so that two waiting processes do not retry in step; no random
+        state is touched)."""
         deadline = time.monotonic() + BUSY_SECONDS
         pause = 0.01
+        spread = 1 + (os.getpid() % 100) / 100
         while True:
             try:
                 return action()
             except sqlite3.OperationalError as error:
                 if not _busy(error) or time.monotonic() > deadline:
                     raise
-            time.sleep(pause * (1 + random.random()))
+            time.sleep(pause * spread)
             pause = min(pause * 2, 1.0)
 
     def _write(self, change: Callable[[], None]) -> None:
