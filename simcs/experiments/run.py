@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +18,9 @@ from simcs.experiments.comparison import Comparison, paired_differences
 from simcs.experiments.design import Experiment
 from simcs.records import Row, SeriesRow
 from simcs.simulation.metrics import ALL
-from simcs.simulation.runner import gather
+from simcs.simulation.runner import Progress, gather
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass

@@ -10,7 +10,6 @@ resumable store), `summary.json`, `comparisons.csv`, `replications.csv`
 from __future__ import annotations
 
 import json
-import math
 import platform
 from pathlib import Path
 from typing import Any
@@ -27,28 +26,15 @@ from simcs.reporting.results import (
     TIMESERIES,
     csv_text,
     csv_value,
+    json_interval,
+    json_number,
 )
 from simcs.reporting.results import TRADEOFF as TRADEOFF_FILE
 from simcs.reporting.run_files import SERIES_COLUMNS, series_cells
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import ALL, METRICS
-from simcs.stats import Interval
 
 TRADEOFF = ("cost_per_customer", "grr", "nrr")
-
-
-def _num(x: float) -> float | None:
-    return None if math.isnan(x) else x
-
-
-def _interval(iv: Interval) -> dict[str, float | int | None]:
-    return {
-        "mean": _num(iv.mean),
-        "std": _num(iv.std),
-        "ci95_low": _num(iv.low),
-        "ci95_high": _num(iv.high),
-        "n": iv.n,
-    }
 
 
 def _comparison(c: Comparison) -> dict[str, Any]:
@@ -57,12 +43,12 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "reference": c.reference,
         "tier": c.tier,
         "metric": c.metric,
-        "difference": _num(c.difference.mean),
-        "ci95_low": _num(c.difference.low),
-        "ci95_high": _num(c.difference.high),
+        "difference": json_number(c.difference.mean),
+        "ci95_low": json_number(c.difference.low),
+        "ci95_high": json_number(c.difference.high),
         "n": c.difference.n,
-        "p_value": _num(c.p_value),
-        "p_holm": _num(c.p_holm),
+        "p_value": json_number(c.p_value),
+        "p_holm": json_number(c.p_holm),
         "verdict": c.verdict,
     }
 
@@ -82,7 +68,7 @@ def summary_document(result: ExperimentResult) -> dict[str, Any]:
         "p-values Holm-adjusted across all comparisons",
         "variants": {
             v: {
-                tier: {m: _interval(s[tier][m]) for m in METRICS}
+                tier: {m: json_interval(s[tier][m]) for m in METRICS}
                 for tier in experiment.tiers
                 if tier in s
             }
@@ -90,7 +76,7 @@ def summary_document(result: ExperimentResult) -> dict[str, Any]:
         },
         "comparisons": [_comparison(c) for c in result.comparisons],
         "tradeoff": {
-            v: {m: _interval(s[ALL][m]) for m in TRADEOFF} for v, s in result.summaries.items()
+            v: {m: json_interval(s[ALL][m]) for m in TRADEOFF} for v, s in result.summaries.items()
         },
     }
 

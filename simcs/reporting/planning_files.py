@@ -9,7 +9,6 @@ names come from `simcs.reporting.results`; undefined numbers are written as null
 
 from __future__ import annotations
 
-import math
 import platform
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,10 @@ from simcs import __version__
 from simcs.planning.allocation import Allocation
 from simcs.planning.sizing import Sizer, SizingResult, StaffingPlan
 from simcs.reporting import results
+from simcs.reporting.results import json_number
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.stats import Interval
-
-
-def _number(x: float) -> float | None:
-    return None if math.isnan(x) else x
 
 
 def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, Any]:
@@ -35,10 +31,10 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
         for target in sizer.targets:
             iv = staffing.intervals[str(target)]
             values[str(target)] = {
-                "mean": _number(iv.mean),
-                "bound": _number(target.bound(iv, sizer.confidence)),
-                "ci95_low": _number(iv.low),
-                "ci95_high": _number(iv.high),
+                "mean": json_number(iv.mean),
+                "bound": json_number(target.bound(iv, sizer.confidence)),
+                "ci95_low": json_number(iv.low),
+                "ci95_high": json_number(iv.high),
                 "n": iv.n,
             }
         plans.append(
@@ -67,7 +63,11 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
 
 
 def _objective(iv: Interval) -> dict[str, float | None]:
-    return {"mean": _number(iv.mean), "ci95_low": _number(iv.low), "ci95_high": _number(iv.high)}
+    return {
+        "mean": json_number(iv.mean),
+        "ci95_low": json_number(iv.low),
+        "ci95_high": json_number(iv.high),
+    }
 
 
 def _staffing(allocation: Allocation, staffing: StaffingPlan) -> dict[str, Any]:
@@ -101,8 +101,8 @@ def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str,
                 "floor": allocation.start.headcounts[m.pool],
                 "allocated": allocation.final.headcounts[m.pool],
                 "cost_per_person": m.cost,
-                "gain": _number(m.gain),
-                "gain_per_million": _number(m.gain_per_million),
+                "gain": json_number(m.gain),
+                "gain_per_million": json_number(m.gain_per_million),
                 "fits": m.fits,
             }
             for m in allocation.marginals
@@ -110,7 +110,7 @@ def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str,
         "steps": [
             {
                 "pool": pool,
-                "objective_mean": _number(allocation.value(staffing).mean),
+                "objective_mean": json_number(allocation.value(staffing).mean),
                 "staff_cost": staffing.staff_cost,
             }
             for pool, staffing in allocation.steps

@@ -25,6 +25,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from simcs.stats import Interval
+
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 REPLICATIONS = "replications.csv"
@@ -88,6 +90,22 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """A CSV result file as one dict per row (values as written)."""
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def json_number(x: float) -> float | None:
+    """A number in a JSON result file: null where undefined (NaN; JSON has no NaN)."""
+    return None if math.isnan(x) else x
+
+
+def json_interval(iv: Interval) -> dict[str, float | int | None]:
+    """A 95% interval in a JSON result file: mean, std, ci95_low, ci95_high, n."""
+    return {
+        "mean": json_number(iv.mean),
+        "std": json_number(iv.std),
+        "ci95_low": json_number(iv.low),
+        "ci95_high": json_number(iv.high),
+        "n": iv.n,
+    }
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:

@@ -13,15 +13,17 @@ from typing import Any
 
 from simcs import __version__
 from simcs.records import SeriesRow
-from simcs.reporting.results import MANIFEST, REPLICATIONS, SCENARIO, SUMMARY, TIMESERIES
+from simcs.reporting.results import (
+    MANIFEST,
+    REPLICATIONS,
+    SCENARIO,
+    SUMMARY,
+    TIMESERIES,
+    json_interval,
+)
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import METRICS
 from simcs.simulation.runner import RunResult
-from simcs.stats import Interval
-
-
-def _number(x: float) -> float | None:
-    return None if math.isnan(x) else x
 
 
 def summary_document(result: RunResult) -> dict[str, Any]:
@@ -32,14 +34,7 @@ def summary_document(result: RunResult) -> dict[str, Any]:
     for tier in tiers:
         metrics[tier] = {}
         for metric in METRICS:
-            iv: Interval = summary[tier][metric]
-            metrics[tier][metric] = {
-                "mean": _number(iv.mean),
-                "std": _number(iv.std),
-                "ci95_low": _number(iv.low),
-                "ci95_high": _number(iv.high),
-                "n": iv.n,
-            }
+            metrics[tier][metric] = json_interval(summary[tier][metric])
     return {
         "scenario": result.scenario.name,
         "seed": result.seed,
