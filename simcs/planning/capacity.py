@@ -39,7 +39,6 @@ from simcs.calendar import HOURS_PER_WEEK, HOURS_PER_YEAR, WEEKS_PER_YEAR
 from simcs.formulas.deflection import effective_deflection
 from simcs.formulas.erlang import mmc_service_level
 from simcs.planning.pools import csm_pool
-from simcs.planning.pools import person_cost as person_cost  # re-exported for notebook 4
 from simcs.scenario import Scenario, StaffPool
 
 #: The largest support desk the analytic search considers.
