@@ -96,8 +96,14 @@ _ENTRIES: list[Metric] = [
        "Customers under contract at year end."),
     _m("new_customers", "New customers", "customers per year", "count", 0,
        "New logos sold in the year."),
+    _m("retiered_up", "Customers moved up", "customers per year", "count", 0,
+       "Customers the segmentation rule moved to a higher-touch tier in the year (a tier's "
+       "figure counts the customers moved into it)."),
+    _m("retiered_down", "Customers moved down", "customers per year", "count", 0,
+       "Customers the segmentation rule moved to a lower-touch tier in the year (a tier's "
+       "figure counts the customers moved into it)."),
     _m("cost_total", "Cost of delivery", "USD per year", "usd", -1,
-       "Loaded cost of every post-sales function charged to the tier."),
+       "Loaded cost of every post-sales function charged to the tier or group."),
     _m("cost_per_customer", "Cost of delivery per customer", _PER_CUSTOMER_YEAR, "usd", -1,
        "Cost of delivery over customer-years served."),
     *(

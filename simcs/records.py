@@ -20,3 +20,28 @@ WAIT_POINTS: tuple[tuple[str, float], ...] = (
     ("8h", 8.0),
     ("24h", 24.0),
 )
+
+#: Results of a customer group are reported under this prefix and the group's name (a tier's
+#: under its name alone, the whole book under "all"), so the two can never be confused.
+GROUP_PREFIX = "group:"
+
+
+def group_scope(group: str) -> str:
+    """The result key of a customer group, e.g. "group:smb"."""
+    return GROUP_PREFIX + group
+
+
+def is_group_scope(scope: str) -> bool:
+    """True for the result key of a customer group."""
+    return scope.startswith(GROUP_PREFIX)
+
+
+def cell_key(tier: str, group: str) -> str:
+    """The ledger key of the customers of `group` served by `tier`."""
+    return f"{tier}|{group}"
+
+
+def split_cell(cell: str) -> tuple[str, str]:
+    """(tier, group) of a ledger cell key ("" for both if it is a pool's own key)."""
+    tier, _, group = cell.partition("|")
+    return (tier, group) if group else ("", "")

@@ -1,8 +1,11 @@
 """The book of business: drawing customers, the t=0 book, and new-logo arrival times.
 
 Every attribute of a customer is drawn when it is created, from that customer's own streams,
-keyed by tier and serial number (initial customers 0, 1, ...; new logos from `NEW_LOGO_SERIAL`
-on, in order of arrival). The t=0 book is live, with contract anniversaries spread over the
+keyed by customer group and serial number (initial customers 0, 1, ...; new logos from
+`NEW_LOGO_SERIAL` on, in order of arrival), so the same customer lives the same luck whichever
+tier serves it. Its tier is the segmentation rule's answer for its ARR or group: at t=0 the
+rule that placed the book (`segmentation.previous`, if a new rule replaces it), at a sale the
+rule itself. The t=0 book is live, with contract anniversaries spread over the
 year and, by default, tenures in steady state: tenure k with probability proportional to the
 sBG survival S(k), and base churn propensity drawn from the survivors' posterior
 Beta(alpha, beta + k) -- so the initial book already shows retention rising with tenure.
@@ -19,7 +22,8 @@ from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.sbg import sbg_survival
 from simcs.model.customer import INSTRUCTOR_LED, Customer
 from simcs.model.draws import truncated_lognormal
-from simcs.scenario import Scenario, Tier
+from simcs.records import cell_key
+from simcs.scenario import CustomerGroup, Scenario
 from simcs.streams import (
     CUSTOMER_ATTRIBUTES,
     NEW_LOGOS,
@@ -32,10 +36,10 @@ NEW_LOGO_SERIAL = 1_000_000
 MAX_RENEWALS = 31
 
 
-def draw_arr(tier: Tier, u: float) -> float:
-    """A new customer's ARR from one uniform draw, inside the tier's band."""
-    low, high = tier.arr_band
-    dist = tier.arr
+def draw_arr(group: CustomerGroup, u: float) -> float:
+    """A new customer's ARR from one uniform draw, inside the group's band."""
+    low, high = group.arr_band
+    dist = group.arr
     if dist.kind == "fixed":
         return dist.mean
     if dist.kind == "uniform":
@@ -109,27 +113,29 @@ class CustomerFactory:
         self.streams = streams
         book = scenario.initial_book
         self._tenure_cdfs = {
-            name: tenure_cdf(t.renewal.alpha, t.renewal.beta, book.max_tenure_years)
-            for name, t in scenario.tiers.items()
+            name: tenure_cdf(g.renewal.alpha, g.renewal.beta, book.max_tenure_years)
+            for name, g in scenario.population.items()
         }
+        rule = scenario.rule
+        self._placements = (rule.previous or rule, rule)  # (t=0 book, sales)
 
-    def create(self, tier_name: str, serial: int, now: float, initial: bool) -> Customer:
+    def create(self, group_name: str, serial: int, now: float, initial: bool) -> Customer:
         """Draw one customer's attributes; `initial` customers are live at t=0."""
         scenario = self.scenario
-        tier = scenario.tiers[tier_name]
-        key = name_key(tier_name)
+        group = scenario.population[group_name]
+        key = name_key(group_name)
         streams = self.streams
         attrs = streams.stream(CUSTOMER_ATTRIBUTES, key, serial)
         # a fixed number of draws in a fixed order, whatever the scenario, so that customer k
-        # is the same customer in every scenario that keeps its tier (common random numbers)
+        # is the same customer in every scenario that keeps its group (common random numbers)
         u = attrs.random(8).tolist()
         renewal_u = attrs.random(MAX_RENEWALS).tolist()
         renewal_z = attrs.standard_normal(MAX_RENEWALS).tolist()
         book = scenario.initial_book
         tenure = 0
         if initial and book.tenure == "steady_state":
-            tenure = bisect.bisect_left(self._tenure_cdfs[tier_name], u[3])
-        theta = float(attrs.beta(tier.renewal.alpha, tier.renewal.beta + tenure))
+            tenure = bisect.bisect_left(self._tenure_cdfs[group_name], u[3])
+        theta = float(attrs.beta(group.renewal.alpha, group.renewal.beta + tenure))
         if initial:
             if book.anniversaries == "aligned":
                 anniversary = HOURS_PER_YEAR
@@ -139,14 +145,18 @@ class CustomerFactory:
         else:
             sale_time = now
             anniversary = now + HOURS_PER_YEAR
+        arr = draw_arr(group, u[0])
+        tier = self._placements[0 if initial else 1].tier_of(arr, group_name)
         customer = Customer(
             serial=serial,
-            tier=tier_name,
-            arr=draw_arr(tier, u[0]),
+            group=group_name,
+            tier=tier,
+            arr=arr,
             theta=theta,
             sale_time=sale_time,
             next_anniversary=anniversary,
-            exec_sponsor=u[2] < tier.exec_sponsor_share,
+            sponsor_u=u[2],
+            exec_sponsor=u[2] < scenario.tiers[tier].exec_sponsor_share,
             streams=streams,
             stream_key=(key, serial),
             renewal_u=renewal_u,
@@ -162,22 +172,29 @@ class CustomerFactory:
                 customer.training = INSTRUCTOR_LED
         return customer
 
-    def initial_book(self, tier_name: str) -> list[Customer]:
-        """The tier's live customers at t=0 (ARR scaled to `initial_arr_total` if given)."""
-        tier = self.scenario.tiers[tier_name]
-        customers = [self.create(tier_name, k, 0.0, True) for k in range(tier.initial_customers)]
-        if tier.initial_arr_total is not None and customers:
+    def initial_book(self, group_name: str) -> list[Customer]:
+        """The group's live customers at t=0 (ARR scaled to `initial_arr_total` if given),
+        each placed in the tier the t=0 rule gives its final ARR."""
+        group = self.scenario.population[group_name]
+        customers = [self.create(group_name, k, 0.0, True) for k in range(group.initial_customers)]
+        if group.initial_arr_total is not None and customers:
             scaled = scale_to_total(
-                [c.arr for c in customers], tier.initial_arr_total, *tier.arr_band
+                [c.arr for c in customers], group.initial_arr_total, *group.arr_band
             )
+            placement, tiers = self._placements[0], self.scenario.tiers
             for customer, arr in zip(customers, scaled, strict=True):
                 customer.arr = arr
+                tier = placement.tier_of(arr, group_name)
+                if tier != customer.tier:
+                    customer.tier = tier
+                    customer.cell = customer.first_cell = cell_key(tier, group_name)
+                    customer.exec_sponsor = customer.sponsor_u < tiers[tier].exec_sponsor_share
         return customers
 
-    def arrivals(self, tier_name: str) -> list[float]:
-        """New-logo sale times of the tier over the horizon."""
+    def arrivals(self, group_name: str) -> list[float]:
+        """New-logo sale times of the group over the horizon."""
         rates = [
-            self.scenario.new_logo_rate(tier_name, y)
+            self.scenario.new_logo_rate(group_name, y)
             for y in range(1, self.scenario.horizon_years + 1)
         ]
-        return new_logo_times(rates, self.streams.stream(NEW_LOGOS, name_key(tier_name)))
+        return new_logo_times(rates, self.streams.stream(NEW_LOGOS, name_key(group_name)))

@@ -64,10 +64,10 @@ class ChampionTurnover:
             customer.term.champion_lost = True
             customer.training = NOT_TRAINED
             customer.champion_back = env.event()
-            self.ledger.add(env.now, customer.tier, "champion_departures")
+            self.ledger.add(env.now, customer.cell, "champion_departures")
             self.journal.record(
                 env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "champion left",
                 "the account is at risk until a new champion is onboarded",
@@ -88,14 +88,14 @@ class ChampionTurnover:
         customer.champion_detected = True
         self.journal.record(
             self.env.now,
-            customer.tier,
+            customer.group,
             customer.serial,
             "change detected",
             "Smooth Transition starts"
             if self.scenario.levers.smooth_transition.enabled
             else "no play: waiting for the account to find a new champion",
         )
-        self.ledger.add(self.env.now, customer.tier, "champion_detections")
+        self.ledger.add(self.env.now, customer.cell, "champion_detections")
         play = self.scenario.levers.smooth_transition
         if not play.enabled:
             return
@@ -120,13 +120,13 @@ class ChampionTurnover:
         customer.champion_present = True
         self.journal.record(
             self.env.now,
-            customer.tier,
+            customer.group,
             customer.serial,
             "new champion",
             "through the Smooth Transition play" if via_play else "found by the account alone",
         )
         if via_play:
-            self.ledger.add(self.env.now, customer.tier, "smooth_transitions")
+            self.ledger.add(self.env.now, customer.cell, "smooth_transitions")
         assert customer.champion_back is not None
         customer.champion_back.succeed()
         if customer.active:

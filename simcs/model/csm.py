@@ -117,10 +117,10 @@ class CsmTeam:
         book.fill(book.seats[0], ramp_hours)
         for customer in self.members[seat]:
             customer.term.csm_changes += 1
-            self.ledger.add(self.env.now, self.tier_name, "csm_reassignments")
+            self.ledger.add(self.env.now, customer.cell, "csm_reassignments")
             self.journal.record(
                 self.env.now,
-                self.tier_name,
+                customer.group,
                 customer.serial,
                 "new CSM",
                 f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)",
@@ -128,6 +128,7 @@ class CsmTeam:
 
     def engage(self, customer: Customer) -> None:
         """Start engaging the customer: give it a CSM (assigned) and start its cadence."""
+        customer.engagements += 1
         if self.books:
             seat = min(range(len(self.books)), key=lambda s: len(self.members[s]))
             self.members[seat].add(customer)
@@ -156,24 +157,25 @@ class CsmTeam:
         A chain of timeouts with a callback: planning a touch is not something anyone waits on.
         """
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
-        self.env.timeout(customer.phase_u * interval, customer).callbacks.append(self._plan_touch)
+        engagement = (customer, customer.engagements)
+        self.env.timeout(customer.phase_u * interval, engagement).callbacks.append(self._plan_touch)
 
     def _plan_touch(self, event: simpy.Event) -> None:
-        customer: Customer = event.value
-        if not customer.active:
-            return
+        customer, engagement = event.value
+        if not customer.active or customer.engagements != engagement:
+            return  # churned, or re-tiered since: the new tier's cadence runs instead
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
         self.request_touch(
             customer, CADENCE, self.tier.cadence.hours_per_touch, self.env.now + interval
         )
-        Timeout(self.env, interval, customer).callbacks.append(self._plan_touch)
+        Timeout(self.env, interval, event.value).callbacks.append(self._plan_touch)
 
     def request_touch(
         self, customer: Customer, kind: int, hours: float, deadline: float | None
     ) -> None:
         """Plan a touch (cadence or renewal review); it counts towards touch coverage."""
         customer.term.touches_planned += 1
-        self.ledger.add(self.env.now, self.tier_name, "csm_touches_planned")
+        self.ledger.add(self.env.now, customer.cell, "csm_touches_planned")
         queue = self.queue_for(customer)
         if queue is None:
             return
@@ -181,7 +183,7 @@ class CsmTeam:
             Job(
                 hours,
                 priority=kind,
-                tier=self.tier_name,
+                tier=customer.cell,
                 deadline=deadline,
                 on_done=self._touched,
                 on_drop=self._missed,
@@ -194,7 +196,7 @@ class CsmTeam:
             customer: Customer = job.payload
             self.journal.record(
                 self.env.now,
-                self.tier_name,
+                customer.group,
                 customer.serial,
                 "touch missed",
                 "the CSM did not get to it before it was moot",
@@ -208,7 +210,7 @@ class CsmTeam:
             who = f"csm.{self.tier_name} #{job.seat.index}" if job.seat is not None else "CSM"
             self.journal.record(
                 job.start,
-                self.tier_name,
+                customer.group,
                 customer.serial,
                 f"CSM {kind}",
                 f"{who}, {job.work_hours:g} h, ~${job.work_hours * self.hourly_cost:,.0f}",
@@ -216,11 +218,11 @@ class CsmTeam:
 
     def _touched(self, job: Job) -> None:
         customer: Customer = job.payload
-        if not customer.active:
-            return
+        if not customer.active or customer.tier != self.tier_name:
+            return  # churned, or moved to another tier while the work waited
         self._journal_work(job)
         customer.term.touches_delivered += 1
-        self.ledger.add(self.env.now, self.tier_name, "csm_touches_delivered")
+        self.ledger.add(self.env.now, customer.cell, "csm_touches_delivered")
         self.on_touch(customer)
 
     def raise_alert(self, customer: Customer) -> None:
@@ -234,19 +236,19 @@ class CsmTeam:
         customer.alert_open = True
         self.journal.record(
             self.env.now,
-            self.tier_name,
+            customer.group,
             customer.serial,
             "health alert",
             "an SLA breach put a task on the CSM's list",
         )
         customer.term.touches_planned += 1
-        self.ledger.add(self.env.now, self.tier_name, "csm_touches_planned")
-        self.ledger.add(self.env.now, self.tier_name, "health_alerts")
+        self.ledger.add(self.env.now, customer.cell, "csm_touches_planned")
+        self.ledger.add(self.env.now, customer.cell, "health_alerts")
         queue.submit(
             Job(
                 hours,
                 priority=HEALTH_ALERT,
-                tier=self.tier_name,
+                tier=customer.cell,
                 deadline=self.env.now + weeks(self.tier.health_alert_weeks),
                 on_done=self._alert_handled,
                 on_drop=self._alert_dropped,
@@ -272,5 +274,5 @@ class CsmTeam:
                 self._journal_work(job)
             on_done()
 
-        queue.submit(Job(hours, priority=PLAY, tier=self.tier_name, on_done=done, payload=customer))
+        queue.submit(Job(hours, priority=PLAY, tier=customer.cell, on_done=done, payload=customer))
         return True

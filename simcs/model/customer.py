@@ -1,4 +1,9 @@
-"""The customer (account): what it bought, how it is served, and how it feels about it."""
+"""The customer (account): who it is, what it bought, how it is served, how it feels about it.
+
+Its group and the attributes drawn from it are its own for life; its tier (the service it gets)
+can change when the segmentation rule re-tiers it. `cell` is the (tier, group) key under which
+the ledger books what happens to it, so results can be read by tier and by group.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from simcs.records import cell_key
 from simcs.streams import CUSTOMER_CASES, CUSTOMER_CHAMPION, CUSTOMER_TRAINING, Streams
 
 NOT_TRAINED, SELF_PACED, INSTRUCTOR_LED = 0, 1, 2
+NOT_MOVED, MOVED_AT_RENEWAL, MOVED_MID_TERM = 0, 1, 2
 
 
 @dataclass(slots=True, eq=False)
@@ -23,6 +30,7 @@ class Term:
     touches_delivered: int = 0
     csm_changes: int = 0
     champion_lost: bool = False  # a champion left during the term
+    moved_down: int = 0  # moved to a lower-touch tier: 0 no, MOVED_AT_RENEWAL, MOVED_MID_TERM
 
 
 @dataclass(slots=True, eq=False)
@@ -30,14 +38,16 @@ class Customer:
     """One account: its attributes are drawn at creation, its state moves as it is served."""
 
     serial: int
-    tier: str
+    group: str  # its customer group: who it is, for life
+    tier: str  # the service tier serving it now
     arr: float
     theta: float  # base churn probability at a renewal, Beta(alpha, beta) (sBG)
     sale_time: float
     next_anniversary: float
+    sponsor_u: float  # uniform: an executive sponsor if below the tier's sponsor share
     exec_sponsor: bool
     streams: Streams
-    stream_key: tuple[int, int]  # (tier key, serial): identifies the customer's streams
+    stream_key: tuple[int, int]  # (group key, serial): identifies the customer's streams
     renewal_u: list[float]  # uniform per renewal: churn if below the churn probability
     renewal_z: list[float]  # standard normal per renewal: the ARR change
     delivery_u: float = 1.0  # uniform: partner delivery if below the partner share
@@ -55,9 +65,16 @@ class Customer:
     champion_back: simpy.Event | None = None
     csm_seat: int | None = None
     alert_open: bool = False
+    engagements: int = 0  # CSM engagements started (a re-tiering starts a new one)
     term: Term = field(default_factory=Term)
     arr_at_year_start: float | None = None
+    cell: str = ""  # ledger key of (tier, group), kept in step with the tier
+    first_cell: str = ""  # the cell it was admitted in
+    cohort_cell: str = ""  # the cell it was in at the year's start
     _rngs: dict[int, np.random.Generator] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.cell = self.first_cell = cell_key(self.tier, self.group)
 
     def _rng(self, purpose: int) -> np.random.Generator:
         rng = self._rngs.get(purpose)

@@ -81,7 +81,7 @@ class Education:
             self.waiting.append((customer, customer.champion_episode))
             self.journal.record(
                 self.env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "training",
                 "waiting for an instructor-led class",
@@ -96,15 +96,15 @@ class Education:
             customer.training = max(customer.training, SELF_PACED)
             self.journal.record(
                 self.env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "trained",
                 "self-paced course completed",
             )
-            self.ledger.add(self.env.now, customer.tier, "trained_self_paced")
+            self.ledger.add(self.env.now, customer.cell, "trained_self_paced")
             if training.self_paced_price:
                 self.ledger.add(
-                    self.env.now, customer.tier, "services_revenue", training.self_paced_price
+                    self.env.now, customer.cell, "services_revenue", training.self_paced_price
                 )
 
     def _weekly_classes(self) -> Generator[simpy.Event, None, None]:
@@ -139,12 +139,12 @@ class Education:
             for customer in trainees:
                 customer.training = INSTRUCTOR_LED
                 self.journal.record(
-                    env.now, customer.tier, customer.serial, "trained", "instructor-led class"
+                    env.now, customer.group, customer.serial, "trained", "instructor-led class"
                 )
-                self.ledger.add(start, customer.tier, "trained_instructor_led")
-                self.ledger.add(start, customer.tier, "education_busy_hours", busy_per_seat)
+                self.ledger.add(start, customer.cell, "trained_instructor_led")
+                self.ledger.add(start, customer.cell, "education_busy_hours", busy_per_seat)
                 if price:
-                    self.ledger.add(start, customer.tier, "services_revenue", price)
+                    self.ledger.add(start, customer.cell, "services_revenue", price)
 
 
 def _still_wanted(customer: Customer, episode: int) -> bool:

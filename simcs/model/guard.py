@@ -20,6 +20,7 @@ import simpy
 
 from simcs.calendar import hours_to_days
 from simcs.model.ledger import Ledger
+from simcs.records import split_cell
 from simcs.scenario import Scenario
 
 #: The default budget is this multiple of the scenario's expected event count ...
@@ -35,8 +36,8 @@ _EVENTS_PER_TOUCH = 2.0
 _EVENTS_PER_CUSTOMER_YEAR = 8.0
 
 SIZE_FIELDS = (
-    "tiers.*.initial_customers, tiers.*.new_logos_per_year, tiers.*.support.cases_per_year, "
-    "tiers.*.cadence.touches_per_year"
+    "population.*.initial_customers, population.*.new_logos_per_year, "
+    "population.*.cases_per_year, tiers.*.cadence.touches_per_year"
 )
 
 
@@ -73,18 +74,25 @@ def expected_events(scenario: Scenario) -> float:
     """A rough count of the SimPy events one replication of `scenario` processes.
 
     Customers (the t=0 book plus every new logo, each served for the whole horizon, an upper
-    bound) times the horizon times the events a customer makes in a year.
+    bound) times the horizon times the events a customer makes in a year, at the busiest
+    cadence of the tiers that can serve it.
     """
     years = scenario.horizon_years
+    rule = scenario.rule
+    placements = [rule] if rule.previous is None else [rule, rule.previous]
     total = 0.0
-    for name, tier in scenario.tiers.items():
+    for name, group in scenario.population.items():
         logos = sum(scenario.new_logo_rate(name, y) for y in range(1, years + 1))
+        serving = {
+            p.groups[name] if p.rule == "group" else tier for p in placements for tier in p.tiers
+        }
+        touches = max(scenario.tiers[t].cadence.touches_per_year for t in serving)
         per_year = (
-            _EVENTS_PER_CASE * tier.support.cases_per_year
-            + _EVENTS_PER_TOUCH * tier.cadence.touches_per_year
+            _EVENTS_PER_CASE * group.cases_per_year
+            + _EVENTS_PER_TOUCH * touches
             + _EVENTS_PER_CUSTOMER_YEAR
         )
-        total += (tier.initial_customers + logos) * years * per_year
+        total += (group.initial_customers + logos) * years * per_year
     return total
 
 
@@ -134,14 +142,15 @@ class EventBudget:
             )
 
 
-def _hint(tier: str, quantity: str) -> str:
-    """The scenario fields most likely behind a ledger quantity."""
-    t = tier or "*"
+def _hint(key: str, quantity: str) -> str:
+    """The scenario fields most likely behind a ledger quantity (`key`: a ledger cell)."""
+    tier, group = split_cell(key)
+    t, g = tier or key or "*", group or "*"
     if "arr" in quantity:
-        return f"tiers.{t}.arr, tiers.{t}.expansion"
+        return f"population.{g}.arr, population.{g}.expansion"
     for prefix, fields in (
         ("support", "support.handle_time, staff.support"),
-        ("implementation", f"tiers.{t}.onboarding, staff.implementation"),
+        ("implementation", f"population.{g}.implementation_hours, staff.implementation"),
         ("partner", "levers.partner_delivery"),
         ("csm", f"tiers.{t}.cadence, staff.csm.{t}"),
         ("education", "staff.education, training"),
@@ -153,13 +162,14 @@ def _hint(tier: str, quantity: str) -> str:
     return "the scenario's rates, hours and costs"
 
 
-def work_fields(queue: str, tier: str) -> str:
+def work_fields(queue: str, key: str) -> str:
     """The scenario fields that set the work of a job in the queue named `queue`."""
-    t = tier or "*"
+    tier, group = split_cell(key)
+    t, g = tier or key or "*", group or "*"
     if queue == "support":
         return "support.handle_time, staff.support.productive_hours_per_week"
     if queue in ("implementation", "partner"):
-        return f"tiers.{t}.onboarding.implementation_hours, staff.implementation"
+        return f"population.{g}.implementation_hours, staff.implementation"
     return f"tiers.{t}.cadence, tiers.{t}.renewal_review, levers, staff.csm.{t}"
 
 
@@ -168,7 +178,7 @@ def check_ledger(ledger: Ledger, replication: int, hours: float) -> None:
     for (year, tier), bucket in ledger.buckets.items():
         for quantity, value in bucket.items():
             if not math.isfinite(value):
-                where = f"tier {tier}" if tier else "the shared pools"
+                where = f"tier {split_cell(tier)[0] or tier}" if tier else "the shared pools"
                 raise ReplicationAborted(
                     replication,
                     hours,
@@ -177,10 +187,10 @@ def check_ledger(ledger: Ledger, replication: int, hours: float) -> None:
                 )
 
 
-def check_arr(arr: float, tier: str, when: str) -> None:
+def check_arr(arr: float, group: str, when: str) -> None:
     """A customer's ARR must stay finite (it enters every retention and revenue figure)."""
     if not math.isfinite(arr):
         raise NonFinite(
-            f"non-finite ARR ({arr}) for a customer of tier {tier} {when}",
-            f"tiers.{tier}.arr, tiers.{tier}.expansion",
+            f"non-finite ARR ({arr}) for a customer of group {group} {when}",
+            f"population.{group}.arr, population.{group}.expansion",
         )

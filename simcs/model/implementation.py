@@ -45,11 +45,11 @@ class Implementation:
     def implement(self, customer: Customer) -> Generator[simpy.Event, None, None]:
         """Process: from sale to go-live; sets the customer's go-live time and time-to-value."""
         env = self.env
-        tier = self.scenario.tiers[customer.tier]
-        onboarding = tier.onboarding
+        onboarding = self.scenario.tiers[customer.tier].onboarding
+        group = self.scenario.population[customer.group]
         ledger = self.ledger
-        now, name = env.now, customer.tier
-        hours = onboarding.implementation_hours
+        now, name = env.now, customer.cell
+        hours = group.implementation_hours
         # the package is committed at sale: its one-time cost and revenue belong to that year
         if onboarding.fee:
             ledger.add(now, name, "services_revenue", onboarding.fee)
@@ -63,7 +63,7 @@ class Implementation:
                 ledger.add(now, name, "implementation_activity_cost", hours * pool.cost_per_hour)
             if pool.billable:
                 ledger.add(now, name, "services_revenue", hours * pool.realised_rate)
-        yield env.timeout(weeks(onboarding.customer_lead_weeks))
+        yield env.timeout(weeks(group.customer_lead_weeks))
         if hours > 0:
             done = env.event()
             job = Job(hours, tier=name, on_done=lambda _job: done.succeed())
@@ -72,5 +72,5 @@ class Implementation:
             yield done
         customer.go_live_time = env.now
         customer.ttv_hours = env.now - customer.sale_time
-        ledger.add(env.now, customer.tier, "went_live")
-        ledger.add(env.now, customer.tier, "ttv_hours_sum", customer.ttv_hours)
+        ledger.add(env.now, customer.cell, "went_live")
+        ledger.add(env.now, customer.cell, "ttv_hours_sum", customer.ttv_hours)

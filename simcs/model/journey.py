@@ -4,7 +4,9 @@ Each customer's story is two SimPy processes. Its lifecycle: for a new logo the 
 implementation and go-live (time to value), the CSM engagement and the training offer; for a
 t=0 customer straight to service; then support cases and champion turnover until it leaves. Its
 renewals: a renewal review by the CSM ahead of each anniversary (not for a digital programme),
-then the renewal decision itself (`simcs/model/renewal.py`).
+then the renewal decision itself (`simcs/model/renewal.py`) and the re-tiering the
+segmentation rule may ask for (`simcs/model/segmenter.py`). Each step reads the tier serving the
+customer at that moment, so a move takes effect at once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from simcs.model.implementation import Implementation
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.renewal import Renewals
+from simcs.model.segmenter import Segmenter
 from simcs.model.support import SupportDesk
 from simcs.scenario import Scenario
 
@@ -41,6 +44,7 @@ class Journeys:
         parts: tuple[SupportDesk, Implementation, Education, ChampionTurnover],
         teams: dict[str, CsmTeam],
         renewals: Renewals,
+        segmenter: Segmenter,
     ) -> None:
         self.env = env
         self.scenario = scenario
@@ -51,11 +55,13 @@ class Journeys:
         self.desk, self.implementation, self.education, self.champions = parts
         self.teams = teams
         self.renewal_decisions = renewals
+        self.segmenter = segmenter
 
     def open_book(self) -> None:
-        """Admit each tier's t=0 book and start its new-logo arrivals, tier by tier."""
-        for name in self.scenario.tiers:
+        """Admit each group's t=0 book and start its new-logo arrivals, group by group."""
+        for name in self.scenario.population:
             for customer in self.factory.initial_book(name):
+                self.segmenter.at_start(customer)
                 self.admit(customer, new=False)
             self.env.process(self.new_logos(name, self.factory.arrivals(name)))
 
@@ -65,62 +71,64 @@ class Journeys:
         self.env.process(self.lifecycle(customer, new))
         self.env.process(self.renewals(customer))
 
-    def new_logos(self, tier_name: str, times: list[float]) -> Generator[simpy.Event, None, None]:
-        """Process: new logos of one tier arriving at their sale times."""
+    def new_logos(self, group: str, times: list[float]) -> Generator[simpy.Event, None, None]:
+        """Process: new logos of one customer group arriving at their sale times."""
         for k, sale_time in enumerate(times):
             yield self.env.timeout(sale_time - self.env.now)
-            customer = self.factory.create(tier_name, NEW_LOGO_SERIAL + k, self.env.now, False)
+            customer = self.factory.create(group, NEW_LOGO_SERIAL + k, self.env.now, False)
             self.admit(customer, new=True)
 
     def lifecycle(self, customer: Customer, new: bool) -> Generator[simpy.Event, None, None]:
         """Process: sale, implementation and go-live, then service until the customer leaves."""
-        tier = self.scenario.tiers[customer.tier]
-        team = self.teams[customer.tier]
+        tiers, teams = self.scenario.tiers, self.teams
         if new:
             self.journal.record(
                 self.env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "sale",
-                f"new logo, ARR ${customer.arr:,.0f}",
+                f"new logo, ARR ${customer.arr:,.0f}, served by {tiers[customer.tier].label}",
             )
-            book = self.ledger.at(self.env.now, customer.tier)
+            book = self.ledger.at(self.env.now, customer.cell)
             book["new_customers"] += 1
             book["arr_new"] += customer.arr
-            if tier.csm_start == "at_sale":
-                team.engage(customer)
+            if tiers[customer.tier].csm_start == "at_sale":
+                teams[customer.tier].engage(customer)
             yield from self.implementation.implement(customer)
             if not customer.active:
                 return
+            tier = tiers[customer.tier]
             self.journal.record(
                 self.env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "go-live",
                 f"time to value {hours_to_days(customer.ttv_hours or 0.0):.0f} days (target "
                 f"{tier.onboarding.target_weeks * 7:g})",
             )
             if tier.csm_start == "after_go_live":
-                team.engage(customer)
+                teams[customer.tier].engage(customer)
             self.education.offer(customer)
         else:
-            team.engage(customer)
+            teams[customer.tier].engage(customer)
         self.desk.open_cases(customer)
         yield from self.champions.run(customer)
 
     def renewals(self, customer: Customer) -> Generator[simpy.Event, None, None]:
-        """Process: a renewal review ahead of each anniversary, then the renewal itself."""
+        """Process: a renewal review ahead of each anniversary, the renewal itself, and the
+        re-tiering the segmentation rule asks for."""
         env = self.env
-        tier = self.scenario.tiers[customer.tier]
-        team = self.teams[customer.tier]
-        review = tier.renewal_review if team.coverage != "digital" else None
         while customer.active:
-            if review is not None:
+            team = self.teams[customer.tier]
+            review = self.scenario.tiers[customer.tier].renewal_review
+            if review is not None and team.coverage != "digital":
                 review_at = customer.next_anniversary - weeks(review.weeks_before)
                 if review_at >= env.now:
                     yield env.timeout(review_at - env.now)
-                    team.request_touch(
+                    self.teams[customer.tier].request_touch(
                         customer, RENEWAL_REVIEW, review.hours, deadline=customer.next_anniversary
                     )
             yield env.timeout(customer.next_anniversary - env.now)
             self.renewal_decisions.decide(customer)
+            if customer.active:
+                self.segmenter.at_renewal(customer)

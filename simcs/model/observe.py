@@ -1,9 +1,12 @@
 """The observer: year and month accounting of the book and of every staffed pool.
 
-At each year's start it records the cohort (customers and ARR under contract); at its end the
-cohort's retention, the book at year end, customer-years served and every queue's exact time
-integrals for the year (presence, waiting, busy time, arrivals, waits). At each month's end it
-records every pool's mean queue length and utilisation over the month (the monthly series).
+Everything is booked under the customer's ledger cell (its tier and group), so results can be
+read both by service tier and by customer group. At each year's start it records the cohort
+(customers and ARR under contract, in the cell each is in then); at its end the cohort's
+retention (in that same cell, so a move during the year does not split a cohort), the book at
+year end, customer-years served and every queue's exact time integrals for the year (presence,
+waiting, busy time, arrivals, waits). At each month's end it records every pool's mean queue
+length and utilisation over the month (the monthly series).
 """
 
 from __future__ import annotations
@@ -63,10 +66,13 @@ class Observer:
         """Record the year's starting cohort: customers and ARR under contract."""
         ledger = self.ledger
         for c in self.customers:
+            if year == 1 and c.serial < NEW_LOGO_SERIAL:  # the t=0 book (year 0 of the ledger)
+                ledger.put(0, c.first_cell, "initial_customers", 1.0)
             if c.active:
                 c.arr_at_year_start = c.arr
-                ledger.put(year, c.tier, "customers_start", 1.0)
-                ledger.put(year, c.tier, "arr_start", c.arr)
+                c.cohort_cell = c.cell
+                ledger.put(year, c.cell, "customers_start", 1.0)
+                ledger.put(year, c.cell, "arr_start", c.arr)
             else:
                 c.arr_at_year_start = None
 
@@ -76,18 +82,19 @@ class Observer:
         ledger = self.ledger
         start, end = (year - 1) * HOURS_PER_YEAR, year * HOURS_PER_YEAR
         for c in self.customers:
-            tier = c.tier
+            tier = c.cell
             a0 = c.arr_at_year_start
             arr = c.arr if c.active else 0.0
             if a0 is not None:
-                ledger.put(year, tier, "cohort_customers", 1.0)
-                ledger.put(year, tier, "cohort_arr_start", a0)
-                ledger.put(year, tier, "cohort_arr_retained", min(arr, a0))
-                ledger.put(year, tier, "cohort_arr_net", arr)
-                ledger.put(year, tier, "cohort_retained", 1.0 if c.active else 0.0)
+                cohort = c.cohort_cell
+                ledger.put(year, cohort, "cohort_customers", 1.0)
+                ledger.put(year, cohort, "cohort_arr_start", a0)
+                ledger.put(year, cohort, "cohort_arr_retained", min(arr, a0))
+                ledger.put(year, cohort, "cohort_arr_net", arr)
+                ledger.put(year, cohort, "cohort_retained", 1.0 if c.active else 0.0)
             if c.active:
                 if c.serial < NEW_LOGO_SERIAL:
-                    ledger.put(year, tier, "initial_cohort_alive", 1.0)
+                    ledger.put(year, c.first_cell, "initial_cohort_alive", 1.0)
                 ledger.put(year, tier, "customers_end", 1.0)
                 ledger.put(year, tier, "arr_end", arr)
                 if c.training:

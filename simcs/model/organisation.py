@@ -29,6 +29,7 @@ from simcs.model.journey import Journeys
 from simcs.model.ledger import Ledger
 from simcs.model.observe import MONTHS, Observer, SeriesPoint
 from simcs.model.renewal import Renewals
+from simcs.model.segmenter import Segmenter
 from simcs.model.staffing import seat_turnover
 from simcs.model.support import SupportDesk
 from simcs.model.workqueue import WorkQueue
@@ -118,6 +119,7 @@ class Organisation:
             (self.desk, self.implementation, self.education, self.champions),
             self.teams,
             Renewals(env, scenario, ledger, self.teams, self.journal),
+            Segmenter(env, scenario, ledger, self.teams, self.journal),
         )
         self.observer = Observer(
             scenario,

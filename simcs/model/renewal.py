@@ -15,7 +15,14 @@ import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.csm import CsmTeam
-from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED, Customer, Term
+from simcs.model.customer import (
+    INSTRUCTOR_LED,
+    MOVED_AT_RENEWAL,
+    MOVED_MID_TERM,
+    SELF_PACED,
+    Customer,
+    Term,
+)
 from simcs.model.guard import check_arr
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
@@ -59,12 +66,15 @@ def renewal_odds(
     csm_changes: int,
     training: float,
     exec_sponsor: bool,
+    moved_down: int = 0,
 ) -> float:
     """The product of the driver odds ratios for one renewal (1.0 = all neutral).
 
     `relationship` is the relationship strength, 0 to 1 (1 for digital programmes);
     `training` is the training strength (0 untrained, 1 instructor-led); continuous drivers
     enter as OR ** share, so half the cases breached gives the square root of the full ratio.
+    `moved_down` says whether the customer was moved to a lower-touch tier in the term (at a
+    renewal, or mid-term).
     """
     m = 1.0
     if champion_lost:
@@ -81,6 +91,10 @@ def renewal_odds(
         m *= drivers.trained**training
     if exec_sponsor:
         m *= drivers.exec_sponsor
+    if moved_down == MOVED_AT_RENEWAL:
+        m *= drivers.coverage_change
+    elif moved_down == MOVED_MID_TERM:
+        m *= drivers.coverage_change_mid_term
     return m
 
 
@@ -129,9 +143,9 @@ class Renewals:
         """The renewal decision at a contract anniversary: churn, or renew at a new ARR."""
         scenario = self.scenario
         now = self.env.now
-        name = customer.tier
-        tier = scenario.tiers[name]
-        team = self.teams[name]
+        name, cell = customer.group, customer.cell
+        tier = scenario.tiers[customer.tier]
+        team = self.teams[customer.tier]
         term = customer.term
         breach_share = term.sla_breaches / term.cases if term.cases else 0.0
         if team.coverage == "digital":
@@ -161,13 +175,14 @@ class Renewals:
             csm_changes=term.csm_changes,
             training=training,
             exec_sponsor=customer.exec_sponsor,
+            moved_down=term.moved_down,
         )
         p_churn = churn_probability(customer.theta, odds)
         u = customer.renewal_u[customer.renewals_seen]
         z = customer.renewal_z[customer.renewals_seen]
         customer.renewals_seen += 1
         # a renewal closes the year its term ends in (one at exactly a year's end belongs to it)
-        book = self.ledger.bucket(max(1, math.ceil(now / HOURS_PER_YEAR)), name)
+        book = self.ledger.bucket(max(1, math.ceil(now / HOURS_PER_YEAR)), cell)
         book["renewals_due"] += 1
         if term.champion_lost:
             book["renewals_after_champion_loss"] += 1
@@ -181,7 +196,8 @@ class Renewals:
                 f"champion {'LOST' if champion_lost else 'present'}, SLA breaches "
                 f"{term.sla_breaches}/{term.cases}, relationship {relationship:.2f}, "
                 f"CSM changes {term.csm_changes}, training {training:.1f}"
-                + (", late go-live" if ttv_late else ""),
+                + (", late go-live" if ttv_late else "")
+                + (", moved to lower touch" if term.moved_down else ""),
             )
         if u < p_churn:
             customer.churn_time = now
@@ -203,11 +219,12 @@ class Renewals:
                 training=training,
             )
             before = customer.arr
+            law = scenario.population[customer.group].expansion
             try:
-                arr = new_arr(before, tier.expansion.mean_log_change + shift, tier.expansion.sd, z)
+                arr = new_arr(before, law.mean_log_change + shift, law.sd, z)
             except OverflowError:  # exp() beyond the largest float
                 arr = math.inf
-            check_arr(arr, name, "at a renewal")
+            check_arr(arr, customer.group, "at a renewal")
             customer.arr = arr
             if customer.arr >= before:
                 book["arr_expansion"] += customer.arr - before

@@ -1,10 +1,11 @@
 """Support cases: live customers file them, self-service deflects some, agents handle the rest.
 
 Each live customer files cases as a Poisson stream (or evenly spaced, for worked examples) at
-its tier's rate; a trained customer avoids a share of them (how-to cases). A case is resolved
-by self-service with the deflection probability of the levers, otherwise it queues for an
-agent by tier priority. Whether it reached an agent within its tier's SLA, how long it waited
-and whether it revealed a new contact (a departed champion) feed the customer's health.
+its group's rate (who it is, whatever serves it); a trained customer avoids a share of them
+(how-to cases). A case is resolved by self-service with the deflection probability of the
+levers, otherwise it queues for an agent by its tier's priority. Whether it reached an agent
+within its tier's SLA, how long it waited and whether it revealed a new contact (a departed
+champion) feed the customer's health.
 """
 
 from __future__ import annotations
@@ -115,12 +116,12 @@ class SupportDesk:
         self.sla_hours = {n: t.support.sla_hours for n, t in scenario.tiers.items()}
 
     def open_cases(self, customer: Customer) -> None:
-        """From now (go-live) until it churns, the customer files cases at its tier's rate.
+        """From now (go-live) until it churns, the customer files cases at its group's rate.
 
         Arrivals are a chain of timeouts with a callback, not a process: nothing waits on a
         case being filed, so SimPy's process machinery would be pure overhead.
         """
-        rate = self.scenario.tiers[customer.tier].support.cases_per_year
+        rate = self.scenario.population[customer.group].cases_per_year
         if rate <= 0:
             return
         stream = CaseStream(customer, HOURS_PER_YEAR / rate, customer.cases_rng)
@@ -157,21 +158,25 @@ class SupportDesk:
             if self.journal.enabled:
                 self.journal.record(
                     self.env.now,
-                    customer.tier,
+                    customer.group,
                     customer.serial,
                     "case avoided",
                     "the trained champion needed no help",
                 )
             return
         now = self.env._now
-        tier = customer.tier
-        book = self.ledger.at(now, tier)  # the case's statistics belong to the year it is filed
+        cell = customer.cell
+        book = self.ledger.at(now, cell)  # the case's statistics belong to the year it is filed
         book["support_cases"] += 1
         if u[1] < self.deflection:
             book["support_deflected"] += 1
             if self.journal.enabled:
                 self.journal.record(
-                    now, tier, customer.serial, "case deflected", "resolved by self-service"
+                    now,
+                    customer.group,
+                    customer.serial,
+                    "case deflected",
+                    "resolved by self-service",
                 )
             return
         work = handle_hours(u[2], *self.handle_time)
@@ -181,8 +186,8 @@ class SupportDesk:
         self.agents.submit(
             Job(
                 work,
-                self.priority[tier],
-                tier,
+                self.priority[customer.tier],
+                cell,
                 None if self.patience is None else now - self.patience * _log1m(u[4]),
                 self._answered,
                 None,
@@ -210,7 +215,7 @@ class SupportDesk:
             seat = job.seat.index if job.seat is not None else -1
             self.journal.record(
                 job.start,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "case answered",
                 f"agent #{seat} after {wait:.2f} h (SLA {sla:g} h "
@@ -233,7 +238,7 @@ class SupportDesk:
         if self.journal.enabled:
             self.journal.record(
                 self.env.now,
-                customer.tier,
+                customer.group,
                 customer.serial,
                 "case abandoned",
                 f"gave up after {self.env.now - job.arrival:.2f} h",
@@ -256,7 +261,7 @@ class SupportDesk:
             customer, _, book = job.payload
             book["support_censored"] += 1
             book["support_censored_wait_hours"] += now - job.arrival
-            self.ledger.put(year, customer.tier, "support_unresolved_end", 1.0)
+            self.ledger.put(year, job.tier, "support_unresolved_end", 1.0)
         for job in serving:
             self.ledger.put(year, job.tier, "support_unresolved_end", 1.0)
 

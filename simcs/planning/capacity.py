@@ -38,6 +38,7 @@ from scipy.stats import binom
 from simcs.calendar import HOURS_PER_WEEK, HOURS_PER_YEAR, WEEKS_PER_YEAR
 from simcs.formulas.deflection import effective_deflection
 from simcs.formulas.erlang import mmc_service_level
+from simcs.planning.book import by_tier
 from simcs.planning.pools import csm_pool
 from simcs.scenario import Scenario, StaffPool
 
@@ -92,10 +93,22 @@ def seat_availability(pool: StaffPool) -> float:
     return seat_present_share(pool) * seat_speed(pool)
 
 
+def mid_year_book(scenario: Scenario) -> dict[str, float]:
+    """The t=0 book plus half of year 1's new logos, by customer group."""
+    return {
+        name: g.initial_customers + scenario.new_logo_rate(name, 1) / 2.0
+        for name, g in scenario.population.items()
+    }
+
+
 def mid_year_customers(scenario: Scenario, tier: str) -> float:
     """The t=0 book plus half of year 1's new logos (a mid-year estimate of the tier)."""
-    t = scenario.tiers[tier]
-    return t.initial_customers + scenario.new_logo_rate(tier, 1) / 2.0
+    return by_tier(scenario, mid_year_book(scenario))[tier]
+
+
+def new_logos_by_tier(scenario: Scenario, year: int = 1) -> dict[str, float]:
+    """New logos a year by the tier that will serve them."""
+    return by_tier(scenario, {g: scenario.new_logo_rate(g, year) for g in scenario.population})
 
 
 def case_rates(scenario: Scenario) -> dict[str, float]:
@@ -108,13 +121,11 @@ def case_rates(scenario: Scenario) -> dict[str, float]:
     )
     # the t=0 book's trained users count as instructor-led trained (full case reduction)
     trained = scenario.initial_book.trained_share * scenario.training.case_reduction
+    book = mid_year_book(scenario)
+    cases = {g: n * scenario.population[g].cases_per_year for g, n in book.items()}
     return {
-        name: mid_year_customers(scenario, name)
-        * tier.support.cases_per_year
-        * (1.0 - trained)
-        * (1.0 - deflection)
-        / HOURS_PER_YEAR
-        for name, tier in scenario.tiers.items()
+        name: cases_in_tier * (1.0 - trained) * (1.0 - deflection) / HOURS_PER_YEAR
+        for name, cases_in_tier in by_tier(scenario, cases).items()
     }
 
 
@@ -236,8 +247,8 @@ def capacity_table(
     if scenario.levers.partner_delivery.enabled:
         share_in_house -= scenario.levers.partner_delivery.share
     demand = share_in_house * sum(
-        scenario.new_logo_rate(n, 1) * t.onboarding.implementation_hours
-        for n, t in scenario.tiers.items()
+        scenario.new_logo_rate(n, 1) * g.implementation_hours
+        for n, g in scenario.population.items()
     )
     out.append(
         _row(
@@ -249,8 +260,9 @@ def capacity_table(
         )
     )
     edu = staff.education
+    logos = new_logos_by_tier(scenario)
     trainees = sum(
-        (scenario.new_logo_rate(n, 1) + mid_year_customers(scenario, n) * champion_rate)
+        (logos[n] + mid_year_customers(scenario, n) * champion_rate)
         * t.training.propensity
         * t.training.instructor_led_share
         for n, t in scenario.tiers.items()

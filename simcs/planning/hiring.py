@@ -1,15 +1,16 @@
 """Growth planning: the book projected month by month, and a quarter-by-quarter hiring plan.
 
-The book of each tier grows by its new-logo rate and shrinks by its expected churn: the mean base
-churn probability of its steady-state book under the sBG model (tenure k with weight S(k), churn
-alpha / (alpha + beta + k) at tenure k), spread evenly over the year. ARR follows customers at
-the t=0 book's average contract (expansion is not projected). For each quarter, the analytic
-capacity model (`simcs.planning.capacity`) sizes every pool for the book at the quarter's end (the
-need), so the hiring plan holds the support SLA target and the utilisation target as the book grows.
-Nobody is let go: the staff on hand at a quarter's end is the larger of last quarter's staff and
-the need, starting from today's headcount, and hires are the increases. The loaded cost of a
-quarter is a quarter of the annual loaded cost of the people on hand (surplus included), their
-managers, and the pools not sized. Check any quarter by simulation with `simcs size`.
+The book of each customer group grows by its new-logo rate and shrinks by its expected churn:
+the mean base churn probability of its steady-state book under the sBG model (tenure k with
+weight S(k), churn alpha / (alpha + beta + k) at tenure k), spread evenly over the year. ARR
+follows customers at the t=0 book's average contract (expansion is not projected). For each
+quarter, the analytic capacity model (`simcs.planning.capacity`) sizes every pool for the book
+at the quarter's end (the need), so the hiring plan holds the support SLA target and the
+utilisation target as the book grows. Nobody is let go: the staff on hand at a quarter's end is
+the larger of last quarter's staff and the need, starting from today's headcount, and hires are
+the increases. The loaded cost of a quarter is a quarter of the annual loaded cost of the people
+on hand (surplus included), their managers, and the pools not sized. Check any quarter by
+simulation with `simcs size`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from simcs.scenario.files import with_overrides
 MONTHS_PER_YEAR = 12
 
 
-def expected_annual_churn(scenario: Scenario, tier: str) -> float:
-    """Mean base churn probability of the tier's steady-state book (sBG, drivers neutral)."""
-    t = scenario.tiers[tier]
-    alpha, beta = t.renewal.alpha, t.renewal.beta
+def expected_annual_churn(scenario: Scenario, group: str) -> float:
+    """Mean base churn probability of the group's steady-state book (sBG, drivers neutral)."""
+    g = scenario.population[group]
+    alpha, beta = g.renewal.alpha, g.renewal.beta
     if scenario.initial_book.tenure == "new":
         return alpha / (alpha + beta)
     years = scenario.initial_book.max_tenure_years
@@ -36,18 +37,18 @@ def expected_annual_churn(scenario: Scenario, tier: str) -> float:
     return sum(w * alpha / (alpha + beta + k) for k, w in enumerate(weights)) / sum(weights)
 
 
-def average_arr(scenario: Scenario, tier: str) -> float:
-    """The t=0 book's average contract of the tier (its ARR total / customers, or the mean)."""
-    t = scenario.tiers[tier]
-    if t.initial_arr_total is not None and t.initial_customers:
-        return t.initial_arr_total / t.initial_customers
-    return t.arr.mean
+def average_arr(scenario: Scenario, group: str) -> float:
+    """The t=0 book's average contract of the group (its ARR total / customers, or the mean)."""
+    g = scenario.population[group]
+    if g.initial_arr_total is not None and g.initial_customers:
+        return g.initial_arr_total / g.initial_customers
+    return g.arr.mean
 
 
 def project_book(scenario: Scenario, months: int) -> list[dict[str, float]]:
-    """Customers per tier at the end of each month 0..months (month 0 is t=0)."""
-    book = {name: float(t.initial_customers) for name, t in scenario.tiers.items()}
-    churn = {name: expected_annual_churn(scenario, name) for name in scenario.tiers}
+    """Customers per group at the end of each month 0..months (month 0 is t=0)."""
+    book = {name: float(g.initial_customers) for name, g in scenario.population.items()}
+    churn = {name: expected_annual_churn(scenario, name) for name in scenario.population}
     out = [dict(book)]
     for month in range(1, months + 1):
         year = min(scenario.horizon_years, (month - 1) // MONTHS_PER_YEAR + 1)
@@ -63,7 +64,7 @@ class Quarter:
     """One quarter of the hiring plan."""
 
     quarter: int
-    customers: dict[str, float]  # at the quarter's end
+    customers: dict[str, float]  # by customer group, at the quarter's end
     arr: float
     needed: dict[str, int]  # the analytic headcount for the book at the quarter's end
     headcount: dict[str, int]  # on hand at the quarter's end: max(last quarter's, needed)
@@ -90,9 +91,12 @@ def hiring_plan(
         grown = with_overrides(
             scenario,
             {
-                **{f"tiers.{n}.initial_customers": round(c) for n, c in book.items()},
-                **{f"tiers.{n}.initial_arr_total": None for n in book},
-                **{f"tiers.{n}.new_logos_per_year": scenario.new_logo_rate(n, year) for n in book},
+                **{f"population.{n}.initial_customers": round(c) for n, c in book.items()},
+                **{f"population.{n}.initial_arr_total": None for n in book},
+                **{
+                    f"population.{n}.new_logos_per_year": scenario.new_logo_rate(n, year)
+                    for n in book
+                },
             },
             f"quarter {q}",
         )

@@ -1,6 +1,7 @@
 """The drivers of the renewal decision: multiplicative churn-odds ratios (champion lost, late
-time-to-value, SLA breaches, relationship strength per coverage model, CSM reassignment,
-training, an executive sponsor) and additive shifts of the log ARR change at renewal.
+time-to-value, SLA breaches, relationship strength per coverage model, CSM reassignment, a move
+to a lower-touch tier, training, an executive sponsor) and additive shifts of the log ARR change
+at renewal.
 """
 
 from __future__ import annotations
@@ -101,6 +102,28 @@ class Drivers(Strict):
             unit=ODDS,
             source="seed M17; calibration 2.5 (relationship disruption, Schmitz et al. 2019)",
             plausible=(1.0, 1.6),
+        ),
+    )
+    coverage_change: OddsRatio = Field(
+        1.1,
+        **about(
+            "at the first renewal after a move to a lower-touch tier made at a renewal "
+            "(graduation, positioned as a reward for maturity)",
+            unit=ODDS,
+            source="assumption (seed M28: 'use the renewal to make a change'; no measured "
+            "effect in any source)",
+            plausible=(1.0, 1.5),
+        ),
+    )
+    coverage_change_mid_term: OddsRatio = Field(
+        1.5,
+        **about(
+            "at the first renewal after a move to a lower-touch tier made mid-term (the whole "
+            "book moved at once)",
+            unit=ODDS,
+            source="assumption (seed M28: 'if resources are ripped away ... I'd churn'; no "
+            "measured effect in any source)",
+            plausible=(1.0, 3.0),
         ),
     )
     trained: OddsRatio = Field(

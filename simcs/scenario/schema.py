@@ -1,21 +1,24 @@
 """The scenario: every parameter of one simulated post-sales organisation, validated.
 
 A scenario is plain data (YAML on disk) checked by pydantic with unknown keys forbidden. It
-holds the book of business by tier (`tiers`), the staff pools (`staff`), the playbook's policies
+holds who the customers are (`population`: customer groups), the service tiers (`tiers`), which
+tier serves which customer (`segmentation`), the staff pools (`staff`), the playbook's policies
 and levers (`playbook`), the driver effect sizes of the renewal decision (`drivers`) and the
 experiment horizon; this module adds the checks that span sections (every covered tier has a
-CSM team, ARR bands do not overlap, the book fits in one replication). What each field means,
-its unit, source and bounds are in `fields.about` metadata, shown by `simcs schema` and
-docs/reference/scenario.md.
+CSM team, the rule names known tiers and groups, the book fits in one replication). A file of
+the old shape, where tiers held their customers, is translated with a warning (`legacy`). What
+each field means, its unit, source and bounds are in `fields.about` metadata, shown by
+`simcs schema` and docs/reference/scenario.md.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Annotated
+import warnings
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
+from simcs.scenario import legacy
 from simcs.scenario.drivers import Drivers, ExpansionDrivers
 from simcs.scenario.fields import (
     MAX_CUSTOMERS_TOTAL,
@@ -35,6 +38,8 @@ from simcs.scenario.playbook import (
     SupportPolicy,
     Training,
 )
+from simcs.scenario.population import CustomerGroup
+from simcs.scenario.segmentation import Segmentation
 from simcs.scenario.staff import Staff
 from simcs.scenario.tiers import Tier
 
@@ -62,7 +67,30 @@ class Scenario(Strict):
             source="calibration 3.1 (warm-up; 0 with a steady-state t=0 book)",
         ),
     )
-    tiers: Annotated[dict[str, Tier], Field(max_length=MAX_TIERS), AfterValidator(tier_keys)]
+    population: Annotated[
+        dict[str, CustomerGroup], Field(max_length=MAX_TIERS), AfterValidator(tier_keys)
+    ] = Field(
+        **about(
+            "the customer groups: who the customers are, whatever tier serves them",
+            source="design (seed 1D gives the template's four bands)",
+        )
+    )
+    tiers: Annotated[dict[str, Tier], Field(max_length=MAX_TIERS), AfterValidator(tier_keys)] = (
+        Field(
+            **about(
+                "the service tiers, listed from the highest touch to the lowest",
+                source="seed 1D (Strategic, Enterprise, SMB/MID, Digital Only)",
+            )
+        )
+    )
+    segmentation: Segmentation | None = Field(
+        None,
+        **about(
+            "which tier serves which customer; may be left out with one tier, or when every "
+            "group has a tier of its name (each group served by that tier for life)",
+            source="design",
+        ),
+    )
     staff: Staff
     support: SupportPolicy = SupportPolicy()
     training: Training = Training()
@@ -73,21 +101,47 @@ class Scenario(Strict):
     initial_book: InitialBook = InitialBook()
     costs: CostAssumptions = CostAssumptions()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        """Translate the old shape (with a warning) and fill in an obvious segmentation."""
+        if legacy.is_old_shape(data):
+            warnings.warn(legacy.message(), legacy.OldScenarioShape, stacklevel=2)
+            data = legacy.upgrade(data)
+        if isinstance(data, dict) and data.get("segmentation") is None:
+            groups, tiers = data.get("population"), data.get("tiers")
+            if isinstance(groups, dict) and isinstance(tiers, dict) and tiers:
+                if len(tiers) == 1:
+                    only = next(iter(tiers))
+                    mapping = dict.fromkeys(groups, only)
+                elif set(groups) <= set(tiers):
+                    mapping = {g: g for g in groups}
+                else:
+                    return data
+                data = {**data, "segmentation": {"rule": "group", "groups": mapping}}
+                data["segmentation"]["retier"] = "never"
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if not self.tiers:
             raise ValueError("tiers: at least one tier is needed")
-        if "all" in self.tiers:
-            raise ValueError("tiers: 'all' is reserved for the whole book")
+        if not self.population:
+            raise ValueError("population: at least one customer group is needed")
+        for section in ("tiers", "population"):
+            if "all" in getattr(self, section):
+                raise ValueError(f"{section}: 'all' is reserved for the whole book")
         if self.warmup_years >= self.horizon_years:
             raise ValueError("warmup_years: must be below horizon_years")
-        for name, tier in self.tiers.items():
-            rates = tier.new_logos_per_year
+        self._check_segmentation()
+        for name, group in self.population.items():
+            rates = group.new_logos_per_year
             if isinstance(rates, list) and len(rates) != self.horizon_years:
                 raise ValueError(
-                    f"tiers.{name}.new_logos_per_year: {len(rates)} rates given, "
+                    f"population.{name}.new_logos_per_year: {len(rates)} rates given, "
                     f"horizon_years is {self.horizon_years}"
                 )
+        for name, tier in self.tiers.items():
             if tier.coverage != "digital" and name not in self.staff.csm:
                 raise ValueError(
                     f"staff.csm.{name}: missing, but tiers.{name}.coverage is '{tier.coverage}'"
@@ -96,30 +150,52 @@ class Scenario(Strict):
             if name not in self.tiers:
                 raise ValueError(f"staff.csm.{name}: no tier of that name in tiers")
         customers = sum(
-            tier.initial_customers
+            group.initial_customers
             + sum(self.new_logo_rate(name, y) for y in range(1, self.horizon_years + 1))
-            for name, tier in self.tiers.items()
+            for name, group in self.population.items()
         )
         if customers > MAX_CUSTOMERS_TOTAL:
             raise ValueError(
-                f"tiers: about {customers:,.0f} customers over the horizon (t=0 book and new "
-                f"logos), more than the {MAX_CUSTOMERS_TOTAL:,} one replication can hold"
+                f"population: about {customers:,.0f} customers over the horizon (t=0 book and "
+                f"new logos), more than the {MAX_CUSTOMERS_TOTAL:,} one replication can hold"
             )
-        bands = sorted(
-            (t.arr_band[0], math.inf if t.arr_band[1] is None else t.arr_band[1], n)
-            for n, t in self.tiers.items()
-        )
-        for (_lo1, hi1, n1), (lo2, _hi2, n2) in zip(bands, bands[1:], strict=False):
-            if hi1 > lo2:
-                raise ValueError(f"tiers.{n2}.arr_band: overlaps tiers.{n1}.arr_band")
         return self
+
+    def _check_segmentation(self) -> None:
+        rule = self.segmentation
+        if rule is None:
+            raise ValueError(
+                "segmentation: needed to say which tier serves which customer (rule 'arr' with "
+                "thresholds, or rule 'group' with the tier of each group)"
+            )
+        for where, placement in (("segmentation", rule), ("segmentation.previous", rule.previous)):
+            if placement is None:
+                continue
+            for tier in placement.thresholds:
+                if tier not in self.tiers:
+                    raise ValueError(f"{where}.thresholds.{tier}: no tier of that name in tiers")
+            for group, tier in placement.groups.items():
+                if group not in self.population:
+                    raise ValueError(f"{where}.groups.{group}: no customer group of that name")
+                if tier not in self.tiers:
+                    raise ValueError(f"{where}.groups.{group}: no tier '{tier}' in tiers")
+            if placement.rule == "group":
+                for group in self.population:
+                    if group not in placement.groups:
+                        raise ValueError(f"{where}.groups: no tier for customer group '{group}'")
 
     @property
     def measurement_years(self) -> list[int]:
         """The 1-based years whose metrics are reported (after the warm-up)."""
         return list(range(self.warmup_years + 1, self.horizon_years + 1))
 
-    def new_logo_rate(self, tier: str, year: int) -> float:
-        """New logos a year for `tier` in 1-based `year`."""
-        rates = self.tiers[tier].new_logos_per_year
+    @property
+    def rule(self) -> Segmentation:
+        """The segmentation rule (always set once the scenario is validated)."""
+        assert self.segmentation is not None
+        return self.segmentation
+
+    def new_logo_rate(self, group: str, year: int) -> float:
+        """New logos a year for customer `group` in 1-based `year`."""
+        rates = self.population[group].new_logos_per_year
         return rates[year - 1] if isinstance(rates, list) else rates

@@ -1,10 +1,14 @@
-"""Per-year metrics of one replication, by tier and for `all`, as listed in `simcs.catalogue`.
+"""Per-year metrics of one replication, by service tier, by customer group (`group:NAME`) and for
+`all`, as listed in `simcs.catalogue`.
 
-Ratios for `all` are recomputed from summed numerators and denominators, never averaged over
-tiers. Staffed pools cost their loaded cost (OTE x (1 + overhead)) for the seat-time actually
-filled, plus managers; a pool shared by tiers is charged to them in proportion to the time each
-used (idle time shared the same way), a tier's own CSM team to that tier. A pool with an
-activity rate (`cost_per_hour`) costs the hours of work its tiers asked for instead.
+The ledger books everything by cell (the customers of one group served by one tier); a tier's, a
+group's and the whole book's figures sum their cells, and ratios are recomputed from summed
+numerators and denominators, never averaged. Staffed pools cost their loaded cost (OTE x (1 +
+overhead)) for the seat-time actually filled, plus managers; a pool shared by tiers is charged
+to them in proportion to the time each used (idle time shared the same way), a tier's own CSM
+team to the groups that tier served in proportion to their CSM time (a team with nobody to
+charge stays with its tier). A pool with an activity rate (`cost_per_hour`) costs the hours of
+work its tiers asked for instead.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from simcs.formulas.retention import (
 )
 from simcs.model.ledger import Ledger
 from simcs.model.support import WAIT_BIN_KEYS
-from simcs.records import WAIT_POINTS
+from simcs.records import WAIT_POINTS, group_scope, is_group_scope, split_cell
 from simcs.scenario import Scenario, StaffPool
 
 NAN = float("nan")
@@ -36,21 +40,43 @@ def _pool_cost(pool: StaffPool, present_hours: float) -> float:
     return pool_loaded_cost(pool.ote, pool.overhead, people, pool.managers, pool.manager_ote)
 
 
+def _scopes(scenario: Scenario, cells: list[str]) -> list[tuple[str, list[str], set[str]]]:
+    """(result key, member cells, tiers whose CSM capacity counts) of every tier, every
+    customer group and `all`."""
+    tier_of = {c: split_cell(c)[0] for c in cells}
+    group_of = {c: split_cell(c)[1] for c in cells}
+    out = [(t, [c for c in cells if tier_of[c] == t], [t]) for t in scenario.tiers]
+    for g in scenario.population:
+        members = [c for c in cells if group_of[c] == g]
+        serving = {tier_of[c] for c in members}
+        out.append((group_scope(g), members, [t for t in scenario.tiers if t in serving]))
+    out.append((ALL, cells, list(scenario.tiers)))
+    return out
+
+
 def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dict[str, float]]:
-    """All metrics of one year: {tier or 'all': {metric: value}} (NaN where undefined)."""
+    """All metrics of one year: {tier, 'group:NAME' or 'all': {metric: value}} (NaN where
+    undefined). Costs are charged to ledger cells (a tier's customers of one group), then
+    summed over the cells of each tier, each group and the whole book."""
     tiers = list(scenario.tiers)
+    order = {name: k for k, name in enumerate([*scenario.tiers, *scenario.population])}
+    cells = sorted(
+        {key for (y, key) in ledger.buckets if y in (0, year) and "|" in key},
+        key=lambda c: tuple(order.get(part, -1) for part in split_cell(c)),
+    )
     g = ledger.get
 
-    def per_tier(quantity: str) -> dict[str, float]:
-        return {t: g(year, t, quantity) for t in tiers}
+    def per_cell(quantity: str, among: list[str] = cells) -> dict[str, float]:
+        return {c: g(year, c, quantity) for c in among}
 
-    customer_years = per_tier("customer_years")
+    customer_years = per_cell("customer_years")
     staff = scenario.staff
-    costs: dict[str, dict[str, float]] = {f: dict.fromkeys(tiers, 0.0) for f in FUNCTIONS}
+    costs: dict[str, dict[str, float]] = {f: dict.fromkeys(cells, 0.0) for f in FUNCTIONS}
+    idle_team_cost = dict.fromkeys(tiers, 0.0)  # a CSM team with nobody to charge it to
 
     def charge(function: str, amounts: dict[str, float]) -> None:
-        for t, v in amounts.items():
-            costs[function][t] += v
+        for c, v in amounts.items():
+            costs[function][c] += v
 
     # support and implementation: shared pools, staffed or activity-costed
     for function, pool, busy, activity in (
@@ -63,49 +89,60 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         ),
     ):
         if pool.cost_per_hour is not None:
-            charge(function, per_tier(activity))
+            charge(function, per_cell(activity))
         else:
             cost = _pool_cost(pool, g(year, "", f"{function}_present_hours"))
-            charge(function, split_cost(cost, per_tier(busy), customer_years))
-    charge("implementation", per_tier("partner_cost"))
+            charge(function, split_cost(cost, per_cell(busy), customer_years))
+    charge("implementation", per_cell("partner_cost"))
     # education: shared pool, allocated by instructor time used
     edu = staff.education
     edu_cost = _pool_cost(edu, g(year, "", "education_present_hours"))
-    charge("education", split_cost(edu_cost, per_tier("education_busy_hours"), customer_years))
-    # CSM: each tier's own team
+    charge("education", split_cost(edu_cost, per_cell("education_busy_hours"), customer_years))
+    # CSM: each tier's own team, over the groups it served by the CSM time they used
     for t in tiers:
         pool = staff.csm.get(t)
         if pool is None:
+            continue
+        mine = [c for c in cells if split_cell(c)[0] == t]
+        if pool.cost_per_hour is not None:
+            charge("csm", {c: g(year, c, "csm_busy_hours") * pool.cost_per_hour for c in mine})
             continue
         if scenario.tiers[t].coverage == "digital":
             present = pool.headcount * HOURS_PER_YEAR  # programme staff, no queue
         else:
             present = g(year, t, "csm_present_hours")
-        costs["csm"][t] += (
-            g(year, t, "csm_busy_hours") * pool.cost_per_hour
-            if pool.cost_per_hour is not None
-            else _pool_cost(pool, present)
-        )
+        cost = _pool_cost(pool, present)
+        if len(mine) == 1:
+            shares = {mine[0]: cost}
+        else:
+            shares = split_cost(
+                cost, per_cell("csm_busy_hours", mine), per_cell("customer_years", mine)
+            )
+        if sum(shares.values()) > 0 or cost == 0:
+            charge("csm", shares)
+        else:
+            idle_team_cost[t] += cost
     # operations: CS ops staff, programmes, other costs, by customer-years
     ops = _pool_cost(staff.operations, staff.operations.headcount * HOURS_PER_YEAR)
     if scenario.levers.content_council.enabled:
         ops += scenario.levers.content_council.cost_per_year
     ops += scenario.costs.digital_program_per_year
     charge("operations", split_cost(ops, {}, customer_years))
-    for t in tiers:
-        costs["operations"][t] += scenario.costs.other_per_customer_year * customer_years[t]
+    for c in cells:
+        costs["operations"][c] += scenario.costs.other_per_customer_year * customer_years[c]
 
     support_capacity = g(year, "", "support_present_hours")
     ps_capacity = g(year, "", "implementation_present_hours")
     out: dict[str, dict[str, float]] = {}
-    groups: list[tuple[str, list[str]]] = [(t, [t]) for t in tiers] + [(ALL, tiers)]
-    for label, members in groups:
+    for label, members, teams in _scopes(scenario, cells):
 
         def s(quantity: str, members: list[str] = members) -> float:
-            return sum(g(year, t, quantity) for t in members)
+            return sum(g(year, c, quantity) for c in members)
 
-        cy = sum(customer_years[t] for t in members)
-        by_function = {f: sum(costs[f][t] for t in members) for f in FUNCTIONS}
+        cy = sum(customer_years[c] for c in members)
+        by_function = {f: sum(costs[f][c] for c in members) for f in FUNCTIONS}
+        if not is_group_scope(label):
+            by_function["csm"] += sum(idle_team_cost[t] for t in teams)
         total = sum(by_function.values())
         per_customer = cost_of_delivery_per_customer(
             implementation=by_function["implementation"],
@@ -120,14 +157,13 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         # within any limit)
         censored = s("support_censored")
         queued = s("support_answered") + s("support_abandoned") + censored
-        csm_capacity = s("csm_present_hours")
+        csm_capacity = sum(g(year, t, "csm_present_hours") for t in teams)
         m: dict[str, float] = {
             "grr": gross_revenue_retention(s("cohort_arr_start"), s("cohort_arr_retained")),
             "nrr": net_revenue_retention(s("cohort_arr_start"), s("cohort_arr_net")),
             "logo_retention": logo_retention(s("cohort_customers"), s("cohort_retained")),
             "initial_cohort_survival": _ratio(
-                s("initial_cohort_alive"),
-                float(sum(scenario.tiers[t].initial_customers for t in members)),
+                s("initial_cohort_alive"), sum(g(0, c, "initial_customers") for c in members)
             ),
             "arr_start": s("arr_start"),
             "arr_end": s("arr_end"),
@@ -139,6 +175,8 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
             "customers_start": s("customers_start"),
             "customers_end": s("customers_end"),
             "new_customers": s("new_customers"),
+            "retiered_up": s("retiered_up"),
+            "retiered_down": s("retiered_down"),
             "cost_total": total,
             "cost_per_customer": per_customer,
         }

@@ -92,24 +92,67 @@ def _tier_rows(scenario: dict[str, Any]) -> Iterator[list[str]]:
         team = csm.get(name)
         yield [
             t["label"],
-            str(t["initial_customers"]),
-            f"{t['arr_band']}",
             t["coverage"],
             "-" if team is None else f"{team['headcount']} (+{team['managers']} mgr)",
             f"{t['cadence']['touches_per_year']:g}/yr",
-            f"{t['support']['cases_per_year']:g}/yr",
             f"{t['support']['sla_hours']:g} h",
-            f"Beta({t['renewal']['alpha']:g}, {t['renewal']['beta']:g})",
         ]
 
 
+def _group_rows(scenario: dict[str, Any]) -> Iterator[list[str]]:
+    for g in scenario["population"].values():
+        low, high = g["arr_band"]
+        yield [
+            g["label"],
+            str(g["initial_customers"]),
+            f"{low:,.0f} - " + ("" if high is None else f"{high:,.0f}"),
+            f"{g['cases_per_year']:g}/yr",
+            f"Beta({g['renewal']['alpha']:g}, {g['renewal']['beta']:g})",
+        ]
+
+
+def segmentation_text(scenario: dict[str, Any]) -> str:
+    """The segmentation rule in one sentence."""
+    rule = scenario.get("segmentation") or {}
+    tiers = scenario["tiers"]
+    if rule.get("rule") == "arr":
+        bands = sorted(rule["thresholds"].items(), key=lambda kv: -kv[1])
+        where = ", ".join(f"{tiers[t]['label']} from ${low:,.0f}" for t, low in bands)
+        text = f"Customers are served by ARR: {where}."
+    else:
+        groups = scenario["population"]
+        where = ", ".join(
+            f"{groups[g]['label']} by {tiers[t]['label']}"
+            for g, t in rule.get("groups", {}).items()
+        )
+        text = f"Customers are served by group: {where}."
+    retier = rule.get("retier", "never")
+    text += {
+        "never": " A customer keeps the tier it started in.",
+        "at_renewal": " At each renewal a customer moves to the tier the rule gives.",
+        "at_once": " The t=0 book moves to this rule at once; later moves happen at renewals.",
+    }[retier]
+    if rule.get("hysteresis"):
+        text += f" Hysteresis {rule['hysteresis']:.0%}."
+    if rule.get("previous"):
+        text += " The t=0 book was placed by the previous rule."
+    return text
+
+
 def assumptions(scenario: dict[str, Any]) -> str:
-    """The scenario's tiers, staff pools and churn-odds drivers as tables, with sources."""
+    """The scenario's customer groups, tiers, segmentation, staff pools and churn-odds drivers
+    as tables, with sources."""
     staff = scenario["staff"]
-    tiers = table(
-        ["Tier", "Customers t=0", "ARR band $", "Coverage", "CSMs", "Touches", "Cases", "SLA"]
-        + ["Base churn"],
-        list(_tier_rows(scenario)),
+    tiers = (
+        table(
+            ["Customer group", "Customers t=0", "ARR band $", "Cases", "Base churn"],
+            list(_group_rows(scenario)),
+        )
+        + table(
+            ["Service tier", "Coverage", "CSMs", "Touches", "SLA"],
+            list(_tier_rows(scenario)),
+        )
+        + paragraph(segmentation_text(scenario), "note")
     )
     pools = table(
         ["Pool", "Headcount", "OTE $", "Overhead", "Productive h/week"],
