@@ -131,17 +131,20 @@ _ENTRIES: list[Metric] = [
         for point, _ in WAIT_POINTS
     ),
     _m("support_utilization", "Support utilisation", "share of staffed time", "share", 0,
-       "Agents' busy hours over their staffed hours."),
+       "Agents' busy hours over their staffed hours (for a tier or group: the hours spent on "
+       "its customers over the whole desk's staffed hours)."),
     _m("support_delayed_share", "Cases that waited", "share of cases", "share", -1,
        "Share of the cases answered, abandoned or unresolved that waited for an agent at all."),
     _m("support_unresolved_end", "Cases unresolved at the end", "cases", "count", -1,
        "Cases still waiting or in service when the horizon ends (last year only, else 0)."),
     _m("csm_utilization", "CSM utilisation", "share of staffed time", "share", 0,
-       "CSMs' busy hours over their staffed hours."),
+       "CSMs' busy hours over their staffed hours (a tier: its own team; a customer group: the "
+       "hours spent on it over every team's staffed hours)."),
     _m("csm_touch_coverage", "CSM touch coverage", "share of planned touches", "share", 1,
        "Touches delivered over touches planned."),
     _m("ps_utilization", "PS utilisation", "share of staffed time", "share", 0,
-       "Implementation consultants' busy hours over their staffed hours."),
+       "Implementation consultants' busy hours over their staffed hours (for a tier or group: "
+       "the hours spent on its customers over the pool's staffed hours)."),
     _m("ttv_days_mean", "Mean time to value", "calendar days", "days", -1,
        "Mean days from sale to go-live of the customers who went live in the year."),
     _m("champion_departures", "Champion departures", "departures per year", "count", 0,

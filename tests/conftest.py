@@ -66,7 +66,7 @@ def shrink(scenario: Scenario, divisor: int, horizon_years: int) -> Scenario:
     from simcs.scenario.files import with_overrides
 
     overrides: dict[str, object] = {"horizon_years": horizon_years}
-    for name, tier in scenario.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = tier.initial_customers // divisor
-        overrides[f"tiers.{name}.initial_arr_total"] = None
+    for name, group in scenario.population.items():
+        overrides[f"population.{name}.initial_customers"] = group.initial_customers // divisor
+        overrides[f"population.{name}.initial_arr_total"] = None
     return with_overrides(scenario, overrides)

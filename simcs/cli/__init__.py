@@ -11,16 +11,25 @@ Each command reads: load the inputs -> compute -> write the result files -> prin
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import click
 
 from simcs import __version__
 from simcs.cli import experiments, planning, run
 
 
+def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+    """A warning is one line on stderr, never a source listing."""
+    click.echo(f"Warning: {message}", err=True)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="simcs")
 def main() -> None:
     """simcs: simulate a B2B post-sales organisation -- staffing, service, retention, cost."""
+    warnings.showwarning = _show_warning
 
 
 for _module in (run, experiments, planning):

@@ -66,7 +66,7 @@ def _execute(
         width = result.key_half_width()
         met = "met" if result.precision_met else "NOT met (cap reached)"
         note += (
-            f"\nPrecision on {experiment.key_metric} (all tiers): half-width {width:.4g} "
+            f"\nPrecision on {experiment.key_metric} (whole book): half-width {width:.4g} "
             f"<= {experiment.precision:g} {met} with {result.replications} replications."
         )
     click.echo(note)
@@ -111,6 +111,14 @@ def experiment_command(
 @scheduler_option
 @precision_option
 @report_option
+@click.option(
+    "--by",
+    type=click.Choice(["tier", "group", "both"]),
+    default=None,
+    help="Compare per service tier, per customer group or both (and the whole book). "
+    "Default: by customer group when the scenarios segment differently (a tier then serves "
+    "different customers in each), else by tier.",
+)
 def compare_command(
     scenarios: tuple[str, ...],
     replications: int,
@@ -121,11 +129,12 @@ def compare_command(
     scheduler: str | None,
     precision: float | None,
     report: bool = False,
+    by: str | None = None,
 ) -> None:
     """Compare SCENARIOS (the first is the reference) with common random numbers."""
     try:
         experiment = experiment_from_scenarios(
-            list(scenarios), replications, seed, precision=precision
+            list(scenarios), replications, seed, precision=precision, compare_by=by
         )
     except ScenarioError as exc:
         fail(exc)

@@ -28,7 +28,7 @@ from simcs.planning.hiring import hiring_plan
 from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
 from simcs.planning.sizing import Sizer, StaffingPlan, parse_target
 from simcs.reporting.planning_files import write_allocation, write_sizing
-from simcs.reporting.results import STORE
+from simcs.reporting.results import STORE, scopes
 from simcs.reporting.tables import (
     allocation_table,
     hiring_table,
@@ -120,7 +120,7 @@ def size_command(
     """The cheapest headcounts of POOLS whose TARGETS hold with the stated confidence."""
     sc = load_scenario_file(scenario)
     try:
-        parsed = [parse_target(t, list(sc.tiers)) for t in targets]
+        parsed = [parse_target(t, scopes(sc)[:-1]) for t in targets]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--target") from None
     sized = _pools(sc, pools)
@@ -187,7 +187,12 @@ def size_command(
     type=click.Choice(["grr", "nrr", "logo_retention", "support_sla_met", "arr_end"]),
     help="What the allocation maximises.",
 )
-@click.option("--tier", default="all", show_default=True, help="Tier whose objective counts.")
+@click.option(
+    "--tier",
+    default="all",
+    show_default=True,
+    help="Tier (or customer group, group:NAME) whose objective counts.",
+)
 @click.option(
     "--pool",
     "-p",
@@ -220,9 +225,9 @@ def allocate_command(
         raise click.UsageError("give exactly one of --budget and --headcount")
     by_headcount = total_people is not None
     limit = float(total_people) if total_people is not None else float(budget or 0.0)
-    if tier != "all" and tier not in sc.tiers:
+    if tier not in scopes(sc):
         raise click.BadParameter(
-            f"unknown tier {tier!r} (tiers: all, {', '.join(sc.tiers)})", param_hint="--tier"
+            f"unknown tier or group {tier!r} (known: {', '.join(scopes(sc))})", param_hint="--tier"
         )
     chosen = _pools(sc, pools) if pools else sizable_pools(sc)
     target_dir = out or Path("results") / f"allocate_{sc.name}"

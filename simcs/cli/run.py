@@ -21,7 +21,16 @@ from simcs.cli.options import (
     workers_option,
     working_in,
 )
-from simcs.reporting.results import MANIFEST, REPLICATIONS, SCENARIO, STORE, SUMMARY, TIMESERIES
+from simcs.reporting.results import (
+    MANIFEST,
+    REPLICATIONS,
+    SCENARIO,
+    STORE,
+    SUMMARY,
+    TIMESERIES,
+    scope_labels,
+    scopes,
+)
 from simcs.reporting.run_files import write_run
 from simcs.reporting.tables import summary_table
 from simcs.scenario import Scenario
@@ -38,6 +47,14 @@ from simcs.simulation.runner import default_workers, run
 @backend_option
 @scheduler_option
 @report_option
+@click.option(
+    "--by",
+    type=click.Choice(["tier", "group", "both"]),
+    default="tier",
+    show_default=True,
+    help="Summarise by service tier, by customer group (who the customers are, whatever tier "
+    "serves them), or both. Every file holds both.",
+)
 def run_command(
     scenario: str | None,
     replications: int,
@@ -47,6 +64,7 @@ def run_command(
     backend: str = "local",
     scheduler: str | None = None,
     report: bool = False,
+    by: str = "tier",
 ) -> None:
     """Run replications of SCENARIO (default: the built-in baseline) and summarise them; each
     is kept in OUT/results.sqlite as it finishes, so the same command run again after an
@@ -73,7 +91,13 @@ def run_command(
                 store_path=out / STORE,
             )
         write_run(result, out, header_comment(scenario or default_scenario_path()))
-        click.echo(summary_table(result.summary(), [*sc.tiers, "all"]))
+        labels = scope_labels(sc)
+        for part, title in (("tier", "Tier"), ("group", "Customer group")):
+            if by in (part, "both"):
+                shown = scopes(sc, part)
+                if part == "tier" and by == "both":
+                    shown = shown[:-1]  # 'all' once, under the groups
+                click.echo(summary_table(result.summary(), shown, labels, title))
         click.echo(
             f"\nMeans over {replications} replications (each the mean of years "
             f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals; "
@@ -92,7 +116,10 @@ def run_command(
 def validate_command(scenario: str) -> None:
     """Check SCENARIO: OK, or every problem with its field path (exit code 2)."""
     sc = load_scenario_file(scenario)
-    click.echo(f"OK: {scenario} (scenario '{sc.name}', {len(sc.tiers)} tiers)")
+    click.echo(
+        f"OK: {scenario} (scenario '{sc.name}', {len(sc.population)} customer groups, "
+        f"{len(sc.tiers)} tiers, segmentation by {sc.rule.rule})"
+    )
 
 
 @click.command("report")

@@ -10,12 +10,14 @@ experiment file is read by the same guarded YAML reader and every number in it i
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
+from simcs.records import group_scope
 from simcs.scenario import Scenario, Strict
 from simcs.scenario.fields import MAX_NAME, NAME_PATTERN, NUMBER, Description, Name
 from simcs.scenario.files import (
@@ -69,7 +71,15 @@ class ExperimentSpec(Strict):
         description="metrics of interest; the first is the key metric (for --precision)",
     )
     tiers: Annotated[list[str], Field(max_length=1_000)] | None = Field(
-        None, description="tiers reported (default: all and 'all')"
+        None,
+        description="tiers and customer groups ('group:NAME') compared, and 'all' (default: "
+        "see compare_by)",
+    )
+    compare_by: Literal["tier", "group", "both"] | None = Field(
+        None,
+        description="compare per service tier, per customer group or both, with 'all' (default: "
+        "group when the variants differ in segmentation -- a tier then serves different "
+        "customers in each -- else tier)",
     )
     reference: str = Field(description="the variant every other is compared with")
     variants: Annotated[dict[str, dict[str, Any] | None], AfterValidator(_variant_names)] = Field(
@@ -135,11 +145,26 @@ class Experiment:
         return self.metrics[0]
 
 
-def _tiers_of(scenarios: dict[str, Scenario]) -> list[str]:
-    tiers: list[str] = []
+def _tiers_of(scenarios: dict[str, Scenario], by: str | None = None) -> list[str]:
+    """The scopes compared: tiers and/or customer groups of every variant, then 'all'.
+
+    By default customer groups when the variants segment differently (the customers in a tier
+    then differ between variants, a group's do not), tiers otherwise.
+    """
+    if by is None:
+        rules = {
+            json.dumps(s.rule.model_dump(mode="json"), sort_keys=True) for s in scenarios.values()
+        }
+        by = "group" if len(rules) > 1 else "tier"
+    scopes: list[str] = []
     for scenario in scenarios.values():
-        tiers.extend(t for t in scenario.tiers if t not in tiers)
-    return [*tiers, ALL]
+        if by in ("tier", "both"):
+            scopes.extend(t for t in scenario.tiers if t not in scopes)
+    for scenario in scenarios.values():
+        if by in ("group", "both"):
+            groups = [group_scope(g) for g in scenario.population]
+            scopes.extend(g for g in groups if g not in scopes)
+    return [*scopes, ALL]
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -170,11 +195,11 @@ def load_experiment(path: str | Path) -> Experiment:
             problems.extend(f"variants.{name}.{line}" for line in exc.problems)
     if problems:
         raise ScenarioError(str(p), capped(problems))
-    tiers = spec.tiers if spec.tiers is not None else _tiers_of(scenarios)
-    known = _tiers_of(scenarios)
+    tiers = spec.tiers if spec.tiers is not None else _tiers_of(scenarios, spec.compare_by)
+    known = _tiers_of(scenarios, "both")
     bad = [shown(t) for t in tiers if t not in known]
     if bad:
-        raise ScenarioError(str(p), [f"tiers: unknown tier(s) {bad}; known: {known}"])
+        raise ScenarioError(str(p), [f"tiers: unknown tier(s) or group(s) {bad}; known: {known}"])
     return Experiment(
         name=spec.name,
         scenarios=scenarios,
@@ -197,6 +222,7 @@ def experiment_from_scenarios(
     metrics: list[str] | None = None,
     precision: float | None = None,
     max_replications: int = 400,
+    compare_by: str | None = None,
 ) -> Experiment:
     """`simcs compare A.yaml B.yaml ...`: each file is a variant, the first the reference."""
     scenarios: dict[str, Scenario] = {}
@@ -218,7 +244,7 @@ def experiment_from_scenarios(
         replications=replications,
         seed=seed,
         metrics=metrics or ["grr", "nrr", "cost_per_customer"],
-        tiers=_tiers_of(scenarios),
+        tiers=_tiers_of(scenarios, compare_by),
         precision=precision,
         max_replications=max(max_replications, replications),
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-Entry = tuple[float, str, int, str, str]  # (time in hours, tier, customer serial, event, detail)
+#: (time in hours, customer group, customer serial, event, detail): a customer is known by its
+#: group and serial (its tier may change)
+Entry = tuple[float, str, int, str, str]
 
 
 @dataclass
@@ -17,7 +19,7 @@ class Journal:
     enabled: bool = False
     entries: list[Entry] = field(default_factory=list)
 
-    def record(self, time: float, tier: str, serial: int, event: str, detail: str = "") -> None:
+    def record(self, time: float, group: str, serial: int, event: str, detail: str = "") -> None:
         """Add an entry (only when enabled)."""
         if self.enabled:
-            self.entries.append((time, tier, serial, event, detail))
+            self.entries.append((time, group, serial, event, detail))

@@ -44,7 +44,7 @@ class Segmenter:
         """A t=0 customer placed by the previous rule moves at once if the policy says so."""
         rule = self.rule
         if rule.retier == "at_once" and rule.previous is not None:
-            target = rule.tier_of(customer.arr, customer.group)
+            target = rule.tier_to_move_to(customer.arr, customer.group, customer.tier)
             if target != customer.tier:
                 self.move(customer, target, mid_term=True)
 

@@ -21,6 +21,7 @@ from simcs.catalogue import ALL, METRICS
 from simcs.planning.capacity import capacity_table
 from simcs.planning.pools import person_cost, pool_config, sizable_pools, staff_cost
 from simcs.planning.sizing import Sizer, StaffingPlan, Target, search_cap
+from simcs.records import group_scope
 from simcs.scenario import Scenario
 from simcs.stats import Interval
 
@@ -82,8 +83,9 @@ def allocate(
     pools = pools or sizable_pools(scenario)
     if objective not in METRICS:
         raise ValueError(f"unknown objective {objective!r}: not a metric")
-    if tier != ALL and tier not in scenario.tiers:
-        raise ValueError(f"unknown tier {tier!r} (tiers: {', '.join(scenario.tiers)})")
+    known = [*scenario.tiers, *(group_scope(g) for g in scenario.population)]
+    if tier != ALL and tier not in known:
+        raise ValueError(f"unknown tier or group {tier!r} (known: {', '.join(known)})")
     if not math.isfinite(budget) or budget < 0:
         raise ValueError(f"the limit must be a finite number, at least 0, not {budget}")
     goal = Target(objective, tier, ">=", float("-inf"))  # a measure, not a constraint

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 
-from simcs.model.draws import lognormal_params, normal_cdf
 from simcs.scenario import CustomerGroup, Placement, Scenario
 
 
@@ -30,12 +29,15 @@ def arr_cdf(group: CustomerGroup, x: float) -> float:
         return (x - low) / (top - low)
     if law.cv == 0:
         return 1.0 if x > law.mean else 0.0
-    mu, sigma = lognormal_params(law.mean, law.cv)
+    sigma2 = math.log1p(law.cv * law.cv)  # the lognormal with this mean and cv
+    mu, sigma = math.log(law.mean) - sigma2 / 2.0, math.sqrt(sigma2)
 
     def f(v: float) -> float:
         if v <= 0:
             return 0.0
-        return 1.0 if math.isinf(v) else normal_cdf((math.log(v) - mu) / sigma)
+        if math.isinf(v):
+            return 1.0
+        return 0.5 * math.erfc(-(math.log(v) - mu) / sigma / math.sqrt(2.0))
 
     span = f(top) - f(low)
     return (f(x) - f(low)) / span if span > 0 else 0.0

@@ -29,7 +29,7 @@ from simcs.scenario.files import with_overrides
 from simcs.stats import Interval
 
 _TARGET = re.compile(
-    r"^\s*([a-z_][a-z0-9_]*)\s*(?:\[\s*([\w-]+)\s*\])?\s*(>=|<=)\s*([-+0-9.eE]+)\s*$"
+    r"^\s*([a-z_][a-z0-9_]*)\s*(?:\[\s*((?:group:)?[\w-]+)\s*\])?\s*(>=|<=)\s*([-+0-9.eE]+)\s*$"
 )
 
 
@@ -62,10 +62,14 @@ class Target:
 
 
 def parse_target(text: str, tiers: list[str]) -> Target:
-    """'support_sla_met>=0.8' or 'grr[enterprise]>=0.92'."""
+    """'support_sla_met>=0.8', 'grr[enterprise]>=0.92' or 'grr[group:15k_to_100k]>=0.88';
+    `tiers` lists the scopes a target may name (tiers and `group:NAME`)."""
     m = _TARGET.match(text)
     if m is None:
-        raise ValueError(f"{text!r}: expected METRIC[TIER]>=VALUE or METRIC[TIER]<=VALUE")
+        raise ValueError(
+            f"{text!r}: expected METRIC[SCOPE]>=VALUE or METRIC[SCOPE]<=VALUE (SCOPE: a tier, "
+            "group:NAME or all)"
+        )
     metric, tier, op = m.group(1), m.group(2) or ALL, m.group(3)
     try:
         value = float(m.group(4))
@@ -76,7 +80,7 @@ def parse_target(text: str, tiers: list[str]) -> Target:
     if metric not in METRICS:
         raise ValueError(f"{text!r}: unknown metric {metric!r}")
     if tier != ALL and tier not in tiers:
-        raise ValueError(f"{text!r}: unknown tier {tier!r} (tiers: {tiers})")
+        raise ValueError(f"{text!r}: unknown tier or group {tier!r} (known: {tiers})")
     return Target(metric, tier, op, value)
 
 

@@ -14,6 +14,9 @@ contract in one place.
 | robustness  | robustness.csv, robustness_summary.csv, results.sqlite                           |
 | sizing      | sizing.json, scenario.yaml, results.sqlite                                       |
 | allocation  | allocation.json, scenario.yaml, results.sqlite                                   |
+
+Results are keyed by scope: a service tier's name, `group:NAME` for a customer group, or `all`
+(`scopes`, `scope_labels`); the `tier` column of the CSV files holds that key.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from simcs.catalogue import ALL
+from simcs.records import group_scope
 from simcs.stats import Interval
 
 MANIFEST = "manifest.json"
@@ -125,3 +131,29 @@ def csv_value(x: float | None) -> str:
 def write_json(path: Path, document: Any) -> None:
     """A JSON result file, indented, NaN refused (undefined values must be null)."""
     path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _as_dict(scenario: Any) -> Mapping[str, Any]:
+    return scenario.model_dump(mode="json") if hasattr(scenario, "model_dump") else scenario
+
+
+def scopes(scenario: Any, by: str = "both") -> list[str]:
+    """The result keys of a scenario: its tiers (by 'tier'), its customer groups as
+    'group:NAME' (by 'group'), or both; then 'all'."""
+    data = _as_dict(scenario)
+    out: list[str] = []
+    if by in ("tier", "both"):
+        out.extend(data["tiers"])
+    if by in ("group", "both"):
+        out.extend(group_scope(g) for g in data.get("population", {}))
+    return [*out, ALL]
+
+
+def scope_labels(scenario: Any) -> dict[str, str]:
+    """Display names of the result keys: tier labels, group labels, and 'All customers'."""
+    data = _as_dict(scenario)
+    labels = {name: t.get("label") or name for name, t in data["tiers"].items()}
+    for name, g in data.get("population", {}).items():
+        labels[group_scope(name)] = g.get("label") or name
+    labels[ALL] = "All customers"
+    return labels

@@ -20,6 +20,8 @@ from simcs.reporting.results import (
     SUMMARY,
     TIMESERIES,
     json_interval,
+    scope_labels,
+    scopes,
 )
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import METRICS
@@ -29,22 +31,23 @@ from simcs.simulation.runner import RunResult
 def summary_document(result: RunResult) -> dict[str, Any]:
     """The summary.json document (NaN, i.e. undefined, becomes null)."""
     summary = result.summary()
-    tiers = [*result.scenario.tiers, "all"]
     metrics: dict[str, dict[str, dict[str, float | int | None]]] = {}
-    for tier in tiers:
-        metrics[tier] = {}
+    for scope in scopes(result.scenario):
+        metrics[scope] = {}
         for metric in METRICS:
-            metrics[tier][metric] = json_interval(summary[tier][metric])
+            metrics[scope][metric] = json_interval(summary[scope][metric])
     return {
         "scenario": result.scenario.name,
         "seed": result.seed,
         "replications": result.replications,
         "metrics": metrics,
+        "labels": scope_labels(result.scenario),
     }
 
 
 def replications_csv(result: RunResult) -> str:
-    """Tidy long CSV: replication,year,tier,metric,value (undefined values left empty)."""
+    """Tidy long CSV: replication,year,tier,metric,value (undefined values left empty); `tier`
+    holds the scope: a tier, `group:NAME` or `all`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["replication", "year", "tier", "metric", "value"])

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from simcs.catalogue import ALL, metric
 from simcs.planning.pools import person_cost, pool_config
+from simcs.records import is_group_scope
 from simcs.stats import Interval
 
 if TYPE_CHECKING:
@@ -109,11 +110,21 @@ def metric_cell(name: str, iv: Interval) -> str:
     return cell(iv, metric(name).fmt)
 
 
-def summary_table(summary: dict[str, dict[str, Interval]], tiers: list[str]) -> str:
-    """A tier-by-metric table of means with 95% intervals."""
+def summary_table(
+    summary: dict[str, dict[str, Interval]],
+    tiers: list[str],
+    labels: dict[str, str] | None = None,
+    title: str = "Tier",
+) -> str:
+    """A scope-by-metric table (tiers or customer groups, and all) of means with 95%
+    intervals, rows named by `labels` where given."""
+    names = labels or {}
     return render(
-        ["Tier", *(heading(m, compact=True) for m in SUMMARY_METRICS)],
-        [[tier, *(metric_cell(m, summary[tier][m]) for m in SUMMARY_METRICS)] for tier in tiers],
+        [title, *(heading(m, compact=True) for m in SUMMARY_METRICS)],
+        [
+            [names.get(tier, tier), *(metric_cell(m, summary[tier][m]) for m in SUMMARY_METRICS)]
+            for tier in tiers
+        ],
     )
 
 
@@ -121,7 +132,7 @@ def experiment_tables(result: ExperimentResult) -> str:
     """The three tables a strategy team reads: variants, paired differences, trade-off."""
     experiment = result.experiment
     variants = render(
-        ["Variant (all tiers)", *(heading(m) for m in experiment.metrics)],
+        ["Variant (whole book)", *(heading(m) for m in experiment.metrics)],
         [
             [v, *(metric_cell(m, s[ALL][m]) for m in experiment.metrics)]
             for v, s in result.summaries.items()
@@ -138,7 +149,7 @@ def experiment_tables(result: ExperimentResult) -> str:
     differences = render(
         [
             "Variant",
-            "Tier",
+            "Tier / group" if any(is_group_scope(c.tier) for c in result.comparisons) else "Tier",
             "Metric",
             f"Difference vs {experiment.reference}",
             "95% CI",
@@ -149,7 +160,7 @@ def experiment_tables(result: ExperimentResult) -> str:
         text_columns=(0, 1, 2, 6),
     )
     tradeoff = render(
-        ["Trade-off (all tiers)", *(heading(m) for m in TRADEOFF_METRICS)],
+        ["Trade-off (whole book)", *(heading(m) for m in TRADEOFF_METRICS)],
         [
             [v, *(metric_cell(m, s[ALL][m]) for m in TRADEOFF_METRICS)]
             for v, s in result.summaries.items()
@@ -176,7 +187,7 @@ def robustness_table(study: Robustness) -> str:
         if c.tier == ALL
     ]
     return render(
-        ["Variant", "Metric (all tiers)", "Verdict at defaults", "Holds in", "Main driver", "rho"],
+        ["Variant", "Metric (whole book)", "Verdict at defaults", "Holds in", "Main driver", "rho"],
         rows,
         text_columns=(0, 1, 2, 4),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from simcs.scenario import legacy
 from simcs.scenario.safe_yaml import YamlInputError, read_data, shown
 from simcs.scenario.schema import Scenario
 
@@ -114,9 +116,17 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
             [f"the file must hold a mapping of scenario fields, not {kind_of_data(data)}"],
         )
     try:
-        return Scenario.model_validate(data)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", legacy.OldScenarioShape)
+            scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, describe_errors(exc)) from None
+    for warning in caught:  # name the file in the deprecation note
+        if issubclass(warning.category, legacy.OldScenarioShape):
+            warnings.warn(legacy.message(source), legacy.OldScenarioShape, stacklevel=2)
+        else:
+            warnings.warn(warning.message, warning.category, stacklevel=2)
+    return scenario
 
 
 def read_yaml(path: str | Path) -> Any:

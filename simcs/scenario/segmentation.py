@@ -107,8 +107,9 @@ class Segmentation(Placement):
     hysteresis: Hysteresis = Field(
         0.0,
         **about(
-            "rule arr: a customer leaves its tier at renewal only once its ARR is this share "
-            "beyond the tier's band (0.1: 10% below its floor or above its ceiling)",
+            "rule arr: a customer leaves its tier (at a renewal, or at once) only once its ARR "
+            "is this share beyond the tier's band (0.1: 10% below its floor or above its "
+            "ceiling)",
             unit="share of the threshold",
             source="design",
         ),
@@ -121,10 +122,9 @@ class Segmentation(Placement):
         ),
     )
 
-    def tier_at_renewal(self, arr: float, group: str, current: str) -> str:
-        """The tier a customer now in `current` is served by after a renewal at this ARR."""
-        if self.retier == "never":
-            return current
+    def tier_to_move_to(self, arr: float, group: str, current: str) -> str:
+        """The tier the rule moves a customer now in `current` to, at this ARR: the rule's
+        tier, unless the customer's ARR is still within the hysteresis margin of its band."""
         target = self.tier_of(arr, group)
         if target == current or self.hysteresis == 0 or self.rule != "arr":
             return target
@@ -134,3 +134,9 @@ class Segmentation(Placement):
             if low * (1.0 - self.hysteresis) <= arr < high * (1.0 + self.hysteresis):
                 return current
         return target
+
+    def tier_at_renewal(self, arr: float, group: str, current: str) -> str:
+        """The tier a customer now in `current` is served by after a renewal at this ARR."""
+        if self.retier == "never":
+            return current
+        return self.tier_to_move_to(arr, group, current)

@@ -48,8 +48,9 @@ def _scopes(scenario: Scenario, cells: list[str]) -> list[tuple[str, list[str], 
     out = [(t, [c for c in cells if tier_of[c] == t], [t]) for t in scenario.tiers]
     for g in scenario.population:
         members = [c for c in cells if group_of[c] == g]
-        serving = {tier_of[c] for c in members}
-        out.append((group_scope(g), members, [t for t in scenario.tiers if t in serving]))
+        # a group's CSM utilisation is its share of every team's capacity, as a tier's support
+        # utilisation is its share of the desk: the groups' shares add up to the whole book's
+        out.append((group_scope(g), members, list(scenario.tiers)))
     out.append((ALL, cells, list(scenario.tiers)))
     return out
 

@@ -66,10 +66,10 @@ def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data["name"] = "small"
     data["horizon_years"] = 1
     data["warmup_years"] = 0
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.1))
-        tier.pop("initial_arr_total", None)
-        tier["new_logos_per_year"] = tier.get("new_logos_per_year", 0) * 0.1
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.1))
+        group.pop("initial_arr_total", None)
+        group["new_logos_per_year"] = group.get("new_logos_per_year", 0) * 0.1
     path = tmp_path_factory.mktemp("small") / "small.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
@@ -142,10 +142,14 @@ def test_summary_json_shape(small_run: tuple[Result, Path], small_scenario: Path
     result, out = small_run
     assert result.exit_code == 0, result.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert set(summary) == {"scenario", "seed", "replications", "metrics"}
+    assert set(summary) == {"scenario", "seed", "replications", "metrics", "labels"}
     assert summary["replications"] == 2
-    tiers = set(yaml.safe_load(small_scenario.read_text(encoding="utf-8"))["tiers"])
-    assert set(summary["metrics"]) == tiers | {"all"}
+    data = yaml.safe_load(small_scenario.read_text(encoding="utf-8"))
+    tiers = set(data["tiers"])
+    groups = {f"group:{g}" for g in data["population"]}
+    assert set(summary["metrics"]) == tiers | groups | {"all"}
+    assert set(summary["labels"]) == tiers | groups | {"all"}
+    assert summary["labels"]["group:over_250k"] == data["population"]["over_250k"]["label"]
     for tier, metrics in summary["metrics"].items():
         missing = set(METRICS) - set(metrics)
         assert not missing, f"{tier} lacks {sorted(missing)}"
@@ -233,9 +237,9 @@ def test_subprocess_runaway_scenario_stops_with_one_line(tmp_path: Path) -> None
     """A book too large to simulate, on two worker processes: the guard's error crosses the
     process boundary and ends the command with one line and exit 2."""
     data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
-    data["tiers"]["smb"]["initial_customers"] = 20000
-    data["tiers"]["smb"]["support"]["cases_per_year"] = 5000
-    data["tiers"]["smb"].pop("initial_arr_total", None)
+    data["population"]["15k_to_100k"]["initial_customers"] = 20000
+    data["population"]["15k_to_100k"]["cases_per_year"] = 5000
+    data["population"]["15k_to_100k"].pop("initial_arr_total", None)
     scenario = tmp_path / "runaway.yaml"
     scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
@@ -244,7 +248,7 @@ def test_subprocess_runaway_scenario_stops_with_one_line(tmp_path: Path) -> None
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "event budget" in errors[0], proc.stderr
-    assert "look at tiers.*.initial_customers" in errors[0]
+    assert "look at population.*.initial_customers" in errors[0]
     assert not (out / "replications.csv").exists()
 
 

@@ -45,9 +45,9 @@ def _tiny(folder: Path) -> Path:
     data["name"] = "tiny_concurrent"
     data["horizon_years"] = 2
     data["warmup_years"] = 0
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.1))
-        tier["initial_arr_total"] = None
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.1))
+        group["initial_arr_total"] = None
     path = folder / "tiny.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path

@@ -106,9 +106,9 @@ def test_simcs_run_on_dask_writes_the_same_files_as_a_local_run(
     data = yaml.safe_load(scenario_path("baseline").read_text(encoding="utf-8"))
     data["name"] = "dask_run"
     data["horizon_years"] = 1
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, tier["initial_customers"] // 10)
-        tier["initial_arr_total"] = None
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, group["initial_customers"] // 10)
+        group["initial_arr_total"] = None
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     outs = {

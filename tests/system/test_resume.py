@@ -42,9 +42,9 @@ def _write_experiment(folder: Path) -> Path:
     data["name"] = "tiny_resume"
     data["horizon_years"] = 2
     data["warmup_years"] = 0
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.1))
-        tier["initial_arr_total"] = None
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.1))
+        group["initial_arr_total"] = None
     (folder / "tiny.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     experiment = {
         "name": "resume_test",
@@ -267,7 +267,7 @@ def test_changed_scenario_never_mixes_with_old_results(reference: Path, tmp_path
     shutil.copytree(reference, out)
     base = experiment.parent / "tiny.yaml"
     data = yaml.safe_load(base.read_text(encoding="utf-8"))
-    data["tiers"]["smb"]["support"]["cases_per_year"] = 18
+    data["population"]["15k_to_100k"]["cases_per_year"] = 18
     base.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     done = _run(experiment, out)
     assert _counts(done) == (TOTAL, 0)
@@ -283,7 +283,7 @@ def test_changed_scenario_never_mixes_with_old_results(reference: Path, tmp_path
     # the old results are still there, under the old scenario, next to the new ones
     assert _stored(out / "results.sqlite") == 2 * TOTAL
     # and changing the file back finds them again
-    data["tiers"]["smb"]["support"]["cases_per_year"] = 12
+    data["population"]["15k_to_100k"]["cases_per_year"] = 12
     base.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     back = _run(experiment, out)
     assert _counts(back) == (0, TOTAL)

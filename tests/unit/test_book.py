@@ -19,7 +19,7 @@ from simcs.model.book import (
     scale_to_total,
     tenure_cdf,
 )
-from simcs.scenario import Scenario, Tier
+from simcs.scenario import CustomerGroup, Scenario
 from simcs.scenario.files import with_overrides
 from simcs.streams import Streams
 
@@ -151,48 +151,49 @@ def test_zero_rates_give_no_arrivals() -> None:
 # ----------------------------------------------------------------------------- draw_arr
 
 
-def _tier(base: Tier, **change: Any) -> Tier:
+def _group(base: CustomerGroup, **change: Any) -> CustomerGroup:
     data = base.model_dump(mode="json")
     data.update(change)
     data["initial_arr_total"] = None
-    return Tier.model_validate(data)
+    return CustomerGroup.model_validate(data)
 
 
 U_GRID = [0.0, 1e-12, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0 - 1e-12, 1.0 - 2.0**-53]
 
 
 def test_draw_arr_stays_in_band(baseline: Scenario) -> None:
-    smb = baseline.tiers["smb"]
+    mid = baseline.population["15k_to_100k"]
     cases = [
-        _tier(smb, arr={"kind": "fixed", "mean": 20000.0}),
-        _tier(smb, arr={"kind": "uniform", "mean": 20000.0}),
-        _tier(smb, arr={"kind": "lognormal", "mean": 20000.0, "cv": 0.3}),
-        _tier(smb, arr={"kind": "lognormal", "mean": 16000.0, "cv": 2.0}),
-        baseline.tiers["strategic"],  # no upper bound
-        baseline.tiers["digital"],  # low 0
+        _group(mid, arr={"kind": "fixed", "mean": 20000.0}),
+        _group(mid, arr={"kind": "uniform", "mean": 20000.0}),
+        _group(mid, arr={"kind": "lognormal", "mean": 20000.0, "cv": 0.3}),
+        _group(mid, arr={"kind": "lognormal", "mean": 16000.0, "cv": 2.0}),
+        baseline.population["over_250k"],  # no upper bound
+        baseline.population["under_15k"],  # low 0
     ]
     rng = np.random.default_rng(11)
     us = U_GRID + rng.random(500).tolist()
-    for tier in cases:
-        low, high = tier.arr_band
+    for group in cases:
+        low, high = group.arr_band
         for u in us:
-            x = draw_arr(tier, u)
-            assert low <= x, (tier.arr, u)
-            assert high is None or x < high, (tier.arr, u)
+            x = draw_arr(group, u)
+            assert low <= x, (group.arr, u)
+            assert high is None or x < high, (group.arr, u)
 
 
 def test_draw_arr_by_kind(baseline: Scenario) -> None:
-    smb = baseline.tiers["smb"]  # band [15000, 50000)
-    fixed = _tier(smb, arr={"kind": "fixed", "mean": 20000.0})
+    mid = baseline.population["15k_to_100k"]  # band [15000, 100000)
+    assert mid.arr_band == (15000.0, 100000.0)
+    fixed = _group(mid, arr={"kind": "fixed", "mean": 20000.0})
     assert draw_arr(fixed, 0.1) == draw_arr(fixed, 0.9) == 20000.0
-    uniform = _tier(smb, arr={"kind": "uniform", "mean": 20000.0})
+    uniform = _group(mid, arr={"kind": "uniform", "mean": 20000.0})
     assert draw_arr(uniform, 0.0) == 15000.0
-    assert draw_arr(uniform, 0.5) == pytest.approx(32500.0)
+    assert draw_arr(uniform, 0.5) == pytest.approx(57500.0)
     # lognormal: the draw is the inverse of the truncated law's distribution function
-    lognormal = _tier(smb, arr={"kind": "lognormal", "mean": 20000.0, "cv": 0.3})
+    lognormal = _group(mid, arr={"kind": "lognormal", "mean": 20000.0, "cv": 0.3})
     s2 = math.log1p(0.09)
     law = stats.lognorm(s=math.sqrt(s2), scale=math.exp(math.log(20000.0) - s2 / 2))
-    f_lo, f_hi = law.cdf(15000.0), law.cdf(50000.0)
+    f_lo, f_hi = law.cdf(15000.0), law.cdf(100000.0)
     for u in (0.1, 0.5, 0.9):
         x = draw_arr(lognormal, u)
         assert (law.cdf(x) - f_lo) / (f_hi - f_lo) == pytest.approx(u, rel=1e-9)
@@ -201,9 +202,17 @@ def test_draw_arr_by_kind(baseline: Scenario) -> None:
 # ----------------------------------------------------------------------------- customer factory
 
 
-def _attributes(factory: CustomerFactory, tier: str, serial: int, initial: bool) -> tuple:
-    c = factory.create(tier, serial, 0.0 if initial else 500.0, initial)
-    return (c.arr, c.theta, c.exec_sponsor, tuple(c.renewal_u), tuple(c.renewal_z), c.renewals)
+def _attributes(factory: CustomerFactory, group: str, serial: int, initial: bool) -> tuple:
+    c = factory.create(group, serial, 0.0 if initial else 500.0, initial)
+    return (
+        c.arr,
+        c.theta,
+        c.tier,
+        c.exec_sponsor,
+        tuple(c.renewal_u),
+        tuple(c.renewal_z),
+        c.renewals,
+    )
 
 
 def test_common_random_numbers_across_staffing(baseline: Scenario) -> None:
@@ -211,44 +220,50 @@ def test_common_random_numbers_across_staffing(baseline: Scenario) -> None:
     assert other.staff.support.headcount == 3 != baseline.staff.support.headcount
     a = CustomerFactory(baseline, Streams(42, 3))
     b = CustomerFactory(other, Streams(42, 3))
-    for tier in baseline.tiers:
+    for group in baseline.population:
         for serial in (0, 1, 7, 49, NEW_LOGO_SERIAL, NEW_LOGO_SERIAL + 5):
             initial = serial < NEW_LOGO_SERIAL
-            assert _attributes(a, tier, serial, initial) == _attributes(b, tier, serial, initial)
-        assert a.arrivals(tier) == b.arrivals(tier)
+            assert _attributes(a, group, serial, initial) == _attributes(b, group, serial, initial)
+        assert a.arrivals(group) == b.arrivals(group)
 
 
 def test_different_replication_gives_different_customers(baseline: Scenario) -> None:
     a = CustomerFactory(baseline, Streams(42, 3))
     b = CustomerFactory(baseline, Streams(42, 4))
-    for tier in baseline.tiers:
+    for group in baseline.population:
         for serial in (0, 1, NEW_LOGO_SERIAL):
-            ca = a.create(tier, serial, 0.0, True)
-            cb = b.create(tier, serial, 0.0, True)
+            ca = a.create(group, serial, 0.0, True)
+            cb = b.create(group, serial, 0.0, True)
             assert ca.theta != cb.theta
             assert ca.renewal_u != cb.renewal_u
             assert ca.renewal_z != cb.renewal_z
-    arr_a = [a.create("enterprise", k, 0.0, True).arr for k in range(5)]
-    arr_b = [b.create("enterprise", k, 0.0, True).arr for k in range(5)]
+    arr_a = [a.create("100k_to_250k", k, 0.0, True).arr for k in range(5)]
+    arr_b = [b.create("100k_to_250k", k, 0.0, True).arr for k in range(5)]
     assert arr_a != arr_b
 
 
 def test_customers_of_one_replication_differ(baseline: Scenario) -> None:
     factory = CustomerFactory(baseline, Streams(5, 0))
-    thetas = {factory.create("smb", k, 0.0, True).theta for k in range(50)}
+    thetas = {factory.create("15k_to_100k", k, 0.0, True).theta for k in range(50)}
     assert len(thetas) == 50
 
 
 def test_initial_book_hits_the_arr_total_inside_the_band(baseline: Scenario) -> None:
     factory = CustomerFactory(baseline, Streams(9, 1))
-    for name, tier in baseline.tiers.items():
+    rule = baseline.rule
+    for name, group in baseline.population.items():
         book = factory.initial_book(name)
-        assert len(book) == tier.initial_customers
-        assert tier.initial_arr_total is not None
+        assert len(book) == group.initial_customers
+        assert group.initial_arr_total is not None
         arr = [c.arr for c in book]
-        assert math.fsum(arr) == pytest.approx(tier.initial_arr_total, rel=1e-12)
-        low, high = tier.arr_band
+        assert math.fsum(arr) == pytest.approx(group.initial_arr_total, rel=1e-12)
+        low, high = group.arr_band
         assert all(low <= x and (high is None or x < high) for x in arr)
+        # each customer is in its group for life, served by the tier the rule gives its ARR
+        for c in book:
+            assert c.group == name
+            assert c.tier == rule.tier_of(c.arr, name)
+            assert c.cell == f"{c.tier}|{name}"
         # staggered anniversaries within the first year, tenure steady state
         assert all(0.0 < c.next_anniversary <= HOURS_PER_YEAR for c in book)
         for c in book:
@@ -262,16 +277,16 @@ def test_common_random_numbers_across_horizons(baseline: Scenario) -> None:
     longer = with_overrides(baseline, {"horizon_years": 7})
     a = CustomerFactory(baseline, Streams(1, 0))
     b = CustomerFactory(longer, Streams(1, 0))
-    for tier in baseline.tiers:
+    for group in baseline.population:
         for serial in (0, 3, NEW_LOGO_SERIAL):
             initial = serial < NEW_LOGO_SERIAL
-            assert _attributes(a, tier, serial, initial) == _attributes(b, tier, serial, initial)
+            assert _attributes(a, group, serial, initial) == _attributes(b, group, serial, initial)
 
 
 def test_uniform_arr_never_reaches_the_excluded_top(baseline: Scenario) -> None:
-    tier = _tier(
-        baseline.tiers["smb"],
+    group = _group(
+        baseline.population["15k_to_100k"],
         arr={"kind": "uniform", "mean": 100000.5},
         arr_band=(100000.0, 100001.0),
     )
-    assert draw_arr(tier, 1.0 - 2.0**-53) < 100001.0
+    assert draw_arr(group, 1.0 - 2.0**-53) < 100001.0

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from simcs.cli import main
 from simcs.model.organisation import Organisation
+from simcs.records import split_cell
 from simcs.reporting.trace import events_csv, pick_customers, timeline, traced_replication
 from simcs.scenario import Scenario
 from simcs.simulation.metrics import tidy_records
@@ -28,14 +29,20 @@ def test_tracing_changes_no_result(baseline: Scenario) -> None:
 def test_timeline_tells_each_story(baseline: Scenario) -> None:
     small = shrink(baseline, 10, 2)
     organisation = traced_replication(small, 5, 0)
-    picked = pick_customers(organisation, 4)
-    assert [c.tier for c in picked] == list(small.tiers)  # one per tier, in turn
+    picked = pick_customers(organisation, 5)
+    moved = [e for e in organisation.journal.entries if e[3] == "re-tiered"]
+    assert moved  # the baseline re-tiers customers whose ARR crosses a band at renewal
+    first = picked[0]
+    assert (first.group, first.serial) == moved[0][1:3]  # the first customer moved leads
+    started = [split_cell(c.first_cell)[0] for c in picked[1:]]
+    assert started == list(small.tiers)  # then one per tier it started in, in turn
     text = timeline(organisation, picked)
-    assert text.count("customer #") == 4
+    assert text.count("customer #") == 5
+    assert "re-tiered" in text and ", now " in text.splitlines()[0]
     assert "renewal decision" in text and "p(churn)" in text
     assert "case answered" in text and "SLA" in text
     events = list(csv.DictReader(io.StringIO(events_csv(organisation))))
-    assert list(events[0]) == ["time_hours", "day", "tier", "customer", "event", "detail"]
+    assert list(events[0]) == ["time_hours", "day", "group", "customer", "event", "detail"]
     times = [float(e["time_hours"]) for e in events]
     assert times == sorted(times)
     kinds = {e["event"] for e in events}
@@ -49,11 +56,12 @@ def test_cli_trace_and_schema(tmp_path) -> None:
     out = tmp_path / "events.csv"
     result = CliRunner().invoke(main, ["trace", "--customers", "2", "--events", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Strategic customer #0" in result.output and out.read_text().startswith("time_hours")
+    assert "$250k+ customer #0 (Strategic)" in result.output
+    assert "re-tiered" in result.output and out.read_text().startswith("time_hours")
     schema = CliRunner().invoke(main, ["schema"])
     assert schema.exit_code == 0
     doc = json.loads(schema.output)
-    assert {"tiers", "staff", "drivers", "levers"} <= set(doc["properties"])
+    assert {"population", "tiers", "segmentation", "staff", "drivers"} <= set(doc["properties"])
     assert doc["additionalProperties"] is False  # unknown keys are errors
 
 

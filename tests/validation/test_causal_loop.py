@@ -74,12 +74,13 @@ def test_removing_a_tiers_csms_lowers_its_grr(baseline: Scenario) -> None:
 
 
 def _churn_after_champion_loss(result: ReplicationResult) -> float:
-    led = result.ledger
-    years = result.scenario.measurement_years
-    tiers = result.scenario.tiers
-    churned = sum(led.get(y, t, "churned_after_champion_loss") for y in years for t in tiers)
-    due = sum(led.get(y, t, "renewals_after_champion_loss") for y in years for t in tiers)
-    return churned / due
+    years = set(result.scenario.measurement_years)
+    sums = result.ledger.sums  # keyed by (year, ledger cell, quantity): summed over every cell
+
+    def total(quantity: str) -> float:
+        return sum(v for (y, _cell, q), v in sums.items() if y in years and q == quantity)
+
+    return total("churned_after_champion_loss") / total("renewals_after_champion_loss")
 
 
 def test_smooth_transition_off_raises_churn_after_champion_loss(baseline: Scenario) -> None:

@@ -12,6 +12,7 @@ from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import erlang_a, erlang_c, mmc_mean_wait
 from simcs.formulas.sbg import sbg_survival
 from simcs.model.ledger import Ledger
+from simcs.records import group_scope, split_cell
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.stats import t_interval
@@ -20,27 +21,37 @@ from tests.conftest import scenario_path
 REPLICATIONS = 16
 
 
+def _tier_sum(led: Ledger, year: int, tier: str, quantity: str) -> float:
+    """A quantity of `tier` in `year`: the sum over its ledger cells (one per customer group)."""
+    return sum(
+        value
+        for (y, cell, q), value in led.sums.items()
+        if y == year and q == quantity and split_cell(cell)[0] == tier
+    )
+
+
 def _queue_figures(scenario: Scenario, seed: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"p_wait": [], "wait": [], "abandon": [], "util": []}
     for r in range(REPLICATIONS):
         led = simcs.simulate(scenario, seed=seed, replication=r).ledger
 
         def g(q: str, led: Ledger = led) -> float:
-            return led.get(1, "book", q)
+            return _tier_sum(led, 1, "book", q)
 
         reached = g("support_answered") + g("support_abandoned")
         out["p_wait"].append(g("support_delayed") / reached)
         out["wait"].append(g("support_wait_hours_sum") / reached)
         out["abandon"].append(g("support_abandoned") / reached)
         out["util"].append(
-            led.get(1, "book", "support_busy_hours") / led.get(1, "", "support_present_hours")
+            _tier_sum(led, 1, "book", "support_busy_hours")
+            / led.get(1, "", "support_present_hours")
         )
     return out
 
 
 def _mmc_rates(scenario: Scenario) -> tuple[int, float, float]:
-    tier = scenario.tiers["book"]
-    rate = tier.initial_customers * tier.support.cases_per_year / HOURS_PER_YEAR
+    group = scenario.population["book"]
+    rate = group.initial_customers * group.cases_per_year / HOURS_PER_YEAR
     return scenario.staff.support.headcount, rate, scenario.support.handle_time.mean_hours
 
 
@@ -80,8 +91,9 @@ def test_more_agents_never_lengthen_waits_under_common_random_numbers(mmc: Scena
 
 def test_neutral_renewal_follows_sbg_survival() -> None:
     scenario = simcs.load_scenario(scenario_path("sbg_validation"))
-    alpha, beta = scenario.tiers["cohort"].renewal.alpha, scenario.tiers["cohort"].renewal.beta
-    n0 = scenario.tiers["cohort"].initial_customers
+    cohort = scenario.population["cohort"]
+    alpha, beta = cohort.renewal.alpha, cohort.renewal.beta
+    n0 = cohort.initial_customers
     survival: dict[int, list[float]] = {t: [] for t in range(1, 6)}
     for r in range(REPLICATIONS):
         result = simcs.simulate(scenario, seed=21, replication=r)
@@ -115,9 +127,9 @@ def test_littles_law_and_conservation_on_every_queue(baseline: Scenario) -> None
         mean_wait = total["wait_sum"] / (total["started"] + total["dropped"])
         assert length == pytest.approx(throughput * mean_wait, rel=0.03, abs=1e-3), (tier, pool)
     # support cases are conserved: filed = deflected + answered + abandoned + still waiting
-    filed = sum(led.get(y, t, "support_cases") for y in years for t in scenario.tiers)
+    filed = sum(_tier_sum(led, y, t, "support_cases") for y in years for t in scenario.tiers)
     accounted = sum(
-        led.get(y, t, q)
+        _tier_sum(led, y, t, q)
         for y in years
         for t in scenario.tiers
         for q in ("support_deflected", "support_answered", "support_abandoned")
@@ -176,10 +188,29 @@ def test_baseline_at_t0_reproduces_the_segmentation_template(baseline: Scenario)
     assert year1["digital"]["customers_start"] == 750
     assert year1["digital"]["arr_start"] == pytest.approx(5e6, rel=1e-9)
     assert baseline.staff.csm["digital"].headcount == 1  # the digital marketer
-    assert baseline.tiers["digital"].new_logos_per_year == 0  # "No new Tier 5 customers"
-    low_high = {t: baseline.tiers[t].arr_band for t in baseline.tiers}
-    strategic = [c for c in _initial_book(baseline) if c.tier == "strategic"]
-    assert all(c.arr >= low_high["strategic"][0] for c in strategic)
+    # the customer groups are the template's segments: each is served by its tier at t=0
+    groups = {
+        "strategic": "over_250k",
+        "enterprise": "100k_to_250k",
+        "smb": "15k_to_100k",
+        "digital": "under_15k",
+    }
+    for tier, group in groups.items():
+        for metric in ("customers_start", "arr_start"):
+            assert year1[group_scope(group)][metric] == year1[tier][metric], (tier, metric)
+    assert year1["all"]["customers_start"] == 1600
+    assert year1["all"]["arr_start"] == pytest.approx(75e6, rel=1e-9)
+    assert baseline.population["under_15k"].new_logos_per_year == 0  # "No new Tier 5 customers"
+    book = _initial_book(baseline)
+    assert len(book) == 1600
+    rule = baseline.rule
+    for customer in book:  # each customer in its tier's ARR band, and in its group's
+        low, high = rule.band(customer.tier) or (math.nan, math.nan)
+        assert low <= customer.arr < high, (customer.tier, customer.arr)
+        assert groups[customer.tier] == customer.group, (customer.group, customer.tier)
+        g_low, g_high = baseline.population[customer.group].arr_band
+        assert g_low <= customer.arr and (g_high is None or customer.arr < g_high)
+    assert min(c.arr for c in book if c.tier == "strategic") >= 250_000
 
 
 def _initial_book(scenario: Scenario) -> list:
@@ -187,25 +218,43 @@ def _initial_book(scenario: Scenario) -> list:
     from simcs.streams import Streams
 
     factory = CustomerFactory(scenario, Streams(0, 0))
-    return [c for t in scenario.tiers for c in factory.initial_book(t)]
+    return [c for g in scenario.population for c in factory.initial_book(g)]
 
 
-@pytest.mark.parametrize("name", ["baseline", "smb_cost_example"])
-def test_arr_bridge_reconciles_exactly(name: str) -> None:
-    """ARR end = start + new logos - churn - contraction + expansion, every tier and year."""
+def _bridge_gap(m: dict[str, float]) -> float:
+    """ARR end less (start + new logos - churn - contraction + expansion)."""
+    bridge = (
+        m["arr_start"] + m["arr_new"] - m["arr_churned"] - m["arr_contraction"] + m["arr_expansion"]
+    )
+    return m["arr_end"] - bridge
+
+
+@pytest.mark.parametrize(
+    ("name", "retier"), [("baseline", None), ("baseline", "never"), ("smb_cost_example", None)]
+)
+def test_arr_bridge_reconciles_exactly(name: str, retier: str | None) -> None:
+    """ARR end = start + new logos - churn - contraction + expansion, every customer group,
+    the whole book and every year; and every tier too, when no customer changes tier (a
+    re-tiered customer takes its ARR from one tier to another: the tiers' gaps cancel out)."""
     scenario = simcs.load_scenario(scenario_path(name))
+    if retier is not None:
+        scenario = with_overrides(scenario, {"segmentation.retier": retier})
     result = simcs.simulate(scenario, seed=6, replication=0)
-    for by_tier in result.metrics.values():
-        for m in by_tier.values():
-            bridge = (
-                m["arr_start"]
-                + m["arr_new"]
-                - m["arr_churned"]
-                - m["arr_contraction"]
-                + m["arr_expansion"]
-            )
-            assert m["arr_end"] == pytest.approx(bridge, rel=1e-9, abs=1e-6)
-    assert sum(by_tier["all"]["arr_churned"] for by_tier in result.metrics.values()) > 0
+    moved = 0.0
+    for by_scope in result.metrics.values():
+        moved += by_scope["all"]["retiered_up"] + by_scope["all"]["retiered_down"]
+        retiered = by_scope["all"]["retiered_up"] + by_scope["all"]["retiered_down"] > 0
+        for scope, m in by_scope.items():
+            if scope in scenario.tiers and retiered:
+                continue
+            assert _bridge_gap(m) == pytest.approx(0.0, abs=1e-9 * m["arr_end"] + 1e-6), scope
+        tier_gaps = [_bridge_gap(by_scope[t]) for t in scenario.tiers]
+        assert sum(tier_gaps) == pytest.approx(0.0, abs=1e-9 * by_scope["all"]["arr_end"] + 1e-6)
+    assert sum(by_scope["all"]["arr_churned"] for by_scope in result.metrics.values()) > 0
+    if name == "baseline" and retier is None:
+        assert moved > 0  # customers did cross bands at renewal
+    else:
+        assert moved == 0
 
 
 def test_wait_time_distribution_follows_erlang_c(mmc: Scenario) -> None:

@@ -11,10 +11,12 @@ catalogue, `simcs.catalogue`), error bars and bands that are the 95% intervals o
 Undefined values (null in JSON, empty in CSV, NaN) are skipped and marked "n/a"; a tier or
 metric without data never raises. Intervals are drawn cut to a metric's possible range (a
 t-interval of few replications can reach a negative wait or a GRR above 100%); the result files
-keep the raw intervals. Tiers are named by the `tier_labels` argument (the scenario's
-`tiers.<key>.label`); without it a tier shows its key and `all` reads "All tiers".
+keep the raw intervals. Results are keyed by scope: a service tier, `group:NAME` for a
+customer group, or `all`; scopes are named by the `tier_labels` argument (the scenario's
+`tiers.<key>.label` and `population.<name>.label` under `group:NAME`); without it a tier shows
+its key, a group "group NAME", and `all` reads "All tiers".
 
-Modules, one concept each: `style` (palette, rcParams, saving), `labels` (metric and tier
+Modules, one concept each: `style` (palette, rcParams, saving), `labels` (metric and scope
 labels), `axes` (values, formatters, drawing helpers); then by result kind: `run` (arr_bridge,
 cost_vs_value, utilisation), `service` (support_service, wait_distribution, pools_over_time),
 `retention` (retention_by_year), `compare` (forest, tradeoff), `planning` (staffing_frontier,
@@ -24,7 +26,13 @@ frontier of a sweep, allocation_path), `study` (robustness).
 from __future__ import annotations
 
 from simcs.reporting.figures.compare import forest, tradeoff
-from simcs.reporting.figures.labels import TierLabels, metric_label, param_label, tier_label
+from simcs.reporting.figures.labels import (
+    TierLabels,
+    metric_label,
+    param_label,
+    scope_noun,
+    tier_label,
+)
 from simcs.reporting.figures.planning import allocation_path, frontier, staffing_frontier
 from simcs.reporting.figures.retention import retention_by_year
 from simcs.reporting.figures.run import arr_bridge, cost_vs_value, utilisation
@@ -73,6 +81,7 @@ __all__ = [
     "retention_by_year",
     "robustness",
     "save",
+    "scope_noun",
     "staffing_frontier",
     "support_service",
     "tier_label",

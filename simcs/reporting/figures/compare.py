@@ -3,8 +3,10 @@ differences of one metric with their verdicts, and each variant's cost of delive
 GRR and NRR.
 
 Differences of share metrics are drawn in percentage points, of USD metrics in dollars (the
-catalogue's kind of number). Tiers are named by `tier_labels` (the scenario's tier labels;
-`all` reads "All tiers"); without them a tier shows its key.
+catalogue's kind of number). A comparison is made for a scope: a service tier, a customer
+group (`group:NAME`: the same customers in every variant, however each segments them) or `all`;
+scopes are named by `tier_labels` (the scenario's tier and group labels; `all` reads
+"All tiers"); without them a scope shows its key.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from simcs.reporting.figures.labels import (
     difference_unit,
     inline,
     metric_label,
+    scope_noun,
     tier_label,
 )
 from simcs.reporting.figures.style import BLACK, GREY, PALETTE, VERDICT_COLOURS, new_figure, styled
@@ -41,8 +44,8 @@ def forest(
 ) -> Figure:
     """Paired differences of one metric (variant minus reference) with their 95% intervals.
 
-    One row per comparison (per variant, and per tier when `tier` is None); the marker colour is
-    the verdict (better green, worse vermillion, no detectable difference grey). Share metrics
+    One row per comparison (per variant, and per scope -- tier, customer group or all -- when
+    `tier` is None, the scopes in the order they first appear); the marker colour is the verdict (better green, worse vermillion, no detectable difference grey). Share metrics
     are shown in percentage points.
     """
     rows = [
@@ -110,7 +113,8 @@ def forest(
         no_data(ax, f"no comparisons of {metric}")
     ref = references[0] if one_reference else "reference"
     ax.set_xlabel(f"Difference in {inline(u.label)}, variant minus {ref} ({difference_unit(u)})")
-    ax.set_ylabel("Comparison" if tier is not None else "Tier \u00b7 comparison")
+    noun = scope_noun(str(c.get("tier")) for c in rows)
+    ax.set_ylabel("Comparison" if tier is not None else f"{noun} \u00b7 comparison")
     if u.kind == "usd":
         format_axis(ax.xaxis, "usd")
     else:  # shares are drawn in points here, not as a share of 1

@@ -1,19 +1,23 @@
 """Words on the figures: metric labels and units (read from the one metric catalogue,
-`simcs.catalogue`), tier labels (the scenario's own `Tier.label`, passed in by the caller),
+`simcs.catalogue`), scope labels (a result's key: a service tier, `group:NAME` for a customer
+group, or `all`; named by the scenario's own tier and group labels, passed in by the caller),
 and the axis label of a swept scenario parameter.
 
-A figure called without tier labels shows the tier key; the pseudo-tier `all` reads
-"All tiers" unless the caller says otherwise.
+A figure called without labels shows a tier's key and a group's name ("group NAME"); `all`
+reads "All tiers" unless the caller says otherwise. A "$" in a label is drawn as a dollar
+sign, never as the start of a formula ("$15k-$100k" stays as written).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from simcs.catalogue import ALL, CATALOGUE, Metric
 from simcs.catalogue import metric as catalogue_entry
+from simcs.records import GROUP_PREFIX, is_group_scope
 
-#: tier key -> display name, as the scenario's `tiers.<key>.label` says.
+#: scope -> display name: a tier's `tiers.<key>.label`, a group's `population.<name>.label`
+#: under `group:NAME`, and `all`.
 TierLabels = Mapping[str, str]
 
 ALL_TIERS = "All tiers"
@@ -56,11 +60,29 @@ def metric_label(metric: str, *, difference: bool = False) -> str:
 
 
 def tier_label(tier: str, labels: TierLabels | None = None) -> str:
-    """Display name of a tier key: its label in `labels` (the scenario's tier labels), else
-    'All tiers' for `all`, else the key itself."""
+    """Display name on a figure of a scope (a tier key, `group:NAME` or `all`): its label in
+    `labels` (the scenario's tier and group labels), else 'All tiers' for `all`, 'group NAME'
+    for a customer group, else the key itself; dollar signs escaped for matplotlib."""
     if labels and tier in labels:
-        return labels[tier]
-    return ALL_TIERS if tier == ALL else tier
+        text = labels[tier]
+    elif tier == ALL:
+        text = ALL_TIERS
+    elif is_group_scope(tier):
+        text = f"group {tier.removeprefix(GROUP_PREFIX)}"
+    else:
+        text = tier
+    return text.replace("$", r"\$")
+
+
+def scope_noun(scopes: Iterable[str]) -> str:
+    """What a list of scopes compares: 'Customer group', 'Tier' or 'Tier or customer group'
+    (`all` counts as either)."""
+    kinds = {is_group_scope(s) for s in scopes if s != ALL}
+    if kinds == {True}:
+        return "Customer group"
+    if kinds == {True, False}:
+        return "Tier or customer group"
+    return "Tier"
 
 
 _PARAM_UNITS: tuple[tuple[str, str], ...] = (

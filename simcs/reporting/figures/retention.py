@@ -1,9 +1,12 @@
 """Figure of a run's retention year by year (replications.csv rows): GRR and logo retention
-per year by tier, and the cumulative survival of the starting book, against the
-shifted-beta-geometric curve where the churn drivers are neutral.
+per year by scope (service tiers, or customer groups `group:NAME`), and the cumulative survival
+of the starting book, against the shifted-beta-geometric curve where the churn drivers are
+neutral.
 
-Tiers are named by `tier_labels` (the scenario's tier labels; `all` reads "All tiers"); without
-them a tier shows its key.
+The sBG reference belongs to a customer group (its `population.<name>.renewal` law): a tier
+serves customers of several groups, and of other groups once customers are re-tiered, so it
+has no one law. Scopes are named by `tier_labels` (the scenario's tier and group labels; `all`
+reads "All tiers"); without them a scope shows its key.
 """
 
 from __future__ import annotations
@@ -67,19 +70,22 @@ def retention_by_year(
     sbg: Mapping[str, tuple[float, float]] | None = None,
     *,
     tier_labels: TierLabels | None = None,
+    title: str = "Retention by year",
 ) -> Figure:
-    """GRR and logo retention per year by tier, and cumulative cohort survival.
+    """GRR and logo retention per year by scope, and cumulative cohort survival.
 
-    `rows`: replications.csv of a run (replication, year, tier, metric, value). Points are the
-    mean over replications with the Student-t 95% interval; survival is the product of a
-    replication's yearly logo retention, averaged over replications. `sbg` (tier -> (alpha,
-    beta)) adds the shifted-beta-geometric survival S(t) = B(a, b + t) / B(a, b) as dashed lines.
+    `rows`: replications.csv of a run (replication, year, tier, metric, value; `tier` holds the
+    scope). `tiers`: the scopes drawn (tiers, `group:NAME` or `all`). Points are the mean over
+    replications with the Student-t 95% interval; survival is the product of a replication's
+    yearly logo retention, averaged over replications. `sbg` (scope -> (alpha, beta), for
+    customer groups) adds the shifted-beta-geometric survival S(t) = B(a, b + t) / B(a, b) as
+    dashed lines.
     """
     tiers = list(tiers)
     colours = tier_colours(tiers)
     fig = new_figure(13.5, 4.4)
     axes = fig.subplots(1, 3)
-    fig.suptitle("Retention by year")
+    fig.suptitle(title)
     years = sorted(
         {
             int(num(row.get("year")))

@@ -1,6 +1,7 @@
 """What every page is made of, and what pages share: the `Page` itself, the resolved scenario
-of a result folder (read through `simcs.reporting.results`), the scenario's own tier labels,
-the assumptions table of a scenario and the input files' own header notes.
+of a result folder (read through `simcs.reporting.results`), the scenario's own labels of its
+result scopes (tiers, customer groups as `group:NAME`, and `all`), the assumptions table of a
+scenario and the input files' own header notes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from simcs.catalogue import ALL
+from simcs.records import group_scope
 from simcs.reporting import results
 from simcs.reporting.figures.labels import ALL_TIERS
 from simcs.reporting.html import escape, paragraph, preformatted, table
@@ -57,17 +59,26 @@ def folder_scenario(folder: Path, variant: str | None = None) -> dict[str, Any] 
 
 
 def tier_labels(scenario: dict[str, Any] | None) -> dict[str, str]:
-    """tier key -> the scenario's `tiers.<key>.label`, and `all` -> 'All tiers'."""
+    """Display names of the result scopes: tier key -> the scenario's `tiers.<key>.label`,
+    `group:NAME` -> its `population.<NAME>.label`, and `all` -> 'All tiers'."""
     labels = {ALL: ALL_TIERS}
     for key, tier in ((scenario or {}).get("tiers") or {}).items():
         if isinstance(tier, dict) and tier.get("label"):
             labels[str(key)] = str(tier["label"])
+    for name, group in ((scenario or {}).get("population") or {}).items():
+        if isinstance(group, dict) and group.get("label"):
+            labels[group_scope(str(name))] = str(group["label"])
     return labels
 
 
 def tiers_of(scenario: dict[str, Any]) -> list[str]:
     """The scenario's tier keys in its order."""
     return list(scenario["tiers"])
+
+
+def groups_of(scenario: dict[str, Any]) -> list[str]:
+    """The result keys (`group:NAME`) of the scenario's customer groups, in its order."""
+    return [group_scope(str(name)) for name in scenario.get("population") or {}]
 
 
 def drivers_neutral(scenario: dict[str, Any]) -> bool:

@@ -1,6 +1,14 @@
-"""The page of an experiment folder: each variant against the reference in plain words
-("no_play vs base: GRR -1.4 points [-1.7, -1.1] (worse); ..."), a forest plot per metric and
-the cost-retention trade-off, every paired difference, and the reference's assumptions.
+"""The page of an experiment folder: which way it compares (by service tier, by customer group,
+and why, in one sentence), each variant against the reference in plain words ("no_play vs
+base: GRR -1.4 points [-1.7, -1.1] (worse); ..."), a forest plot per metric over every scope
+compared and the cost-retention trade-off, every paired difference, each variant's means, how
+each variant serves its customers (customers per tier, re-tiered up and down a year) and the
+reference's assumptions.
+
+A comparison is made for a scope: a service tier, a customer group (`group:NAME`, named by the
+reference scenario's group label) or `all`. When the variants segment differently a tier serves
+different customers in each, so such experiments compare by customer group
+(`simcs.experiments.design`), and the page says so.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from matplotlib.figure import Figure
 
 from simcs.catalogue import ALL
 from simcs.reporting import figures, results
-from simcs.reporting.html import table
+from simcs.reporting.html import paragraph, table
 from simcs.reporting.pages.common import (
     MEANS_METHOD,
     PAIRED_METHOD,
@@ -23,6 +31,7 @@ from simcs.reporting.pages.common import (
     tier_labels,
 )
 from simcs.reporting.pages.numbers import difference, heading, interval, label
+from simcs.reporting.pages.policy import basis, policy_table, segment_differently
 
 TRADEOFF = ("cost_per_customer", "grr", "nrr")
 
@@ -50,19 +59,41 @@ def metrics_compared(doc: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(c["metric"] for c in doc["comparisons"]))
 
 
+def scopes_compared(doc: dict[str, Any]) -> list[str]:
+    """The scopes of the comparisons (tiers, `group:NAME`, `all`), in their order."""
+    return list(dict.fromkeys(str(c["tier"]) for c in doc["comparisons"]))
+
+
+def means_table(doc: dict[str, Any], labels: dict[str, str]) -> str:
+    """Each variant's mean and 95% interval of every compared metric, scope by scope."""
+    metrics = metrics_compared(doc)
+    return table(
+        [figures.scope_noun(scopes_compared(doc)), "Variant", *(heading(m) for m in metrics)],
+        [
+            [labels.get(s, s), v, *(interval(m, by_scope[s].get(m)) for m in metrics)]
+            for s in scopes_compared(doc)
+            for v, by_scope in doc["variants"].items()
+            if s in by_scope
+        ],
+    )
+
+
 def page(folder: Path, kind: str = "experiment") -> Page:
     """The page of an experiment folder (summary.json with comparisons, scenarios/)."""
     doc = results.read_json(folder / results.SUMMARY)
     reference = folder_scenario(folder, doc.get("reference"))
     labels = tier_labels(reference)
     comps = doc["comparisons"]
+    scopes = scopes_compared(doc)
+    one = scopes[0] if len(scopes) == 1 else None  # else every scope in one forest plot
     built: list[tuple[str, Figure]] = [
-        (f"forest_{m}", figures.forest(comps, m, ALL, tier_labels=labels))
+        (f"forest_{m}", figures.forest(comps, m, one, tier_labels=labels))
         for m in metrics_compared(doc)
     ]
     built.append(("tradeoff", figures.tradeoff(doc["tradeoff"])))
-    differences = table(
-        ["Variant", "Tier", "Metric", "Difference", "p (Holm)", "Verdict"],
+    how = basis(scopes, segment_differently(folder, list(doc.get("variants") or {})))
+    differences = paragraph(how, "note") + table(
+        ["Variant", figures.scope_noun(scopes), "Metric", "Difference", "p (Holm)", "Verdict"],
         [
             [
                 c["variant"],
@@ -81,8 +112,12 @@ def page(folder: Path, kind: str = "experiment") -> Page:
     )
     sections = [
         ("Paired differences against the reference", differences),
+        ("Means by variant", means_table(doc, labels)),
         ("Cost against retention", trade),
     ]
+    served = policy_table(folder, list(doc.get("variants") or {}), reference, labels)
+    if served:
+        sections.append(("How each variant serves its customers", served))
     if reference is not None:
         sections.append(
             (
@@ -92,7 +127,7 @@ def page(folder: Path, kind: str = "experiment") -> Page:
         )
     return Page(
         title=f"simcs {kind}: {doc['experiment']}",
-        headlines=headlines(doc),
+        headlines=[how, *headlines(doc)],
         figures=built,
         sections=sections,
         method=MEANS_METHOD + PAIRED_METHOD,
