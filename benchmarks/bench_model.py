@@ -140,13 +140,18 @@ class CpuMeter:
         }
 
 
-def _customer_years(result: simcs.ReplicationResult) -> float:
-    scenario = result.scenario
+def _book_total(result: simcs.ReplicationResult, quantity: str) -> float:
+    """A ledger quantity summed over the customers' cells (tier x group) of the measured years."""
+    years = set(result.scenario.measurement_years)
     return sum(
-        result.ledger.get(year, tier, "customer_years")
-        for year in scenario.measurement_years
-        for tier in scenario.tiers
+        bucket.get(quantity, 0.0)
+        for (year, key), bucket in result.ledger.buckets.items()
+        if year in years and "|" in key
     )
+
+
+def _customer_years(result: simcs.ReplicationResult) -> float:
+    return _book_total(result, "customer_years")
 
 
 def _events(scenario: Scenario, seed: int, replication: int) -> int:
@@ -251,11 +256,7 @@ def bench_like_for_like(repeats: int = MMC_REPEATS) -> dict[str, Any]:
         result = simcs.simulate(scenario, seed=MMC_SEED, replication=r)
         wall += time.perf_counter() - started
         events += _events(scenario, MMC_SEED, r)
-        cases += sum(
-            result.ledger.get(y, t, "support_answered")
-            for y in scenario.measurement_years
-            for t in scenario.tiers
-        )
+        cases += _book_total(result, "support_answered")
     bare_events, bare_wall = 0, 0.0
     for k in range(repeats):
         n, w = mmc_once(events // repeats, MMC_SERVERS, MMC_RHO, MMC_SEED + k)

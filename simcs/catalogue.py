@@ -18,6 +18,8 @@ from simcs.records import WAIT_POINTS
 
 #: The pseudo-tier that sums every tier (ratios recomputed from summed parts).
 ALL = "all"
+#: How `all` is shown in tables, figures and reports.
+ALL_LABEL = "All customers"
 #: Cost functions of the delivery organisation, as in `cost_per_customer_<function>`.
 FUNCTIONS = ("implementation", "support", "csm", "education", "operations")
 FUNCTION_LABELS = {

@@ -6,6 +6,8 @@ results without loading SimPy or the model.
 
 from __future__ import annotations
 
+from functools import cache
+
 #: One tidy result: (replication, year, tier, metric, value).
 Row = tuple[int, int, str, str, float]
 #: One point of a pool's monthly series: (replication, month, pool, mean queue length,
@@ -36,8 +38,10 @@ def is_group_scope(scope: str) -> bool:
     return scope.startswith(GROUP_PREFIX)
 
 
+@cache
 def cell_key(tier: str, group: str) -> str:
-    """The ledger key of the customers of `group` served by `tier`."""
+    """The ledger key of the customers of `group` served by `tier` (one shared string per
+    cell, however many customers hold it)."""
     return f"{tier}|{group}"
 
 

@@ -33,7 +33,12 @@ ARGUMENTS = {
 }
 
 #: How the name of a keyed entry reads in a field path.
-KEY_NAMES = {"tiers": "<tier>", "csm": "<tier>", "variants": "<variant>"}
+KEY_NAMES = {
+    "population": "<group>",
+    "tiers": "<tier>",
+    "csm": "<tier>",
+    "variants": "<variant>",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ def _literal(value: Any) -> str:
         return str(int(value))
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):  # as a YAML flow mapping, e.g. {strategic: 250000, smb: 15000}
+        return "{" + ", ".join(f"{k}: {_literal(v)}" for k, v in value.items()) + "}"
     return json.dumps(value)
 
 
@@ -140,6 +147,15 @@ def _keyed_section(node: Schema, defs: Schema) -> Schema | None:
     return None
 
 
+def _sentence(text: str) -> str:
+    """A section's description as a sentence: capital first letter, closing full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def sections(model: type[BaseModel]) -> list[SectionDoc]:
     """Every section of `model`'s JSON Schema with its leaf fields, in document order."""
     schema = model.model_json_schema()
@@ -154,12 +170,13 @@ def sections(model: type[BaseModel]) -> list[SectionDoc]:
             keyed = _keyed_section(prop, defs)
             if keyed is not None:
                 key = KEY_NAMES.get(name, "<name>")
-                about = prop.get("description") or keyed.get("description", "")
+                about = _sentence(prop.get("description") or keyed.get("description", ""))
                 nested.append((keyed, f"{child}.{key}", keyed.get("title", name), about))
             elif _is_section(prop, defs):
                 section = _section_of(prop, defs)
                 about = prop.get("description") or section.get("description", "")
-                if "anyOf" in prop:
+                about = _sentence(about)
+                if "anyOf" in prop and "null" not in about and "left out" not in about:
                     about += " Optional: null or absent means none."
                 nested.append((section, child, section.get("title", name), about))
             else:
@@ -255,11 +272,18 @@ def scenario_markdown() -> str:
         "  `assumption` a value no source gives, `design` a modelling switch.",
         "- **Plausible** is the range a weakly known input is varied over by `simcs robustness`.",
         "- **Baseline** is the value in the built-in default scenario (`scenarios/baseline.yaml`),",
-        "  per tier where the field is per tier.",
+        "  per customer group or per tier where the field is.",
         "",
-        "`<tier>` stands for a tier's key (the baseline's are `strategic`, `enterprise`, `smb`,",
-        "`digital`); `staff.csm` has one team per tier that is not digital-only (a digital tier",
-        "may have one: its digital marketers).",
+        "A scenario has three parts that say who is served how: `population` (the customer",
+        "groups: who the customers are, for life), `tiers` (the service each tier gives) and",
+        "`segmentation` (which tier serves which customer, and when that changes); see",
+        "[the model](../background/model.md#population-service-tiers-and-segmentation).",
+        "`<group>` stands for a customer group's key (the baseline's are `over_250k`,",
+        "`100k_to_250k`, `15k_to_100k`, `under_15k`), `<tier>` for a tier's key (`strategic`,",
+        "`enterprise`, `smb`, `digital`); `staff.csm` has one team per tier that is not",
+        "digital-only (a digital tier may have one: its digital marketers). A file of the old",
+        "shape, whose tiers held their customers, still loads with a warning; see",
+        "[Write a scenario](../how-to/write-a-scenario.md#6-files-of-the-old-shape).",
         "",
     ]
     for section in sections(Scenario):

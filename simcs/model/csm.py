@@ -192,8 +192,10 @@ class CsmTeam:
         )
 
     def _missed(self, job: Job) -> None:
+        customer: Customer = job.payload
+        if not customer.active or customer.tier != self.tier_name:
+            return  # churned, or moved to another tier while the work waited
         if self.journal.enabled:
-            customer: Customer = job.payload
             self.journal.record(
                 self.env.now,
                 customer.group,

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from simcs.catalogue import ALL
+from simcs.catalogue import ALL, ALL_LABEL
 from simcs.records import group_scope
 from simcs.stats import Interval
 
@@ -155,5 +155,5 @@ def scope_labels(scenario: Any) -> dict[str, str]:
     labels = {name: t.get("label") or name for name, t in data["tiers"].items()}
     for name, g in data.get("population", {}).items():
         labels[group_scope(name)] = g.get("label") or name
-    labels[ALL] = "All customers"
+    labels[ALL] = ALL_LABEL
     return labels

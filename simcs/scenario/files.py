@@ -24,7 +24,15 @@ from simcs.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "baseline.yaml"
 #: Sections keyed by names the user chooses: an override may add a key there.
-OPEN_SECTIONS = ("tiers", "staff.csm")
+OPEN_SECTIONS = (
+    "population",
+    "tiers",
+    "staff.csm",
+    "segmentation.thresholds",
+    "segmentation.groups",
+    "segmentation.previous.thresholds",
+    "segmentation.previous.groups",
+)
 #: problem lines reported at most (a file with thousands of mistakes says how many more)
 MAX_PROBLEMS = 20
 

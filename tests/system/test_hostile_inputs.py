@@ -38,7 +38,9 @@ from simcs.scenario.files import ScenarioError
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 TINY = HOSTILE / "tiny.yaml"
 TINY_EXPERIMENT = HOSTILE / "tiny_experiment.yaml"
-SCENARIO_EXAMPLES = 400
+#: (the tiny file's groups, tiers and segmentation must agree, so fewer mutations stay valid
+#: than when tiers held their customers: 500 examples keep 20 or more that run)
+SCENARIO_EXAMPLES = 500
 EXPERIMENT_EXAMPLES = 150
 RUN_SECONDS = 5.0
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,33 +98,46 @@ def _python_tag(path: Path) -> None:
     path.write_text(f"name: !!python/object/apply:os.system ['touch {sentinel}']\n")
 
 
-SUPPORT_KEY = "support: {cases_per_year: 12, sla_hours: 4, priority: 0}"
+CASES_KEY = "cases_per_year: 12\n"
 EXPANSION_KEY = "expansion: {mean_log_change: 0.07, sd: 0.12}"
+THRESHOLDS_KEY = "thresholds: {key: 100000, smb: 15000, digital: 0}"
 #: (id, command, writes the file, phrase of the one problem line)
 ATTACKS: list[tuple[str, str, Callable[[Path], None], str]] = [
     (
         "cases_per_year_inf_run",
         "run",
-        _tiny_with(SUPPORT_KEY, SUPPORT_KEY.replace("12,", ".inf,")),
-        "tiers.key.support.cases_per_year: Input should be a finite number",
+        _tiny_with(CASES_KEY, CASES_KEY.replace("12", ".inf")),
+        "population.large.cases_per_year: Input should be a finite number",
     ),
     (
         "expansion_sd_1e300",
         "validate",
         _tiny_with(EXPANSION_KEY, EXPANSION_KEY.replace("0.12", "1e300")),
-        "tiers.key.expansion.sd: Input should be less than or equal to 2",
+        "population.large.expansion.sd: Input should be less than or equal to 2",
     ),
     (
         "initial_customers_true",
         "validate",
         _tiny_with("initial_customers: 3\n", "initial_customers: true\n"),
-        "tiers.key.initial_customers: a number is needed, not true/false",
+        "population.large.initial_customers: a number is needed, not true/false",
     ),
     (
         "initial_customers_yes",
         "validate",
         _tiny_with("initial_customers: 3\n", "initial_customers: yes\n"),
-        "tiers.key.initial_customers: a number is needed, not true/false",
+        "population.large.initial_customers: a number is needed, not true/false",
+    ),
+    (
+        "threshold_of_an_unknown_tier",
+        "validate",
+        _tiny_with(THRESHOLDS_KEY, THRESHOLDS_KEY.replace("key:", "kee:")),
+        "segmentation.thresholds.kee: no tier of that name in tiers",
+    ),
+    (
+        "thresholds_without_zero",
+        "run",
+        _tiny_with(THRESHOLDS_KEY, THRESHOLDS_KEY.replace("digital: 0", "digital: 1")),
+        "segmentation.thresholds: one tier must start at 0",
     ),
     (
         "nested_5000_deep",
@@ -191,10 +206,18 @@ VALUES = st.one_of(st.sampled_from(HOSTILE_VALUES), st.sampled_from(PLAIN_VALUES
 #: override paths an experiment's variant may set (some valid, some not)
 OVERRIDE_PATHS = [
     "horizon_years",
-    "tiers.key.initial_customers",
-    "tiers.smb.new_logos_per_year",
-    "tiers.key.expansion.sd",
+    "population.large.initial_customers",
+    "population.mid.new_logos_per_year",
+    "population.large.expansion.sd",
+    "population.small.arr_band",
     "tiers.digital.coverage",
+    "segmentation.thresholds.key",
+    "segmentation.thresholds.digital",
+    "segmentation.rule",
+    "segmentation.retier",
+    "segmentation.hysteresis",
+    "segmentation.previous",
+    "segmentation.previous.groups.mid",
     "staff.csm.key.headcount",
     "levers.content_council.enabled",
     "drivers.relationship.assigned",
@@ -202,8 +225,10 @@ OVERRIDE_PATHS = [
     "support.handle_time.mean_hours",
     "staff.support.headcount",
     "champions.departure_rate_per_year",
+    "population.mid.cases_per_year",
     "tiers.smb.support.cases_per_year",
     "tiers.newtier",
+    "population.newgroup",
     "staff.csm",
     "no.such.path",
     "tiers..key",

@@ -14,8 +14,10 @@ from simcs.cli import main
 from simcs.experiments.design import Experiment
 from simcs.experiments.robustness import run_robustness
 from simcs.experiments.run import run_experiment
+from simcs.records import group_scope
 from simcs.reporting.experiment_files import write_experiment
 from simcs.reporting.pages.experiment import headlines
+from simcs.reporting.pages.policy import BY_GROUP_DIFFERENT, BY_TIER_SAME
 from simcs.reporting.report import build_report
 from simcs.reporting.results import kind_of
 from simcs.reporting.run_files import write_run
@@ -48,6 +50,16 @@ def _plan(small: Scenario) -> Experiment:
     )
 
 
+def _section(text: str, heading: str) -> str:
+    """The HTML of a report's section, from its heading to the next."""
+    return text.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+def _first_cells(html_text: str) -> list[str]:
+    """The first cell of every body row of the tables in `html_text`."""
+    return re.findall(r"<tr><td>([^<]*)</td>", html_text)
+
+
 def _check(report: Path, figures: int) -> str:
     text = report.read_text(encoding="utf-8")
     assert text.startswith("<!doctype html>")
@@ -66,15 +78,30 @@ def test_run_report(small: Scenario, tmp_path: Path) -> None:
     result = simcs.run(small, replications=3, seed=1, workers=1)
     write_run(result, tmp_path)
     assert kind_of(tmp_path) == "run"
-    text = _check(build_report(tmp_path), figures=len(small.tiers) + 7)
+    text = _check(build_report(tmp_path), figures=len(small.tiers) + 8)
     assert "whole book: GRR" in text and "Assumptions" in text
     assert "Churn-odds driver" in text
+    tiers = [html.escape(t.label) for t in small.tiers.values()]
+    groups = [html.escape(g.label) for g in small.population.values()]
+    assert set(tiers) != set(groups)  # the baseline names its groups by ARR band
     # tiers by the scenario's own labels (scenario.yaml), never by their keys
-    by_tier = text.split("<h2>Results by tier</h2>", 1)[1].split("</table>", 1)[0]
-    first_cells = re.findall(r"<tr><td>([^<]*)</td>", by_tier)
-    assert first_cells == [html.escape(t.label) for t in small.tiers.values()] + ["All tiers"]
+    by_tier = _section(text, "Results by tier")
+    assert _first_cells(by_tier) == [*tiers, "All customers"]
+    # the same headline table per customer group, named by the group's label
+    by_group = _section(text, "Results by customer group")
+    assert _first_cells(by_group) == [*groups, "All customers"]
+    assert "group:" not in by_group
+    # the counts that explain the policy: customers per tier, re-tiered up and down
+    counts = _section(text, "Customers served and re-tiered")
+    assert _first_cells(counts) == [*tiers, "All customers", *groups, "All customers"]
+    for heading in ("Customers at start of year", "Customers at end of year", "Moved up"):
+        assert f"<th>{heading}" in counts
+    assert "Customers are served by ARR" in counts
     svg = (tmp_path / "figures" / "support_service.svg").read_text(encoding="utf-8")
-    assert all(html.escape(tier.label) in svg for tier in small.tiers.values())
+    assert all(label in svg for label in tiers)
+    by_group_svg = (tmp_path / "figures" / "retention_by_group.svg").read_text(encoding="utf-8")
+    assert all(label in by_group_svg for label in groups)
+    assert "by customer group" in by_group_svg
 
 
 def test_experiment_report_has_plain_words_headlines(small: Scenario, tmp_path: Path) -> None:
@@ -86,6 +113,40 @@ def test_experiment_report_has_plain_words_headlines(small: Scenario, tmp_path: 
     assert all(f"<td>{html.escape(t.label)}</td>" in text for t in small.tiers.values())
     assert "points [" in text  # GRR differences in percentage points
     assert "per customer-year [" in text  # cost differences in the catalogue's unit
+    assert f"<p class='headline'>{html.escape(BY_TIER_SAME)}</p>" in text
+    assert "<th>Tier</th>" in _section(text, "Paired differences against the reference")
+
+
+def test_segmentation_experiment_report_compares_customer_groups(
+    small: Scenario, tmp_path: Path
+) -> None:
+    moved = {"segmentation.thresholds.strategic": 200000.0}
+    plan = Experiment(
+        name="segmentation_check",
+        scenarios={"base": small, "strategic_from_200k": with_overrides(small, moved)},
+        reference="base",
+        replications=3,
+        seed=2,
+        metrics=["grr", "customers_end"],
+        tiers=[*(group_scope(g) for g in small.population), "all"],
+        overrides={"base": {}, "strategic_from_200k": moved},
+    )
+    write_experiment(run_experiment(plan, tmp_path / "results.sqlite"), tmp_path)
+    text = _check(build_report(tmp_path), figures=3)  # forest x 2 metrics, trade-off
+    groups = [html.escape(g.label) for g in small.population.values()]
+    assert f"<p class='headline'>{html.escape(BY_GROUP_DIFFERENT)}</p>" in text
+    differences = _section(text, "Paired differences against the reference")
+    assert "<th>Customer group</th>" in differences and "group:" not in differences
+    assert all(f"<td>{label}</td>" in differences for label in groups)
+    # the forest plot draws every group, by its label
+    forest = (tmp_path / "figures" / "forest_grr.svg").read_text(encoding="utf-8")
+    assert all(label in forest for label in groups) and "Customer group" in forest
+    # how each variant serves its customers: a column per tier, a row per variant
+    served = _section(text, "How each variant serves its customers")
+    assert _first_cells(served) == ["base", "strategic_from_200k"]
+    assert all(
+        f"<th>{html.escape(t.label)}: customers</th>" in served for t in small.tiers.values()
+    )
 
 
 def test_robustness_report(small: Scenario, tmp_path: Path) -> None:

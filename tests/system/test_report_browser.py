@@ -7,6 +7,7 @@ it fails there without it). On a machine with only Python and pip it is skipped,
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -56,7 +57,8 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_report_opens_in_chromium_with_every_image(baseline: Scenario, tmp_path: Path) -> None:
-    run = simcs.run(shrink(baseline, 20, 2), replications=2, seed=1, workers=1)
+    scenario = shrink(baseline, 20, 2)
+    run = simcs.run(scenario, replications=2, seed=1, workers=1)
     folder = tmp_path / "run"
     write_run(run, folder)
     report = build_report(folder)
@@ -65,6 +67,12 @@ def test_report_opens_in_chromium_with_every_image(baseline: Scenario, tmp_path:
     page = _chromium(tmp_path, "--dump-dom", report.as_uri())
     assert page.returncode == 0, page.stderr[-2000:]
     assert f'data-images-loaded="{images}/{images}"' in page.stdout
+    # the group sections render, groups by their labels
+    assert "Results by customer group" in page.stdout
+    assert "Customers served and re-tiered" in page.stdout
+    assert all(
+        f"<td>{html.escape(g.label)}</td>" in page.stdout for g in scenario.population.values()
+    )
     console = [line for line in page.stderr.splitlines() if "CONSOLE" in line]
     assert not [line for line in console if "rror" in line or "Uncaught" in line], console
     shot = tmp_path / "report.png"

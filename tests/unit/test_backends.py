@@ -41,7 +41,11 @@ def runaway(baseline: Scenario) -> Scenario:
     """A book too large to simulate: the guard refuses it before the first event."""
     small = shrink(baseline, 20, 1)
     return with_overrides(
-        small, {"tiers.smb.initial_customers": 20000, "tiers.smb.support.cases_per_year": 5000}
+        small,
+        {
+            "population.15k_to_100k.initial_customers": 20000,
+            "population.15k_to_100k.cases_per_year": 5000,
+        },
     )
 
 
@@ -108,7 +112,7 @@ def test_an_aborted_replication_stops_the_pool(
     tasks = [("base", 0), ("runaway", 0), ("base", 1), ("runaway", 1), ("base", 2)]
     with pytest.raises(ReplicationAborted, match="event budget") as caught:
         list(run_local(mixed, 0, tasks, workers=2))
-    assert "look at tiers.*.initial_customers" in str(caught.value)
+    assert "look at population.*.initial_customers" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert not _wait_gone(_children(os.getpid()) - before, 5.0), "workers left behind"
 

@@ -72,8 +72,10 @@ def test_simulated_service_level_at_the_analytic_staffing_matches_erlang_c(
 
 def test_workload_of_a_csm_team_by_hand(baseline: Scenario) -> None:
     rows = {r.pool: r for r in capacity_table(baseline, utilization=0.85)}
-    strategic = baseline.tiers["strategic"]
-    customers = strategic.initial_customers + strategic.new_logos_per_year / 2  # 52.5
+    # every customer of the $250k+ group is served by the strategic tier (threshold 250,000)
+    top = baseline.population["over_250k"]
+    assert top.arr_band[0] >= baseline.rule.thresholds["strategic"]
+    customers = top.initial_customers + top.new_logos_per_year / 2  # 52.5
     per_customer = 36 * 3.0 + 8 + baseline.champions.departure_rate_per_year * 1.5
     row = rows["csm.strategic"]
     assert row.demand_hours == pytest.approx(customers * per_customer)
@@ -150,8 +152,8 @@ def test_support_level_with_turnover_matches_a_long_simulation(mmc: Scenario) ->
             "staff.support.ramp_weeks": 6,
             "horizon_years": 12,
             "warmup_years": 4,
-            "tiers.book.renewal.alpha": 0.0001,  # nobody churns: the load stays the same
-            "tiers.book.renewal.beta": 1000,
+            "population.book.renewal.alpha": 0.0001,  # nobody churns: the load stays the same
+            "population.book.renewal.beta": 1000,
         },
     )
     result = simcs.run(desk, replications=8, seed=3, workers=2)

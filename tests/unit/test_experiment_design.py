@@ -51,7 +51,11 @@ BAD_CASES: list[tuple[str, str, str]] = [
         "variants.cheap.staff.support.headcount",
         "greater than or equal to 0",
     ),
-    ("bad_override_overlapping_bands.yaml", "variants.wide_smb.tiers.", "overlaps"),
+    (
+        "bad_override_same_thresholds.yaml",
+        "variants.wide_smb.segmentation.thresholds",
+        "two tiers start at the same ARR",
+    ),
     ("bad_single_variant.yaml", "variants", "at least 2"),
     ("bad_unknown_tier.yaml", "tiers", "mid_market"),
 ]
@@ -67,6 +71,14 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in node.items():
         out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _expected(overrides: dict[str, Any]) -> dict[str, Any]:
+    """{dotted.path: leaf} an experiment's overrides set (a mapping sets each of its leaves)."""
+    out: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        out.update(_flatten(value, dotted))
     return out
 
 
@@ -122,14 +134,23 @@ def test_variants_change_exactly_their_overrides(path: Path) -> None:
     base_values = _resolved(base)
     plan = load_experiment(path)
     for name, overrides in raw["variants"].items():
-        overrides = overrides or {}
+        expected = _expected(overrides or {})
         values = _resolved(plan.scenarios[name])
-        assert set(values) == set(base_values), f"{name}: the set of fields changed"
-        changed = {p for p in values if values[p] != base_values[p]}
-        assert changed == set(overrides), f"{name}: changed {changed}, overrides {overrides}"
-        for dotted, value in overrides.items():
-            expected = list(value) if isinstance(value, list | tuple) else value
-            assert values[dotted] == expected, f"{name}: {dotted}"
+        # the fields are the base's, but for a section that was null and is now set by an
+        # override (e.g. segmentation.previous): its leaves replace it
+        filled = set(base_values) - set(values)
+        assert all(base_values[p] is None and p in (overrides or {}) for p in filled), (
+            f"{name}: fields {filled} disappeared"
+        )
+        added = set(values) - set(base_values)
+        assert all(any(p.startswith(f"{f}.") for f in filled) for p in added), (
+            f"{name}: fields {added} appeared"
+        )
+        changed = added | {p for p in set(values) & set(base_values) if values[p] != base_values[p]}
+        assert changed == set(expected), f"{name}: changed {changed}, overrides {overrides}"
+        for dotted, value in expected.items():
+            want = list(value) if isinstance(value, list | tuple) else value
+            assert values[dotted] == want, f"{name}: {dotted}"
 
 
 def test_equal_budget_variants_keep_the_loaded_staff_cost() -> None:
@@ -222,7 +243,11 @@ def _tiny_experiment(tmp_path: Path, **changes: Any) -> Path:
 def test_tiny_experiment_loads(tmp_path: Path) -> None:
     plan = load_experiment(_tiny_experiment(tmp_path))
     assert list(plan.scenarios) == ["baseline", "more_support"]
-    assert plan.scenarios["more_support"].staff.support.headcount == 2
+    more = plan.scenarios["more_support"]
+    assert more.staff.support.headcount == 2
+    assert more.population["mid"].cases_per_year == 6
+    assert more.rule.thresholds["key"] == 120000
+    assert plan.scenarios["baseline"].population["mid"].cases_per_year == 10
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from matplotlib.patches import Rectangle
 import simcs
 from simcs.catalogue import CATALOGUE
 from simcs.formulas.sbg import sbg_survival
+from simcs.records import group_scope
 from simcs.reporting import figures
 from simcs.reporting.run_files import replications_csv, summary_document
 from simcs.scenario.files import with_overrides
@@ -176,9 +177,9 @@ def test_labels() -> None:
     assert "USD per customer-year" in figures.metric_label("cost_per_customer")
     assert figures.metric_label("support_wait_hours_mean").endswith("(business hours)")
     assert figures.metric_label("unknown_thing") == "unknown thing (value)"
-    # tiers: the scenario's own labels when given, else the key ('all' reads "All tiers")
+    # tiers: the scenario's own labels when given, else the key ('all' reads "All customers")
     assert figures.tier_label("smb") == "smb"
-    assert figures.tier_label("all") == "All tiers"
+    assert figures.tier_label("all") == "All customers"
     assert figures.tier_label("smb", {"smb": "SMB/MID"}) == "SMB/MID"
     assert figures.tier_label("all", {"all": "Whole book"}) == "Whole book"
 
@@ -196,12 +197,12 @@ def test_figures_name_tiers_by_the_scenarios_labels() -> None:
     labels = {"strategic": "Strategic", "smb": "SMB/MID"}
     fig = figures.support_service(run_metrics(), [*TIERS, "all"], tier_labels=labels)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert ticks == ["Strategic", "SMB/MID", "All tiers"]
+    assert ticks == ["Strategic", "SMB/MID", "All customers"]
     plain = figures.support_service(run_metrics(), [*TIERS, "all"])
     assert [t.get_text() for t in plain.axes[0].get_xticklabels()] == [
         "strategic",
         "smb",
-        "All tiers",
+        "All customers",
     ]
     bridge = figures.arr_bridge(run_metrics(), "smb", tier_labels=labels)
     assert bridge.axes[0].get_title() == "ARR bridge: SMB/MID"
@@ -514,25 +515,31 @@ def test_empty_inputs() -> None:
 def tiny_run() -> tuple[dict[str, Any], list[dict[str, str]], list[str], dict[str, Any]]:
     scenario = simcs.load_scenario(scenario_path("baseline"))
     overrides: dict[str, Any] = {"horizon_years": 2}
-    for name, tier in scenario.tiers.items():
-        overrides[f"tiers.{name}.initial_customers"] = max(1, round(tier.initial_customers / 20))
-        overrides[f"tiers.{name}.initial_arr_total"] = None
+    for name, group in scenario.population.items():
+        overrides[f"population.{name}.initial_customers"] = max(
+            1, round(group.initial_customers / 20)
+        )
+        overrides[f"population.{name}.initial_arr_total"] = None
     scenario = with_overrides(scenario, overrides)
     result = simcs.run(scenario, replications=3, seed=0, workers=1)
     summary = json.loads(json.dumps(summary_document(result)))  # as read back from the file
     rows = list(csv.DictReader(io.StringIO(replications_csv(result))))
-    sbg = {n: (t.renewal.alpha, t.renewal.beta) for n, t in scenario.tiers.items()}
+    # the sBG law is a customer group's: its survival curve is drawn for the group's scope
+    sbg = {
+        group_scope(n): (g.renewal.alpha, g.renewal.beta) for n, g in scenario.population.items()
+    }
     return summary, rows, list(scenario.tiers), sbg
 
 
 def test_figures_of_a_real_run(tiny_run: Any, tmp_path: Path) -> None:
     summary, rows, tiers, sbg = tiny_run
     metrics = summary["metrics"]
+    groups = list(sbg)
     built = {
         "arr_bridge": figures.arr_bridge(metrics, "all"),
         "cost_vs_value": figures.cost_vs_value(metrics, tiers),
         "support_service": figures.support_service(metrics, [*tiers, "all"]),
-        "retention_by_year": figures.retention_by_year(rows, [*tiers, "all"], sbg=sbg),
+        "retention_by_year": figures.retention_by_year(rows, [*groups, "all"], sbg=sbg),
         "utilisation": figures.utilisation(metrics, [*tiers, "all"]),
     }
     for name, fig in built.items():
@@ -554,8 +561,13 @@ def test_figures_of_a_real_run(tiny_run: Any, tmp_path: Path) -> None:
     surv = [
         ln for ln in built["retention_by_year"].axes[2].get_lines() if ln.get_linestyle() == "-"
     ]
+    assert len(surv) == len(groups) + 1  # a group's scope and the whole book
     assert all(len(ln.get_xdata()) == len(years) + 1 for ln in surv)
     assert all(math.isclose(ln.get_ydata()[0], 1.0) for ln in surv)
+    theory = [
+        ln for ln in built["retention_by_year"].axes[2].get_lines() if ln.get_linestyle() == "--"
+    ]
+    assert len(theory) == len(groups)  # the sBG survival of each group, dashed
 
 
 def test_pools_over_time_from_timeseries_rows(tmp_path: Path) -> None:

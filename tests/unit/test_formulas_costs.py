@@ -83,13 +83,14 @@ def test_split_cost_conserves_the_total() -> None:
 
 def test_smb_cost_example_scenario_reproduces_the_seed() -> None:
     s = simcs.load_scenario(scenario_path("smb_cost_example"))
-    smb = s.tiers["smb"]
+    smb = s.population["smb"]  # the one customer group, served by the one tier
+    assert set(s.tiers) == {"smb"}
     implementation_rate = s.staff.implementation.cost_per_hour
     support_rate = s.staff.support.cost_per_hour
     assert implementation_rate is not None and support_rate is not None
-    implementation = smb.onboarding.implementation_hours * implementation_rate
+    implementation = smb.implementation_hours * implementation_rate
     support = support_cost_per_customer(
-        smb.support.cases_per_year, s.support.handle_time.mean_hours * 60, support_rate / 60
+        smb.cases_per_year, s.support.handle_time.mean_hours * 60, support_rate / 60
     )
     team = s.staff.csm["smb"]
     csm = team.headcount * loaded_cost(team.ote, team.overhead) / smb.initial_customers

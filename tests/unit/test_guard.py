@@ -22,6 +22,7 @@ from simcs.model.guard import (
 )
 from simcs.model.ledger import Ledger
 from simcs.model.organisation import CountingEnvironment, Organisation
+from simcs.records import cell_key, group_scope
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.simulation.metrics import year_metrics
@@ -40,15 +41,15 @@ def _one_line(error: ReplicationAborted) -> str:
 
 
 def test_the_error_pickles_and_prints_one_line() -> None:
-    error = ReplicationAborted(3, 2080.0 * 1.13, "it ran away", "tiers.smb.expansion")
+    error = ReplicationAborted(3, 2080.0 * 1.13, "it ran away", "population.smb.expansion")
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is ReplicationAborted
     assert (
         str(back)
         == str(error)
-        == ("replication 3 stopped at day 411: it ran away (look at tiers.smb.expansion)")
+        == ("replication 3 stopped at day 411: it ran away (look at population.smb.expansion)")
     )
-    assert (back.replication, back.look_at) == (3, "tiers.smb.expansion")
+    assert (back.replication, back.look_at) == (3, "population.smb.expansion")
 
 
 def test_a_tiny_budget_refuses_the_run_before_it_starts(small: Scenario) -> None:
@@ -57,7 +58,7 @@ def test_a_tiny_budget_refuses_the_run_before_it_starts(small: Scenario) -> None
     text = _one_line(caught.value)
     assert text.startswith("replication 2 stopped at day 0: it would need about ")
     assert "over the event budget of 1,000" in text
-    assert "tiers.*.initial_customers" in text and "tiers.*.support.cases_per_year" in text
+    assert "population.*.initial_customers" in text and "population.*.cases_per_year" in text
 
 
 def test_a_run_over_its_budget_stops_within_a_month(small: Scenario) -> None:
@@ -68,7 +69,7 @@ def test_a_run_over_its_budget_stops_within_a_month(small: Scenario) -> None:
     text = _one_line(caught.value)
     assert text.startswith("replication 1 stopped at day 30: ")  # the first month's end
     assert "events processed, over the event budget of 100" in text
-    assert "too large to simulate" in text and "tiers.*.initial_customers" in text
+    assert "too large to simulate" in text and "population.*.initial_customers" in text
 
 
 def test_the_event_count_is_read_exactly_from_simpy() -> None:
@@ -94,30 +95,32 @@ def test_default_budget_leaves_ordinary_runs_far_from_it(small: Scenario, mmc: S
 
 
 def test_a_book_too_large_to_simulate_is_refused_at_once(small: Scenario) -> None:
-    huge = with_overrides(small, {"tiers.smb.initial_customers": 1_000_000})
+    huge = with_overrides(small, {"population.15k_to_100k.initial_customers": 1_000_000})
     assert expected_events(huge) > BUDGET_CAP
     with pytest.raises(ReplicationAborted, match="too large to simulate"):
         Organisation(huge, 0, 0).run()
 
 
 def test_an_arr_overflowing_at_a_renewal_names_the_expansion(small: Scenario) -> None:
-    tiers = dict(small.tiers)
-    smb = tiers["smb"]
+    population = dict(small.population)
+    mid = population["15k_to_100k"]
     # past the schema's bounds: exp(1000) overflows a float
-    tiers["smb"] = smb.model_copy(
-        update={"expansion": smb.expansion.model_copy(update={"mean_log_change": 1000.0})}
+    population["15k_to_100k"] = mid.model_copy(
+        update={"expansion": mid.expansion.model_copy(update={"mean_log_change": 1000.0})}
     )
-    broken = small.model_copy(update={"tiers": tiers})
+    broken = small.model_copy(update={"population": population})
     with pytest.raises(ReplicationAborted) as caught:
         Organisation(broken, 0, 0).run()
     text = _one_line(caught.value)
-    assert "non-finite ARR (inf) for a customer of tier smb at a renewal" in text
-    assert "tiers.smb.expansion" in text
+    assert "non-finite ARR (inf) for a customer of group 15k_to_100k at a renewal" in text
+    assert "population.15k_to_100k.expansion" in text
 
 
 def test_a_nan_arr_at_a_renewal_stops_too(small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(simcs.model.renewal, "new_arr", lambda *args: math.nan)
-    with pytest.raises(ReplicationAborted, match=r"non-finite ARR \(nan\).*look at tiers\.\w+\."):
+    with pytest.raises(
+        ReplicationAborted, match=r"non-finite ARR \(nan\).*look at population\.\w+\."
+    ):
         Organisation(small, 0, 0).run()
 
 
@@ -166,10 +169,12 @@ def test_a_non_finite_cost_in_the_ledger_stops_at_the_year_end(small: Scenario) 
 
 def test_year_metrics_never_emit_inf(baseline: Scenario) -> None:
     ledger = Ledger()
-    for tier in ("strategic", "enterprise"):  # each finite, their sum beyond a float
-        ledger.put(1, tier, "arr_end", 1.5e308)
-        ledger.put(1, tier, "customers_end", 1.0)
+    # each cell finite, their sum beyond a float
+    for cell in (cell_key("strategic", "over_250k"), cell_key("enterprise", "100k_to_250k")):
+        ledger.put(1, cell, "arr_end", 1.5e308)
+        ledger.put(1, cell, "customers_end", 1.0)
     metrics = year_metrics(ledger, baseline, 1)
     assert metrics["strategic"]["arr_end"] == 1.5e308
+    assert metrics[group_scope("100k_to_250k")]["arr_end"] == 1.5e308
     assert math.isnan(metrics["all"]["arr_end"]) and math.isnan(metrics["all"]["arr_per_customer"])
     assert not any(math.isinf(v) for by_tier in metrics.values() for v in by_tier.values())

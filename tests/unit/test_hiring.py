@@ -47,13 +47,13 @@ def test_the_template_grows_two_percent_a_month(template: Scenario) -> None:
 
 
 def test_expected_churn_is_the_sbg_steady_state_mean(baseline: Scenario) -> None:
-    tier = baseline.tiers["smb"]
-    a, b = tier.renewal.alpha, tier.renewal.beta
+    group = baseline.population["15k_to_100k"]
+    a, b = group.renewal.alpha, group.renewal.beta
     years = baseline.initial_book.max_tenure_years
     weights = [sbg_survival(a, b, k) for k in range(years + 1)]
     by_hand = sum(w * a / (a + b + k) for k, w in enumerate(weights)) / sum(weights)
-    assert expected_annual_churn(baseline, "smb") == pytest.approx(by_hand)
-    assert expected_annual_churn(baseline, "smb") < a / (a + b)  # survivors churn less
+    assert expected_annual_churn(baseline, "15k_to_100k") == pytest.approx(by_hand)
+    assert expected_annual_churn(baseline, "15k_to_100k") < a / (a + b)  # survivors churn less
 
 
 def test_hiring_plan_grows_with_the_book(template: Scenario) -> None:
@@ -87,7 +87,7 @@ def test_hiring_plan_keeps_todays_staff_when_the_need_is_lower(template: Scenari
 
 
 def test_a_shrinking_book_hires_nobody_and_costs_the_same(template: Scenario) -> None:
-    shrinking = with_overrides(template, {"tiers.book.new_logos_per_year": 0.0})
+    shrinking = with_overrides(template, {"population.book.new_logos_per_year": 0.0})
     plan = hiring_plan(shrinking, 8)
     customers = [q.customers["book"] for q in plan]
     assert customers == sorted(customers, reverse=True)

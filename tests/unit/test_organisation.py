@@ -11,6 +11,7 @@ import pytest
 from simcs.model.book import NEW_LOGO_SERIAL
 from simcs.model.journal import Journal
 from simcs.model.organisation import Organisation, RawReplication
+from simcs.records import split_cell
 from simcs.scenario import Scenario
 from tests.conftest import shrink
 
@@ -47,15 +48,24 @@ def test_the_journal_changes_nothing(small: Scenario, traced: Organisation) -> N
 def test_every_customer_is_admitted_once(small: Scenario, traced: Organisation) -> None:
     customers = traced.customers
     assert traced.journeys.customers is customers and traced.observer.customers is customers
-    keys = [(c.tier, c.serial) for c in customers]
+    keys = [(c.group, c.serial) for c in customers]  # a customer is known by group and serial
     assert len(keys) == len(set(keys))
     led = traced.ledger
-    for name, tier in small.tiers.items():
-        mine = [c for c in customers if c.tier == name]
+    years = range(1, small.horizon_years + 1)
+
+    def new_customers(part: int, name: str) -> float:
+        cells = {c for (_, c) in led.buckets if "|" in c and split_cell(c)[part] == name}
+        return sum(led.get(y, c, "new_customers") for y in years for c in cells)
+
+    for name, group in small.population.items():
+        mine = [c for c in customers if c.group == name]
         initial = [c for c in mine if c.serial < NEW_LOGO_SERIAL]
-        assert len(initial) == tier.initial_customers
-        new = sum(led.get(y, name, "new_customers") for y in range(1, small.horizon_years + 1))
-        assert len(mine) - len(initial) == new
+        assert len(initial) == group.initial_customers
+        assert len(mine) - len(initial) == new_customers(1, name)
+    for name in small.tiers:  # each new logo booked in the tier that took it on
+        sold = [c for c in customers if c.serial >= NEW_LOGO_SERIAL]
+        mine = [c for c in sold if split_cell(c.first_cell)[0] == name]
+        assert len(mine) == new_customers(0, name)
     sales = [e for e in traced.journal.entries if e[3] == "sale"]
     assert len(sales) == sum(c.serial >= NEW_LOGO_SERIAL for c in customers)
 
@@ -63,10 +73,10 @@ def test_every_customer_is_admitted_once(small: Scenario, traced: Organisation) 
 def test_every_renewal_is_decided_booked_and_journaled(traced: Organisation) -> None:
     led = traced.ledger
     years = range(1, traced.scenario.horizon_years + 1)
-    tiers = traced.scenario.tiers
+    cells = {c for (_, c) in led.buckets if "|" in c}
 
     def total(quantity: str) -> float:
-        return sum(led.get(y, t, quantity) for y in years for t in tiers)
+        return sum(led.get(y, c, quantity) for y in years for c in cells)
 
     entries = traced.journal.entries
     decisions = sum(e[3] == "renewal decision" for e in entries)
@@ -79,15 +89,20 @@ def test_every_renewal_is_decided_booked_and_journaled(traced: Organisation) -> 
 
 def test_the_observer_chains_the_years(traced: Organisation) -> None:
     led = traced.ledger
-    for tier in traced.scenario.tiers:
+    cells = {c for (_, c) in led.buckets if "|" in c}
+    assert len(cells) > len(traced.scenario.tiers)  # groups served by more than one tier
+    for cell in cells:
         for year in (1, 2, 3):
-            start = led.get(year, tier, "customers_start")
-            assert led.get(year, tier, "cohort_customers") == start
+            start = led.get(year, cell, "customers_start")
+            assert led.get(year, cell, "cohort_customers") == start
             if year > 1:  # the book at a year's end is the next year's starting book
-                assert start == led.get(year - 1, tier, "customers_end")
-                assert led.get(year, tier, "arr_start") == pytest.approx(
-                    led.get(year - 1, tier, "arr_end"), rel=1e-12
+                assert start == led.get(year - 1, cell, "customers_end")
+                assert led.get(year, cell, "arr_start") == pytest.approx(
+                    led.get(year - 1, cell, "arr_end"), rel=1e-12
                 )
+    live = [c for c in traced.customers if c.active]
+    for cell in cells:  # at the horizon's end, each cell holds the customers it serves
+        assert led.get(3, cell, "customers_end") == sum(c.cell == cell for c in live)
     months = {point[0] for point in traced.observer.series}
     assert months == set(range(1, 37))
     assert set(traced.pools()) >= {"support", "implementation", "csm.enterprise"}

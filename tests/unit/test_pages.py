@@ -1,5 +1,7 @@
-"""Report pages without simulating: numbers by the catalogue's kind, tiers by the scenario's
-labels, and the allocation page built from a hand-written allocation.json."""
+"""Report pages without simulating: numbers by the catalogue's kind, tiers and customer groups
+by the scenario's labels, which way a comparison is made and how each variant serves its
+customers, the sBG reference per customer group, and the allocation page built from a
+hand-written allocation.json."""
 
 from __future__ import annotations
 
@@ -9,13 +11,15 @@ from typing import Any
 
 import pytest
 import yaml
+from matplotlib import cbook
 from matplotlib.lines import Line2D
 
 from simcs.catalogue import CATALOGUE
 from simcs.reporting import figures, results
-from simcs.reporting.pages import allocation
-from simcs.reporting.pages.common import folder_scenario, tier_labels
+from simcs.reporting.pages import allocation, policy
+from simcs.reporting.pages.common import drivers_neutral, folder_scenario, tier_labels
 from simcs.reporting.pages.numbers import difference, heading, interval, label, value
+from simcs.reporting.pages.run import group_sbg
 from simcs.reporting.report import PAGES, build_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -65,9 +69,13 @@ def test_every_catalogue_metric_formats() -> None:
 # --- tier labels --------------------------------------------------------------------------------
 
 
-def _scenario_file(path: Path, labels: dict[str, str]) -> None:
+def _scenario_file(
+    path: Path, labels: dict[str, str], groups: dict[str, str] | None = None, **more: Any
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"name": "x", "tiers": {k: {"label": v} for k, v in labels.items()}}
+    doc = {"name": "x", "tiers": {k: {"label": v} for k, v in labels.items()}, **more}
+    if groups is not None:
+        doc["population"] = {k: {"label": v} for k, v in groups.items()}
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
 
 
@@ -75,7 +83,7 @@ def test_tier_labels_come_from_the_folders_scenario(tmp_path: Path) -> None:
     run = tmp_path / "run"
     _scenario_file(run / results.SCENARIO, {"strategic": "Strategic", "smb": "SMB/MID"})
     assert tier_labels(folder_scenario(run)) == {
-        "all": "All tiers",
+        "all": "All customers",
         "strategic": "Strategic",
         "smb": "SMB/MID",
     }
@@ -84,7 +92,146 @@ def test_tier_labels_come_from_the_folders_scenario(tmp_path: Path) -> None:
     _scenario_file(experiment / results.SCENARIOS_DIR / "a.yaml", {"t": "From a"})
     assert tier_labels(folder_scenario(experiment, "b"))["t"] == "From b"
     assert tier_labels(folder_scenario(experiment))["t"] == "From a"
-    assert tier_labels(folder_scenario(tmp_path / "nothing")) == {"all": "All tiers"}
+    assert tier_labels(folder_scenario(tmp_path / "nothing")) == {"all": "All customers"}
+
+
+def test_customer_groups_are_named_by_their_labels(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    groups = {"over_250k": "$250k+", "under_15k": "under $15k"}
+    _scenario_file(run / results.SCENARIO, {"strategic": "Strategic"}, groups)
+    labels = tier_labels(folder_scenario(run))
+    assert labels == {
+        "all": "All customers",
+        "strategic": "Strategic",
+        "group:over_250k": "$250k+",
+        "group:under_15k": "under $15k",
+    }
+    # on figures: a group by its label (a dollar sign drawn as itself, never as mathtext),
+    # without labels by its name
+    assert figures.tier_label("group:over_250k", labels) == r"\$250k+"
+    assert figures.tier_label("group:over_250k") == "group over_250k"
+    assert figures.tier_label("all", labels) == "All customers"
+    assert figures.scope_noun(["group:a", "all"]) == "Customer group"
+    assert figures.scope_noun(["smb", "all"]) == figures.scope_noun(["all"]) == "Tier"
+    assert figures.scope_noun(["smb", "group:a"]) == "Tier or customer group"
+
+
+def _comparison(variant: str, tier: str, d: float) -> dict[str, Any]:
+    return {
+        "variant": variant,
+        "reference": "base",
+        "tier": tier,
+        "metric": "grr",
+        "difference": d,
+        "ci95_low": d - 0.01,
+        "ci95_high": d + 0.01,
+        "p_holm": 0.01,
+        "verdict": "better" if d > 0.01 else "no detectable difference",
+    }
+
+
+def test_forest_of_customer_groups_names_them() -> None:
+    comps = [
+        _comparison("v", "group:over_250k", 0.02),
+        _comparison("v", "group:under_15k", 0.0),
+        _comparison("v", "all", 0.01),
+    ]
+    labels = {"group:over_250k": "$15k-$100k", "group:under_15k": "under $15k", "all": "All"}
+    fig = figures.forest(comps, "grr", None, tier_labels=labels)
+    (ax,) = fig.axes
+    assert ax.get_ylabel() == "Customer group \u00b7 comparison"
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    # top to bottom in the order compared
+    assert ticks == ["\\$15k-\\$100k \u00b7 v", "under \\$15k \u00b7 v", "All \u00b7 v"]
+    # two dollar signs in a label: drawn as text, not as a formula
+    assert not any(cbook.is_math_text(t) for t in ticks)
+    assert cbook.is_math_text(f"{labels['group:over_250k']} \u00b7 v")  # unescaped, it would be
+
+
+# --- which way a comparison is made; how each variant serves its customers ---------------------
+
+
+def test_the_basis_of_a_comparison_in_one_sentence() -> None:
+    groups = ["group:a", "group:b", "all"]
+    assert policy.basis(groups, differ=True) == (
+        "Compared by customer group, because the variants segment differently: a tier serves "
+        "different customers in each."
+    )
+    assert policy.basis(groups, differ=False) == policy.BY_GROUP_SAME
+    assert policy.basis(["smb", "all"], differ=False) == policy.BY_TIER_SAME
+    assert policy.basis(["smb", "all"], differ=True) == policy.BY_TIER_DIFFERENT
+    assert policy.basis(["smb", "group:a"], differ=True) == policy.BY_BOTH_DIFFERENT
+    assert policy.basis(["all"], differ=True) == policy.BOOK_ONLY
+
+
+def test_how_each_variant_serves_its_customers(tmp_path: Path) -> None:
+    folder = tmp_path / "experiment"
+    scenarios = folder / results.SCENARIOS_DIR
+    tiers = {"high": "High touch", "low": "Low touch"}
+    _scenario_file(scenarios / "base.yaml", tiers, segmentation={"rule": "arr"})
+    _scenario_file(scenarios / "same.yaml", tiers, segmentation={"rule": "arr"})
+    assert not policy.segment_differently(folder, ["base", "same"])
+    _scenario_file(scenarios / "moved.yaml", tiers, segmentation={"rule": "arr", "x": 1})
+    assert policy.segment_differently(folder, ["base", "moved"])
+    rows = [["variant", "replication", "year", "tier", "metric", "value"]]
+    for variant, high in (("base", 10.0), ("moved", 20.0)):
+        for r in (0, 1):
+            for y in (1, 2):
+                rows += [
+                    [variant, r, y, "high", "customers_end", high + r + y],
+                    [variant, r, y, "low", "customers_end", 100.0],
+                    [variant, r, y, "group:a", "customers_end", 55.0],  # not a tier
+                    [variant, r, y, "all", "retiered_up", 2.0 * r],
+                    [variant, r, y, "all", "retiered_down", ""],  # undefined: left out
+                ]
+    text = "".join(",".join(str(c) for c in row) + "\n" for row in rows)
+    (folder / results.REPLICATIONS).write_text(text, encoding="utf-8")
+    labels = tier_labels(folder_scenario(folder, "base"))
+    table = policy.policy_table(folder, ["base", "moved"], folder_scenario(folder, "base"), labels)
+    assert re.findall(r"<th>([^<]*)</th>", table) == [
+        "Variant",
+        "High touch: customers",
+        "Low touch: customers",
+        "Moved up per year",
+        "Moved down per year",
+    ]
+    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)]
+    assert cells[1:] == [
+        ["base", "12.0", "100.0", "1.0", "n/a"],
+        ["moved", "22.0", "100.0", "1.0", "n/a"],
+    ]
+    assert policy.policy_table(tmp_path / "empty", ["base"], None, labels) == ""
+
+
+def test_the_sbg_reference_belongs_to_customer_groups() -> None:
+    neutral = {
+        "champion_lost": 1.0,
+        "relationship": {"assigned": 1.0},
+        "relationship_touches_per_year": 6.0,
+        "coverage_change": 1.1,
+        "coverage_change_mid_term": 1.5,
+    }
+    scenario = {
+        "drivers": neutral,
+        "population": {
+            "big": {"renewal": {"alpha": 1.2, "beta": 8.8}},
+            "small": {"renewal": {"alpha": 1.8, "beta": 8.2}},
+        },
+        "tiers": {"one": {}},  # a tier has no renewal law of its own
+    }
+    # the coverage-change odds act only on customers moved down
+    assert not drivers_neutral(scenario)
+    assert drivers_neutral(scenario, moved_down=False)
+    metrics = {
+        "group:big": {"retiered_down": {"mean": 0.0}},
+        "group:small": {"retiered_down": {"mean": 3.0}},
+    }
+    assert group_sbg(scenario, metrics) == {"group:big": (1.2, 8.8)}
+    everything = {**scenario, "drivers": {**neutral, "coverage_change": 1.0,
+                                          "coverage_change_mid_term": 1.0}}  # fmt: skip
+    assert group_sbg(everything, metrics) == {"group:big": (1.2, 8.8), "group:small": (1.8, 8.2)}
+    driven = {**scenario, "drivers": {**neutral, "champion_lost": 2.5}}
+    assert group_sbg(driven, {}) is None
 
 
 # --- allocation ---------------------------------------------------------------------------------

@@ -101,10 +101,11 @@ def test_every_numeric_leaf_refuses(
 
 
 def test_numbers_written_as_decimal_text_are_numbers(tiny: dict[str, Any]) -> None:
-    data = _with(tiny, ("tiers", "key", "arr", "mean"), "2e5")  # YAML 1.1 reads 2e5 as text
+    # YAML 1.1 reads 2e5 as text
+    data = _with(tiny, ("population", "large", "arr", "mean"), "2e5")
     data = _with(data, ("horizon_years",), "2")
     scenario = scenario_from_dict(data)
-    assert scenario.tiers["key"].arr.mean == 200_000.0 and scenario.horizon_years == 2
+    assert scenario.population["large"].arr.mean == 200_000.0 and scenario.horizon_years == 2
 
 
 @pytest.mark.parametrize("value", [1, 0, "yes", "true", None])
@@ -127,14 +128,31 @@ def test_tier_names_are_checked(tiny: dict[str, Any]) -> None:
         scenario_from_dict(data)
 
 
+@pytest.mark.parametrize(
+    "where",
+    [("population",), ("segmentation", "thresholds"), ("segmentation", "previous", "groups")],
+)
+def test_group_names_and_rule_keys_are_checked(
+    tiny: dict[str, Any], where: tuple[str, ...]
+) -> None:
+    data = copy.deepcopy(tiny)
+    node = data
+    for key in where:
+        node = node[key]
+    first = next(iter(node))
+    node["bad name"] = node.pop(first)
+    with pytest.raises(ScenarioError, match="'bad name' is not a valid"):
+        scenario_from_dict(data)
+
+
 def test_the_whole_book_is_bounded(tiny: dict[str, Any]) -> None:
-    data = _with(tiny, ("tiers", "key", "initial_customers"), 1_000_000)
-    data = _with(data, ("tiers", "key", "initial_arr_total"), None)
-    data = _with(data, ("tiers", "smb", "initial_customers"), 1_000_000)
+    data = _with(tiny, ("population", "large", "initial_customers"), 1_000_000)
+    data = _with(data, ("population", "large", "initial_arr_total"), None)
+    data = _with(data, ("population", "mid", "initial_customers"), 1_000_000)
     with pytest.raises(ScenarioError, match=f"more than the {MAX_CUSTOMERS_TOTAL:,} one"):
         scenario_from_dict(data)
-    data = _with(data, ("tiers", "smb", "initial_customers"), 999_980)
-    assert scenario_from_dict(data).tiers["smb"].initial_customers == 999_980
+    data = _with(data, ("population", "mid", "initial_customers"), 999_980)
+    assert scenario_from_dict(data).population["mid"].initial_customers == 999_980
 
 
 def test_problem_lines_are_capped_and_one_line_each(tiny: dict[str, Any]) -> None:

@@ -315,9 +315,9 @@ def _tiny() -> Scenario:
     data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     data["name"] = "tiny_store"
     data["horizon_years"] = 1
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.05))
-        tier["initial_arr_total"] = None
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.05))
+        group["initial_arr_total"] = None
     return scenario_from_dict(data)
 
 

@@ -10,7 +10,7 @@ import simcs
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import erlang_c
 from simcs.model.workqueue import Job, WorkQueue
-from simcs.records import WAIT_POINTS
+from simcs.records import WAIT_POINTS, cell_key
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.stats import t_interval
@@ -29,6 +29,10 @@ def test_a_queue_lists_its_unfinished_jobs() -> None:
     assert sorted(j.tier for j in serving) == ["a", "d"]
     env.run(until=10)
     assert queue.unfinished() == ([], [])
+
+
+#: the ledger key of the M/M/c scenario's customers: the one group, served by the one tier
+BOOK = cell_key("book", "book")
 
 
 def _overloaded(mmc: Scenario, patience: float | None) -> Scenario:
@@ -53,8 +57,8 @@ def test_an_overloaded_desk_accounts_for_every_case(mmc: Scenario, patience: flo
     led = result.ledger
     years = (1, 2)
 
-    def total(quantity: str, tier: str = "book") -> float:
-        return sum(led.get(y, tier, quantity) for y in years)
+    def total(quantity: str, key: str = BOOK) -> float:
+        return sum(led.get(y, key, quantity) for y in years)
 
     unresolved = result.metrics[2]["all"]["support_unresolved_end"]
     assert result.metrics[1]["all"]["support_unresolved_end"] == 0.0
@@ -68,7 +72,7 @@ def test_an_overloaded_desk_accounts_for_every_case(mmc: Scenario, patience: flo
     # abandoned, or unresolved at the end (finished cases counted by the queue, not the desk)
     assert total("support_cases") == (
         total("support_deflected")
-        + total("support_completed", tier="")
+        + total("support_completed", key="")
         + total("support_abandoned")
         + unresolved
     )
@@ -78,7 +82,7 @@ def test_an_overloaded_desk_accounts_for_every_case(mmc: Scenario, patience: flo
     m = result.metrics[year]["book"]
 
     def g(quantity: str) -> float:
-        return led.get(year, "book", quantity)
+        return led.get(year, BOOK, quantity)
 
     reached = g("support_answered") + g("support_abandoned")
     queued = reached + g("support_censored")
@@ -109,8 +113,8 @@ def test_a_desk_that_keeps_up_reports_as_before(mmc: Scenario) -> None:
 def test_delayed_share_reproduces_erlang_c(mmc: Scenario) -> None:
     """P(wait > 0) of the M/M/c desk against Erlang C, at 99% confidence over 8 replications;
     the interval must also be narrow enough (10% of the value) to catch a bug."""
-    tier = mmc.tiers["book"]
-    rate = tier.initial_customers * tier.support.cases_per_year / HOURS_PER_YEAR
+    group = mmc.population["book"]
+    rate = group.initial_customers * group.cases_per_year / HOURS_PER_YEAR
     offered = rate * mmc.support.handle_time.mean_hours
     theory = erlang_c(mmc.staff.support.headcount, offered)
     shares = [

@@ -133,10 +133,10 @@ def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data["name"] = "small_sweep"
     data["horizon_years"] = 1
     data["warmup_years"] = 0
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.05))
-        tier.pop("initial_arr_total", None)
-        tier["new_logos_per_year"] = tier.get("new_logos_per_year", 0) * 0.05
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.05))
+        group.pop("initial_arr_total", None)
+        group["new_logos_per_year"] = group.get("new_logos_per_year", 0) * 0.05
     path = tmp_path_factory.mktemp("sweep") / "small.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
@@ -238,7 +238,7 @@ def test_sweep_refuses_booleans_and_out_of_bounds_numbers(baseline: Scenario) ->
     with pytest.raises(ScenarioError, match="a number is needed, not true/false"):
         sweep_experiment(baseline, ["staff.support.headcount=true"], 2, 0)
     with pytest.raises(ScenarioError, match="less than or equal to 1000000"):
-        sweep_experiment(baseline, ["tiers.smb.initial_customers=2000000"], 2, 0)
+        sweep_experiment(baseline, ["population.15k_to_100k.initial_customers=2000000"], 2, 0)
 
 
 def test_cli_sweep_hostile_param_is_one_clear_line(small_scenario: Path, tmp_path: Path) -> None:

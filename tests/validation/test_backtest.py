@@ -1,5 +1,6 @@
 """Back-test: a few small scenarios re-run with a fixed seed must reproduce their reference
-results (tests/data/backtest/*.csv) to 12 significant digits, every metric, year and tier."""
+results (tests/data/backtest/*.csv) to 12 significant digits, every metric, year and scope
+(tier, customer group, all)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ case arrivals wherever the variant does not change them.
 Two levels of checks:
 
 - Factory level (exact by construction, whatever the dynamics): `CustomerFactory` of two
-  variants creates customer k of a tier with the same attributes, renewal draws and the same
-  case, champion and training streams, and the same new-logo arrival times -- also for tiers a
-  variant leaves alone when it changes another tier's new-logo rate.
+  variants creates customer k of a customer group with the same attributes, renewal draws and
+  the same case, champion and training streams, and the same new-logo arrival times -- also for
+  groups a variant leaves alone when it changes another group's new-logo rate.
 - End to end (`Organisation.run()`): a variant's effect can legitimately spread through shared
   resources (a slower support desk breaches SLAs, which changes churn, which changes who files
   cases later), so the count of, say, year-1 strategic cases is not equal across variants in
@@ -15,7 +15,11 @@ Two levels of checks:
   (support so ample that no case ever waits, education ample), every customer's story -- cases,
   champion departures, renewals, churn, ARR -- is identical, and only staff-side quantities
   (busy and present hours) differ. Likewise a variant of one tier's CSM headcount leaves every
-  other tier's customers exactly as they were.
+  other tier's customers exactly as they were, as long as no customer changes tier (re-tiering
+  off: a customer who leaves the tier would carry the variant's effect into another).
+
+A customer is named by its group and serial (its tier may change); the ledger books by cell
+(tier and group), so a tier's figure is the sum of its cells.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
 from simcs.model.customer import Customer
 from simcs.model.ledger import Ledger
 from simcs.model.organisation import Organisation
+from simcs.records import split_cell
 from simcs.scenario import Scenario
 from simcs.scenario.files import load_scenario, scenario_from_dict, with_overrides
 from simcs.streams import Streams
@@ -41,13 +46,15 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 SEED = 20240607
 DRAWS = 50
 
-# Attributes drawn when a customer is created (never changed by the simulation).
+# Attributes drawn when a customer is created (never changed by the simulation; its tier may
+# change, the cell it was admitted in may not).
 DRAWN = (
     "serial",
-    "tier",
+    "group",
+    "first_cell",
     "theta",
     "sale_time",
-    "exec_sponsor",
+    "sponsor_u",
     "stream_key",
     "renewal_u",
     "renewal_z",
@@ -55,7 +62,16 @@ DRAWN = (
     "phase_u",
 )
 # ... and the state it starts in.
-INITIAL_STATE = ("arr", "next_anniversary", "renewals", "training", "go_live_time")
+INITIAL_STATE = (
+    "tier",
+    "cell",
+    "exec_sponsor",
+    "arr",
+    "next_anniversary",
+    "renewals",
+    "training",
+    "go_live_time",
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +89,15 @@ def _fingerprint(customer: Customer) -> dict[str, Any]:
 
 
 def _book(scenario: Scenario, replication: int) -> dict[tuple[str, int], dict[str, Any]]:
-    """Fingerprints of the t=0 book and of every new logo over the horizon, by (tier, serial)."""
+    """Fingerprints of the t=0 book and of every new logo over the horizon, by (group, serial)."""
     factory = CustomerFactory(scenario, Streams(SEED, replication))
     out: dict[tuple[str, int], dict[str, Any]] = {}
-    for tier in scenario.tiers:
-        for customer in factory.initial_book(tier):
-            out[tier, customer.serial] = _fingerprint(customer)
-        for k, sale_time in enumerate(factory.arrivals(tier)):
-            customer = factory.create(tier, NEW_LOGO_SERIAL + k, sale_time, False)
-            out[tier, customer.serial] = _fingerprint(customer)
+    for group in scenario.population:
+        for customer in factory.initial_book(group):
+            out[group, customer.serial] = _fingerprint(customer)
+        for k, sale_time in enumerate(factory.arrivals(group)):
+            customer = factory.create(group, NEW_LOGO_SERIAL + k, sale_time, False)
+            out[group, customer.serial] = _fingerprint(customer)
     return out
 
 
@@ -106,48 +122,49 @@ def test_factory_draws_the_same_customers(
     mine = _book(baseline, replication)
     theirs = _book(other, replication)
     assert mine.keys() == theirs.keys()
-    assert len(mine) > sum(t.initial_customers for t in baseline.tiers.values())  # new logos too
+    assert len(mine) > sum(g.initial_customers for g in baseline.population.values())  # new too
     for key, fingerprint in mine.items():
         assert theirs[key] == fingerprint, key
 
 
 def test_factory_checks_are_not_vacuous(baseline: Scenario) -> None:
-    """Another replication, or another tier's customer k, really is another customer."""
+    """Another replication, or another group's customer k, really is another customer."""
     zero, one = _book(baseline, 0), _book(baseline, 1)
-    for key in [("strategic", 0), ("enterprise", 5), ("smb", 17), ("digital", 100)]:
+    for key in [("over_250k", 0), ("100k_to_250k", 5), ("15k_to_100k", 17), ("under_15k", 100)]:
         assert zero[key]["theta"] != one[key]["theta"]
         assert zero[key]["cases"] != one[key]["cases"]
         assert zero[key]["champion"] != one[key]["champion"]
         assert zero[key]["renewal_u"] != one[key]["renewal_u"]
-    assert zero["enterprise", 3]["cases"] != zero["smb", 3]["cases"]
-    assert zero["enterprise", 3]["renewal_u"] != zero["smb", 3]["renewal_u"]
+    assert zero["100k_to_250k", 3]["cases"] != zero["15k_to_100k", 3]["cases"]
+    assert zero["100k_to_250k", 3]["renewal_u"] != zero["15k_to_100k", 3]["renewal_u"]
     factory0 = CustomerFactory(baseline, Streams(SEED, 0))
     factory1 = CustomerFactory(baseline, Streams(SEED, 1))
-    assert factory0.arrivals("smb") != factory1.arrivals("smb")
-    assert factory0.arrivals("smb") != factory0.arrivals("enterprise")
+    assert factory0.arrivals("15k_to_100k") != factory1.arrivals("15k_to_100k")
+    assert factory0.arrivals("15k_to_100k") != factory0.arrivals("100k_to_250k")
 
 
 @pytest.mark.parametrize("replication", [0, 3])
-def test_new_logo_rate_of_one_tier_leaves_the_others_alone(
+def test_new_logo_rate_of_one_group_leaves_the_others_alone(
     baseline: Scenario, replication: int
 ) -> None:
-    more_smb = with_overrides(baseline, {"tiers.smb.new_logos_per_year": 160})
+    smb = "15k_to_100k"
+    more_smb = with_overrides(baseline, {f"population.{smb}.new_logos_per_year": 160})
     streams = Streams(SEED, replication)
     mine = CustomerFactory(baseline, streams)
     theirs = CustomerFactory(more_smb, Streams(SEED, replication))
-    for tier in baseline.tiers:
-        if tier == "smb":
-            assert len(theirs.arrivals(tier)) > len(mine.arrivals(tier))
+    for group in baseline.population:
+        if group == smb:
+            assert len(theirs.arrivals(group)) > len(mine.arrivals(group))
         else:
-            assert theirs.arrivals(tier) == mine.arrivals(tier), tier
-    # and every customer outside the changed tier (and smb's t=0 book) is the same
+            assert theirs.arrivals(group) == mine.arrivals(group), group
+    # and every customer outside the changed group (and that group's t=0 book) is the same
     a, b = _book(baseline, replication), _book(more_smb, replication)
     for key, fingerprint in a.items():
-        tier, serial = key
-        if tier != "smb" or serial < NEW_LOGO_SERIAL:
+        group, serial = key
+        if group != smb or serial < NEW_LOGO_SERIAL:
             assert b[key] == fingerprint, key
-    # smb's new logo k is still customer k of smb: same draws, only its sale time moved
-    smb_new = [k for k in a if k[0] == "smb" and k[1] >= NEW_LOGO_SERIAL]
+    # the group's new logo k is still its customer k: same draws, only its sale time moved
+    smb_new = [k for k in a if k[0] == smb and k[1] >= NEW_LOGO_SERIAL]
     assert smb_new
     for key in smb_new:
         same = {n: v for n, v in a[key].items() if n not in ("sale_time", "next_anniversary")}
@@ -156,12 +173,13 @@ def test_new_logo_rate_of_one_tier_leaves_the_others_alone(
 
 def test_arrivals_per_year_follow_a_changing_rate(baseline: Scenario) -> None:
     """A yearly rate that changes only in year 3 keeps the arrivals of years 1-2."""
-    rates = [baseline.new_logo_rate("enterprise", y) for y in (1, 2, 3)]
+    group = "100k_to_250k"
+    rates = [baseline.new_logo_rate(group, y) for y in (1, 2, 3)]
     changed = with_overrides(
-        baseline, {"tiers.enterprise.new_logos_per_year": [rates[0], rates[1], 3 * rates[2]]}
+        baseline, {f"population.{group}.new_logos_per_year": [rates[0], rates[1], 3 * rates[2]]}
     )
-    before = CustomerFactory(baseline, Streams(SEED, 2)).arrivals("enterprise")
-    after = CustomerFactory(changed, Streams(SEED, 2)).arrivals("enterprise")
+    before = CustomerFactory(baseline, Streams(SEED, 2)).arrivals(group)
+    after = CustomerFactory(changed, Streams(SEED, 2)).arrivals(group)
     two_years = 2 * HOURS_PER_YEAR
     assert [t for t in after if t < two_years] == [t for t in before if t < two_years]
     assert len(after) > len(before)
@@ -176,16 +194,17 @@ def _small(support: int) -> Scenario:
     data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     data["name"] = "crn_small"
     data["horizon_years"] = 2
-    for tier in data["tiers"].values():
-        tier["initial_customers"] = max(2, round(tier["initial_customers"] * 0.1))
-        tier["initial_arr_total"] = None
+    for group in data["population"].values():
+        group["initial_customers"] = max(2, round(group["initial_customers"] * 0.1))
+        group["initial_arr_total"] = None
     data["staff"]["support"]["headcount"] = support
     data["staff"]["education"]["headcount"] = 4
     return scenario_from_dict(data)
 
 
 def _customers(run: Any) -> dict[tuple[str, int], Customer]:
-    out = {(c.tier, c.serial): c for c in run.customers}
+    """The run's customers by name: (group, serial)."""
+    out = {(c.group, c.serial): c for c in run.customers}
     assert len(out) == len(run.customers)
     return out
 
@@ -202,17 +221,29 @@ def _story(customer: Customer) -> dict[str, Any]:
         "champion_episode": customer.champion_episode,
         "champion_lost_at": customer.champion_lost_at,
         "training": customer.training,
+        "tier": customer.tier,
     }
 
 
 def _customer_side(ledger: Ledger, tiers: set[str]) -> dict[tuple[int, str, str], float]:
-    """Ledger sums of the given tiers, without staff time (which agent or trainer, ramping or
-    not, served a customer changes busy hours, not the customer's experience)."""
+    """Ledger sums of the given tiers' cells and CSM teams, without staff time (which agent or
+    trainer, ramping or not, served a customer changes busy hours, not the customer's
+    experience)."""
     return {
         key: value
         for key, value in ledger.sums.items()
-        if key[1] in tiers and not key[2].endswith("_busy_hours")
+        if (key[1] in tiers or split_cell(key[1])[0] in tiers)
+        and not key[2].endswith("_busy_hours")
     }
+
+
+def _tier_sum(ledger: Ledger, year: int, tier: str, quantity: str) -> float:
+    """A quantity of `tier` in `year`: the sum over its cells (one per customer group)."""
+    return sum(
+        value
+        for (y, cell, q), value in ledger.sums.items()
+        if y == year and q == quantity and split_cell(cell)[0] == tier
+    )
 
 
 def _never_waited(ledger: Ledger) -> bool:
@@ -238,10 +269,10 @@ def test_ample_support_headcount_changes_no_customer(replication: int) -> None:
     assert _customer_side(a.ledger, tiers) == _customer_side(b.ledger, tiers)
     for tier in tiers:  # year-1 cases and champion departures in particular
         for quantity in ("support_cases", "champion_departures", "churned"):
-            assert a.ledger.get(1, tier, quantity) == b.ledger.get(1, tier, quantity)
-    assert a.ledger.get(1, "strategic", "support_cases") > 0
-    assert sum(a.ledger.get(1, tier, "champion_departures") for tier in tiers) > 0
-    assert sum(a.ledger.get(1, tier, "churned") for tier in tiers) > 0
+            assert _tier_sum(a.ledger, 1, tier, quantity) == _tier_sum(b.ledger, 1, tier, quantity)
+    assert _tier_sum(a.ledger, 1, "strategic", "support_cases") > 0
+    assert sum(_tier_sum(a.ledger, 1, tier, "champion_departures") for tier in tiers) > 0
+    assert sum(_tier_sum(a.ledger, 1, tier, "churned") for tier in tiers) > 0
     # the variants do differ: more agents present
     assert b.ledger.get(1, "", "support_present_hours") > a.ledger.get(
         1, "", "support_present_hours"
@@ -250,7 +281,7 @@ def test_ample_support_headcount_changes_no_customer(replication: int) -> None:
 
 @pytest.mark.parametrize("replication", [0, 1])
 def test_one_tiers_csm_headcount_leaves_other_tiers_alone(replication: int) -> None:
-    base = _small(30)
+    base = with_overrides(_small(30), {"segmentation.retier": "never"})
     fewer = with_overrides(base, {"staff.csm.enterprise.headcount": 3})
     a = Organisation(base, SEED, replication).run()
     b = Organisation(fewer, SEED, replication).run()
@@ -261,7 +292,8 @@ def test_one_tiers_csm_headcount_leaves_other_tiers_alone(replication: int) -> N
     for key, customer in ca.items():
         other = cb[key]
         assert {n: getattr(customer, n) for n in DRAWN} == {n: getattr(other, n) for n in DRAWN}
-        if key[0] != "enterprise":
+        assert customer.tier == other.tier == split_cell(customer.first_cell)[0]  # never moved
+        if customer.tier != "enterprise":
             assert _story(customer) == _story(other), key
     assert _customer_side(a.ledger, others) == _customer_side(b.ledger, others)
     # the variant does change the enterprise tier
@@ -284,12 +316,17 @@ def test_scarce_support_keeps_who_arrives_and_what_they_drew(replication: int) -
         }, key
     for year in base.measurement_years:
         for tier in base.tiers:
-            assert a.ledger.get(year, tier, "new_customers") == b.ledger.get(
-                year, tier, "new_customers"
+            assert _tier_sum(a.ledger, year, tier, "new_customers") == _tier_sum(
+                b.ledger, year, tier, "new_customers"
             )
-    assert a.ledger.get(1, "strategic", "customers_start") == len(
-        [k for k in ca if k[0] == "strategic" and k[1] < NEW_LOGO_SERIAL]
+    assert _tier_sum(a.ledger, 1, "strategic", "customers_start") == len(
+        [
+            c
+            for c in ca.values()
+            if split_cell(c.first_cell)[0] == "strategic" and c.serial < NEW_LOGO_SERIAL
+        ]
     )
+    assert _tier_sum(a.ledger, 1, "strategic", "customers_start") > 0
 
 
 def test_stream_keys_are_purposes_not_call_order() -> None:

@@ -14,7 +14,7 @@ t-interval of few replications can reach a negative wait or a GRR above 100%); t
 keep the raw intervals. Results are keyed by scope: a service tier, `group:NAME` for a
 customer group, or `all`; scopes are named by the `tier_labels` argument (the scenario's
 `tiers.<key>.label` and `population.<name>.label` under `group:NAME`); without it a tier shows
-its key, a group "group NAME", and `all` reads "All tiers".
+its key, a group "group NAME", and `all` reads "All customers".
 
 Modules, one concept each: `style` (palette, rcParams, saving), `labels` (metric and scope
 labels), `axes` (values, formatters, drawing helpers); then by result kind: `run` (arr_bridge,

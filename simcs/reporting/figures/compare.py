@@ -6,7 +6,7 @@ Differences of share metrics are drawn in percentage points, of USD metrics in d
 catalogue's kind of number). A comparison is made for a scope: a service tier, a customer
 group (`group:NAME`: the same customers in every variant, however each segments them) or `all`;
 scopes are named by `tier_labels` (the scenario's tier and group labels; `all` reads
-"All tiers"); without them a scope shows its key.
+"All customers"); without them a scope shows its key.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ def forest(
     """Paired differences of one metric (variant minus reference) with their 95% intervals.
 
     One row per comparison (per variant, and per scope -- tier, customer group or all -- when
-    `tier` is None, the scopes in the order they first appear); the marker colour is the verdict (better green, worse vermillion, no detectable difference grey). Share metrics
-    are shown in percentage points.
+    `tier` is None, the scopes in the order they first appear); the marker colour is the
+    verdict (better green, worse vermillion, no detectable difference grey). Share metrics are
+    shown in percentage points.
     """
     rows = [
         c

@@ -4,7 +4,7 @@ group, or `all`; named by the scenario's own tier and group labels, passed in by
 and the axis label of a swept scenario parameter.
 
 A figure called without labels shows a tier's key and a group's name ("group NAME"); `all`
-reads "All tiers" unless the caller says otherwise. A "$" in a label is drawn as a dollar
+reads "All customers" unless the caller says otherwise. A "$" in a label is drawn as a dollar
 sign, never as the start of a formula ("$15k-$100k" stays as written).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from simcs.catalogue import ALL, CATALOGUE, Metric
+from simcs.catalogue import ALL, ALL_LABEL, CATALOGUE, Metric
 from simcs.catalogue import metric as catalogue_entry
 from simcs.records import GROUP_PREFIX, is_group_scope
 
@@ -20,7 +20,7 @@ from simcs.records import GROUP_PREFIX, is_group_scope
 #: under `group:NAME`, and `all`.
 TierLabels = Mapping[str, str]
 
-ALL_TIERS = "All tiers"
+ALL_TIERS = ALL_LABEL
 PER_CUSTOMER_YEAR = catalogue_entry("cost_per_customer").unit
 
 #: Shares that cannot exceed 1 (every catalogue share but NRR, which counts expansion);
@@ -61,7 +61,7 @@ def metric_label(metric: str, *, difference: bool = False) -> str:
 
 def tier_label(tier: str, labels: TierLabels | None = None) -> str:
     """Display name on a figure of a scope (a tier key, `group:NAME` or `all`): its label in
-    `labels` (the scenario's tier and group labels), else 'All tiers' for `all`, 'group NAME'
+    `labels` (the scenario's tier and group labels), else 'All customers' for `all`, 'group NAME'
     for a customer group, else the key itself; dollar signs escaped for matplotlib."""
     if labels and tier in labels:
         text = labels[tier]

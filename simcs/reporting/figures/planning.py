@@ -3,7 +3,7 @@ against the swept parameter of a sweep (points.csv), and the path of a budget al
 (allocation.json) from the floor plan to the allocated one.
 
 Values are formatted by the catalogue's kind of number; tiers are named by `tier_labels` (the
-scenario's tier labels; `all` reads "All tiers"); without them a tier shows its key.
+scenario's tier labels; `all` reads "All customers"); without them a tier shows its key.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ neutral.
 The sBG reference belongs to a customer group (its `population.<name>.renewal` law): a tier
 serves customers of several groups, and of other groups once customers are re-tiered, so it
 has no one law. Scopes are named by `tier_labels` (the scenario's tier and group labels; `all`
-reads "All tiers"); without them a scope shows its key.
+reads "All customers"); without them a scope shows its key.
 """
 
 from __future__ import annotations
@@ -150,6 +150,10 @@ def retention_by_year(
         ax.set_ylabel(ylabels[k])
         ax.set_xlabel("Simulation year" if k < 2 else "Years since start of measurement")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(years) == 1:  # one year: its tick alone, the point in the middle
+            ticks = years if k < 2 else [0, 1]
+            ax.set_xticks(ticks)
+            ax.set_xlim(ticks[0] - 0.5, ticks[-1] + 0.5)
         ax.set_ylim(bottoms[0 if k < 2 else 1], 1.01)
         format_axis(ax.yaxis, "share")
         if not plotted[k]:

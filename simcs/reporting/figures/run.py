@@ -2,7 +2,7 @@
 summary.json's "metrics", or one variant's entry of a comparison): the ARR bridge, cost of
 delivery against value, and staff utilisation.
 
-Tiers are named by `tier_labels` (the scenario's tier labels; `all` reads "All tiers"); without
+Tiers are named by `tier_labels` (the scenario's tier labels; `all` reads "All customers"); without
 them a tier shows its key.
 """
 

@@ -2,7 +2,7 @@
 the wait-time distribution by tier (summary.json's "metrics"), and every staff pool's queue
 length and utilisation by month (timeseries.csv rows).
 
-Tiers are named by `tier_labels` (the scenario's tier labels; `all` reads "All tiers"); without
+Tiers are named by `tier_labels` (the scenario's tier labels; `all` reads "All customers"); without
 them a tier shows its key.
 """
 

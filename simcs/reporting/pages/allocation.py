@@ -31,7 +31,7 @@ def limit_text(limit: dict[str, Any]) -> str:
 
 
 def headline(doc: dict[str, Any], tier: str) -> str:
-    """'NRR, All tiers: 1.012 at the floor -> 1.034 [1.030, 1.038] allocated, staff cost
+    """'NRR, All customers: 1.012 at the floor -> 1.034 [1.030, 1.038] allocated, staff cost
     $9,870,000 a year (within a budget of $10,000,000 a year).'"""
     objective = doc["objective"]
     start, final = doc["start"], doc["final"]

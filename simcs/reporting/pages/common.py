@@ -60,7 +60,7 @@ def folder_scenario(folder: Path, variant: str | None = None) -> dict[str, Any] 
 
 def tier_labels(scenario: dict[str, Any] | None) -> dict[str, str]:
     """Display names of the result scopes: tier key -> the scenario's `tiers.<key>.label`,
-    `group:NAME` -> its `population.<NAME>.label`, and `all` -> 'All tiers'."""
+    `group:NAME` -> its `population.<NAME>.label`, and `all` -> 'All customers'."""
     labels = {ALL: ALL_TIERS}
     for key, tier in ((scenario or {}).get("tiers") or {}).items():
         if isinstance(tier, dict) and tier.get("label"):
@@ -81,9 +81,19 @@ def groups_of(scenario: dict[str, Any]) -> list[str]:
     return [group_scope(str(name)) for name in scenario.get("population") or {}]
 
 
-def drivers_neutral(scenario: dict[str, Any]) -> bool:
-    """Whether every churn-odds driver is 1 (then survival follows the sBG curve)."""
-    return all(v == 1 for v in _driver_odds(scenario).values() if isinstance(v, int | float))
+#: Churn-odds drivers that act only on a customer moved to a lower-touch tier.
+TRANSITION_DRIVERS = frozenset({"coverage_change", "coverage_change_mid_term"})
+
+
+def drivers_neutral(scenario: dict[str, Any], *, moved_down: bool = True) -> bool:
+    """Whether every churn-odds driver that can act is 1 (then survival follows the sBG
+    curve); the coverage-change odds act only on customers moved down, so they count only
+    when some were (`moved_down`)."""
+    return all(
+        v == 1
+        for k, v in _driver_odds(scenario).items()
+        if isinstance(v, int | float) and (moved_down or k not in TRANSITION_DRIVERS)
+    )
 
 
 def _driver_odds(scenario: dict[str, Any]) -> dict[str, Any]:

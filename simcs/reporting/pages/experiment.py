@@ -72,7 +72,7 @@ def means_table(doc: dict[str, Any], labels: dict[str, str]) -> str:
         [
             [labels.get(s, s), v, *(interval(m, by_scope[s].get(m)) for m in metrics)]
             for s in scopes_compared(doc)
-            for v, by_scope in doc["variants"].items()
+            for v, by_scope in (doc.get("variants") or {}).items()
             if s in by_scope
         ],
     )

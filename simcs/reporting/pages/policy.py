@@ -88,9 +88,7 @@ def segment_differently(folder: Path, variants: Sequence[str]) -> bool:
     return len(rules) > 1
 
 
-def _means(
-    rows: list[dict[str, str]], metrics: set[str]
-) -> dict[tuple[str, str, str], float]:
+def _means(rows: list[dict[str, str]], metrics: set[str]) -> dict[tuple[str, str, str], float]:
     """(variant, scope, metric) -> mean over replications of the replication's mean over
     its years (undefined values left out)."""
     by_rep: dict[tuple[str, str, str], dict[str, list[float]]] = defaultdict(

@@ -73,15 +73,20 @@ def headline(doc: dict[str, Any]) -> str:
     return f"{doc['scenario']}, whole book: " + ", ".join(parts) + "."
 
 
-def group_sbg(scenario: dict[str, Any]) -> dict[str, tuple[float, float]] | None:
-    """`group:NAME` -> its renewal law's (alpha, beta), where every churn driver is neutral
-    (then a group's survival follows its sBG curve); None otherwise."""
-    if not drivers_neutral(scenario):
-        return None
-    return {
-        group_scope(str(name)): (g["renewal"]["alpha"], g["renewal"]["beta"])
-        for name, g in (scenario.get("population") or {}).items()
-    }
+def group_sbg(
+    scenario: dict[str, Any], metrics: dict[str, Any]
+) -> dict[str, tuple[float, float]] | None:
+    """`group:NAME` -> its renewal law's (alpha, beta), for each group whose survival follows
+    its sBG curve: every churn driver that acts on its customers is neutral (the coverage-change
+    odds act only if some were moved down, `retiered_down` of the run's metrics); None when
+    no group's does."""
+    out = {}
+    for name, g in (scenario.get("population") or {}).items():
+        scope = group_scope(str(name))
+        moved = (metrics.get(scope, {}).get("retiered_down") or {}).get("mean") or 0
+        if drivers_neutral(scenario, moved_down=moved > 0):
+            out[scope] = (g["renewal"]["alpha"], g["renewal"]["beta"])
+    return out or None
 
 
 def _figures(folder: Path, doc: dict[str, Any], scenario: dict[str, Any]) -> list[Any]:
@@ -106,7 +111,7 @@ def _figures(folder: Path, doc: dict[str, Any], scenario: dict[str, Any]) -> lis
             figures.retention_by_year(
                 rows,
                 groups_of(scenario),
-                group_sbg(scenario),
+                group_sbg(scenario, metrics),
                 tier_labels=labels,
                 title="Retention by year, by customer group",
             ),

@@ -66,8 +66,8 @@ def case_rows(name: str) -> list[tuple[str, ...]]:
     scenario = CASES[name]()
     rows = []
     for replication in range(REPLICATIONS):
-        for r, year, tier, metric, value in simcs.simulate(scenario, SEED, replication).records:
-            rows.append((str(r), str(year), tier, metric, value_text(value)))
+        for r, year, scope, metric, value in simcs.simulate(scenario, SEED, replication).records:
+            rows.append((str(r), str(year), scope, metric, value_text(value)))
     return rows
 
 
