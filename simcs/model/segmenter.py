@@ -11,8 +11,11 @@ in the ledger (`retiered_up`, `retiered_down`) and written to the journal.
 
 from __future__ import annotations
 
+import math
+
 import simpy
 
+from simcs.calendar import HOURS_PER_YEAR
 from simcs.model.csm import CsmTeam
 from simcs.model.customer import MOVED_AT_RENEWAL, MOVED_MID_TERM, Customer
 from simcs.model.journal import Journal
@@ -69,7 +72,9 @@ class Segmenter:
         down = self.rank[tier] > self.rank[old]
         if down:
             term.moved_down = MOVED_MID_TERM if mid_term else MOVED_AT_RENEWAL
-        self.ledger.add(now, customer.cell, "retiered_down" if down else "retiered_up")
+        # like a renewal, a move at a year's last instant belongs to that year
+        year = max(1, math.ceil(now / HOURS_PER_YEAR))
+        self.ledger.put(year, customer.cell, "retiered_down" if down else "retiered_up", 1.0)
         if self.journal.enabled:
             tiers = self.scenario.tiers
             self.journal.record(

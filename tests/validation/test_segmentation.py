@@ -582,12 +582,6 @@ def test_a_new_rule_moves_the_book_at_once_at_first_renewal_or_never(
         assert (book["retiered_up"], book["retiered_down"]) == (up, down), year
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="simcs/model/segmenter.py books a move in year floor(t / year) + 1, so a move at "
-    "exactly a year's end (the renewal it follows is booked in that year) lands in the next "
-    "year, or nowhere after the horizon's last year",
-)
 def test_a_move_at_a_years_last_instant_belongs_to_that_year(baseline: Scenario) -> None:
     small = shrink(baseline, 5, 1)
     aligned = with_overrides(small, _frozen_arr(small) | {"initial_book.anniversaries": "aligned"})
