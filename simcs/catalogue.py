@@ -98,6 +98,12 @@ _ENTRIES: list[Metric] = [
        "Customers under contract at year end."),
     _m("new_customers", "New customers", "customers per year", "count", 0,
        "New logos sold in the year."),
+    _m("arr_moved_in", "ARR moved in", "USD per year", "usd", 0,
+       "ARR of the customers the segmentation rule moved into the tier in the year (with "
+       "arr_moved_out it closes a tier's ARR bridge; for a group or the whole book the two are "
+       "equal)."),
+    _m("arr_moved_out", "ARR moved out", "USD per year", "usd", 0,
+       "ARR of the customers the segmentation rule moved out of the tier in the year."),
     _m("retiered_up", "Customers moved up", "customers per year", "count", 0,
        "Customers the segmentation rule moved to a higher-touch tier in the year (a tier's "
        "figure counts the customers moved into it)."),

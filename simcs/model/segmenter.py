@@ -6,7 +6,8 @@ tier at once. The customer pays a transition at its next renewal: the CSM-reassi
 ratio if it had a named CSM (the relationship built so far is lost), and, for a move to a
 lower-touch tier (a tier listed later in `tiers`), the coverage-change odds ratio -- a milder
 one at a renewal (graduation) than mid-term (the book moved at once). Moves are counted by year
-in the ledger (`retiered_up`, `retiered_down`) and written to the journal.
+in the ledger (`retiered_up`, `retiered_down`, and the ARR they take from one tier to another,
+`arr_moved_out` and `arr_moved_in`) and written to the journal.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class Segmenter:
         """Serve `customer` by `tier` from now on, and charge the transition to its term."""
         old, now = customer.tier, self.env.now
         old_team, new_team = self.teams[old], self.teams[tier]
+        # like a renewal, a move at a year's last instant belongs to that year
+        year = max(1, math.ceil(now / HOURS_PER_YEAR))
+        self.ledger.put(year, customer.cell, "arr_moved_out", customer.arr)
         old_team.release(customer)
         customer.tier = tier
         customer.cell = cell_key(tier, customer.group)
@@ -72,9 +76,8 @@ class Segmenter:
         down = self.rank[tier] > self.rank[old]
         if down:
             term.moved_down = MOVED_MID_TERM if mid_term else MOVED_AT_RENEWAL
-        # like a renewal, a move at a year's last instant belongs to that year
-        year = max(1, math.ceil(now / HOURS_PER_YEAR))
         self.ledger.put(year, customer.cell, "retiered_down" if down else "retiered_up", 1.0)
+        self.ledger.put(year, customer.cell, "arr_moved_in", customer.arr)
         if self.journal.enabled:
             tiers = self.scenario.tiers
             self.journal.record(

@@ -176,6 +176,8 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
             "customers_start": s("customers_start"),
             "customers_end": s("customers_end"),
             "new_customers": s("new_customers"),
+            "arr_moved_in": s("arr_moved_in"),
+            "arr_moved_out": s("arr_moved_out"),
             "retiered_up": s("retiered_up"),
             "retiered_down": s("retiered_down"),
             "cost_total": total,

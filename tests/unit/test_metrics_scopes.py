@@ -29,6 +29,8 @@ ADDITIVE = (
     "support_cases",
     "retiered_up",
     "retiered_down",
+    "arr_moved_in",
+    "arr_moved_out",
     "services_revenue",
 )
 

@@ -222,20 +222,20 @@ def _initial_book(scenario: Scenario) -> list:
 
 
 def _bridge_gap(m: dict[str, float]) -> float:
-    """ARR end less (start + new logos - churn - contraction + expansion)."""
+    """ARR end less (start + new logos - churn - contraction + expansion + moved in - out)."""
     bridge = (
         m["arr_start"] + m["arr_new"] - m["arr_churned"] - m["arr_contraction"] + m["arr_expansion"]
     )
-    return m["arr_end"] - bridge
+    return m["arr_end"] - bridge - m["arr_moved_in"] + m["arr_moved_out"]
 
 
 @pytest.mark.parametrize(
     ("name", "retier"), [("baseline", None), ("baseline", "never"), ("smb_cost_example", None)]
 )
 def test_arr_bridge_reconciles_exactly(name: str, retier: str | None) -> None:
-    """ARR end = start + new logos - churn - contraction + expansion, every customer group,
-    the whole book and every year; and every tier too, when no customer changes tier (a
-    re-tiered customer takes its ARR from one tier to another: the tiers' gaps cancel out)."""
+    """ARR end = start + new logos - churn - contraction + expansion + moved in - moved out,
+    every tier, every customer group, the whole book and every year (a re-tiered customer takes
+    its ARR from one tier to another: moved in and out are equal for a group and the book)."""
     scenario = simcs.load_scenario(scenario_path(name))
     if retier is not None:
         scenario = with_overrides(scenario, {"segmentation.retier": retier})
@@ -245,9 +245,11 @@ def test_arr_bridge_reconciles_exactly(name: str, retier: str | None) -> None:
         moved += by_scope["all"]["retiered_up"] + by_scope["all"]["retiered_down"]
         retiered = by_scope["all"]["retiered_up"] + by_scope["all"]["retiered_down"] > 0
         for scope, m in by_scope.items():
-            if scope in scenario.tiers and retiered:
-                continue
             assert _bridge_gap(m) == pytest.approx(0.0, abs=1e-9 * m["arr_end"] + 1e-6), scope
+            if scope not in scenario.tiers:  # nothing leaves a group or the book by a move
+                assert m["arr_moved_in"] == pytest.approx(m["arr_moved_out"], rel=1e-12)
+        moved_in = sum(by_scope[t]["arr_moved_in"] for t in scenario.tiers)
+        assert (moved_in > 0) == retiered
         tier_gaps = [_bridge_gap(by_scope[t]) for t in scenario.tiers]
         assert sum(tier_gaps) == pytest.approx(0.0, abs=1e-9 * by_scope["all"]["arr_end"] + 1e-6)
     assert sum(by_scope["all"]["arr_churned"] for by_scope in result.metrics.values()) > 0
