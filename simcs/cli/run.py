@@ -116,9 +116,11 @@ def run_command(
 def validate_command(scenario: str) -> None:
     """Check SCENARIO: OK, or every problem with its field path (exit code 2)."""
     sc = load_scenario_file(scenario)
+    groups, tiers = len(sc.population), len(sc.tiers)
     click.echo(
-        f"OK: {scenario} (scenario '{sc.name}', {len(sc.population)} customer groups, "
-        f"{len(sc.tiers)} tiers, segmentation by {sc.rule.rule})"
+        f"OK: {scenario} (scenario '{sc.name}', {groups} customer group"
+        f"{'s' if groups != 1 else ''}, {tiers} tier{'s' if tiers != 1 else ''}, segmentation "
+        f"by {sc.rule.rule})"
     )
 
 
