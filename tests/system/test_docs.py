@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simcs.cli import cli_docs
 from simcs.cli import docs as docs_reference
 from simcs.experiments.robustness import UNCERTAIN
 from simcs.scenario import Scenario
@@ -79,7 +80,7 @@ def test_plausible_ranges_are_the_ones_robustness_varies() -> None:
 
 
 def test_every_cli_option_and_argument_is_explained() -> None:
-    commands = docs_reference.command_docs()
+    commands = cli_docs.command_docs()
     assert {name for name, *_ in commands} >= {"run", "experiment", "size", "trace", "schema"}
     for name, _usage, help_text, options in commands:
         assert help_text, name
