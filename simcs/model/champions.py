@@ -46,11 +46,14 @@ class ChampionTurnover:
     def run(self, customer: Customer) -> Generator[simpy.Event, None, None]:
         """Process: the succession of the account's champions, until it churns."""
         config = self.scenario.champions
-        if config.departure_rate_per_year <= 0:
+        rate = self.scenario.population[customer.group].champion_departures_per_year
+        if rate is None:
+            rate = config.departure_rate_per_year
+        if rate <= 0:
             return
         env = self.env
         rng = customer.champion_rng
-        mean_stay = HOURS_PER_YEAR / config.departure_rate_per_year
+        mean_stay = HOURS_PER_YEAR / rate
         mean_replacement = weeks(config.replacement_weeks)
         while True:
             yield env.timeout(rng.exponential(mean_stay))

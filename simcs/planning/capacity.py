@@ -106,6 +106,16 @@ def mid_year_customers(scenario: Scenario, tier: str) -> float:
     return by_tier(scenario, mid_year_book(scenario))[tier]
 
 
+def champion_departures(scenario: Scenario) -> dict[str, float]:
+    """Champion departures a year in the mid-year book, by tier (each group at its own rate)."""
+    default = scenario.champions.departure_rate_per_year
+    rates = {
+        name: default if g.champion_departures_per_year is None else g.champion_departures_per_year
+        for name, g in scenario.population.items()
+    }
+    return by_tier(scenario, {g: n * rates[g] for g, n in mid_year_book(scenario).items()})
+
+
 def new_logos_by_tier(scenario: Scenario, year: int = 1) -> dict[str, float]:
     """New logos a year by the tier that will serve them."""
     return by_tier(scenario, {g: scenario.new_logo_rate(g, year) for g in scenario.population})
@@ -222,7 +232,7 @@ def capacity_table(
         )
     )
     play = scenario.levers.smooth_transition
-    champion_rate = scenario.champions.departure_rate_per_year
+    departures = champion_departures(scenario)
     for name, tier in scenario.tiers.items():
         pool = staff.csm.get(name)
         if pool is None or tier.coverage == "digital":
@@ -230,9 +240,9 @@ def capacity_table(
         per_customer = tier.cadence.touches_per_year * tier.cadence.hours_per_touch
         if tier.renewal_review is not None:
             per_customer += tier.renewal_review.hours
-        if play.enabled:
-            per_customer += champion_rate * play.csm_hours
         demand = mid_year_customers(scenario, name) * per_customer
+        if play.enabled:
+            demand += departures[name] * play.csm_hours
         out.append(
             _row(
                 csm_pool(name),
@@ -262,9 +272,7 @@ def capacity_table(
     edu = staff.education
     logos = new_logos_by_tier(scenario)
     trainees = sum(
-        (logos[n] + mid_year_customers(scenario, n) * champion_rate)
-        * t.training.propensity
-        * t.training.instructor_led_share
+        (logos[n] + departures[n]) * t.training.propensity * t.training.instructor_led_share
         for n, t in scenario.tiers.items()
     )
     demand = trainees / edu.seats_per_class * edu.hours_per_class

@@ -2,7 +2,8 @@
 
 A customer group is a fixed classification of the book (e.g. an ARR band) with its own laws:
 ARR of a new customer, the t=0 book and the new logos, support cases a year, the implementation
-work it needs, the sBG law of base churn propensity and the ARR change at renewal. A customer
+work it needs, its champions' turnover (if it differs from the playbook's), the sBG law of base
+churn propensity and the ARR change at renewal. A customer
 carries its group and the attributes drawn from it for life; how it is served is its service
 tier's business (`tiers`), and which tier serves it is the segmentation rule's (`segmentation`).
 """
@@ -171,6 +172,15 @@ class CustomerGroup(Strict):
             "elapsed weeks of implementation on the customer's side, no consultant needed",
             unit="weeks",
             source="assumption",
+        ),
+    )
+    champion_departures_per_year: Annotated[float, Field(ge=0, le=5), NUMBER] | None = Field(
+        None,
+        **about(
+            "champion departures per champion-year for this group's customers; null = "
+            "champions.departure_rate_per_year",
+            unit="per year",
+            source="calibration 2.5 (B2B contact churn 15-20%/yr; no figure by segment)",
         ),
     )
     renewal: RenewalLaw

@@ -131,3 +131,27 @@ def test_a_play_task_precedes_its_replacement(company: Organisation) -> None:
                 assert any(e[3] == "CSM play" for e in ordered[detected:k]), ordered[detected:k]
                 checked += 1
     assert checked > 0
+
+
+def test_a_groups_own_champion_turnover_applies_to_its_customers_only(baseline: Scenario) -> None:
+    """`population.G.champion_departures_per_year` overrides the playbook's rate for that
+    group: 0 stops its champions leaving, and the other groups' champions (their own streams)
+    leave exactly as before."""
+    from simcs.scenario.files import with_overrides
+
+    small = shrink(baseline, 4, 2)
+    calm = with_overrides(small, {"population.15k_to_100k.champion_departures_per_year": 0.0})
+
+    def departures(scenario: Scenario) -> dict[tuple[str, int], list[float]]:
+        org = traced_replication(scenario, 3, 0)
+        out: dict[tuple[str, int], list[float]] = defaultdict(list)
+        for time, group, serial, event, _ in org.journal.entries:
+            if event == "champion left":
+                out[(group, serial)].append(time)
+        return out
+
+    before, after = departures(small), departures(calm)
+    assert any(group == "15k_to_100k" for group, _ in before)
+    assert not any(group == "15k_to_100k" for group, _ in after)
+    others = {k: v for k, v in before.items() if k[0] in ("over_250k", "under_15k")}
+    assert others and all(after[k] == v for k, v in others.items())
