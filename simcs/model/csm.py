@@ -45,6 +45,7 @@ class CsmTeam:
         ledger: Ledger,
         streams: Streams,
         on_touch: Callable[[Customer], None],
+        staff_start: str = "full",
     ) -> None:
         self.env = env
         self.tier_name = tier_name
@@ -79,6 +80,7 @@ class CsmTeam:
                         streams,
                         leave=lambda s=seat: self._leave(s),
                         hire=lambda ramp, s=seat: self._hire(s, ramp),
+                        start=staff_start,
                     )
                 )
         else:
@@ -94,6 +96,7 @@ class CsmTeam:
                         streams,
                         leave=lambda s=seat, q=queue: q.vacate(q.seats[s]),
                         hire=lambda ramp, s=seat, q=queue: q.fill(q.seats[s], ramp),
+                        start=staff_start,
                     )
                 )
 

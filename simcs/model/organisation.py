@@ -97,7 +97,14 @@ class Organisation:
         self.education = Education(env, scenario, ledger, streams)
         self.teams = {
             name: CsmTeam(
-                env, name, tier, scenario.staff.csm.get(name), ledger, streams, self._touched
+                env,
+                name,
+                tier,
+                scenario.staff.csm.get(name),
+                ledger,
+                streams,
+                self._touched,
+                staff_start=scenario.initial_book.staffing,
             )
             for name, tier in scenario.tiers.items()
         }
@@ -142,6 +149,7 @@ class Organisation:
                     self.streams,
                     leave=lambda s=seat: queue.vacate(s),
                     hire=lambda ramp, s=seat: queue.fill(s, ramp),
+                    start=self.scenario.initial_book.staffing,
                 )
             )
 

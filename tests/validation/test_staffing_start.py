@@ -1,0 +1,112 @@
+"""The long-run start of staffed seats (`initial_book.staffing: long_run`) against the
+renewal-reward theorem, and the start-up bias of the full start it removes.
+
+A seat alternates tenures T ~ Exp(mean, 1/attrition years) and hiring lags L: in the long run it
+is vacant a share L / (E[T] + L) of the time, and a filled seat's person was hired a time ago
+that is Exp(E[T]), so still ramping with probability 1 - exp(-R / E[T]).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import simpy
+
+from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.staffing import seat_turnover
+from simcs.model.workqueue import WorkQueue
+from simcs.scenario import Scenario
+from simcs.scenario.files import with_overrides
+from simcs.simulation.replication import simulate
+from simcs.streams import Streams
+from tests.conftest import shrink
+
+
+def _desk(
+    baseline: Scenario, seats: int, start: str, seed: int = 1
+) -> tuple[simpy.Environment, WorkQueue]:
+    pool = baseline.staff.support
+    env = simpy.Environment()
+    queue = WorkQueue(env, "support", seats)
+    streams = Streams(seed, 0)
+    for seat in queue.seats:
+        env.process(
+            seat_turnover(
+                env,
+                pool,
+                "support",
+                seat.index,
+                streams,
+                leave=lambda s=seat: queue.vacate(s),
+                hire=lambda ramp, s=seat: queue.fill(s, ramp),
+                start=start,
+            )
+        )
+    return env, queue
+
+
+def _shares(baseline: Scenario) -> tuple[float, float]:
+    pool = baseline.staff.support
+    tenure = HOURS_PER_YEAR / pool.attrition_per_year
+    lag, ramp = weeks(pool.hiring_lag_weeks), weeks(pool.ramp_weeks)
+    vacant = lag / (tenure + lag)
+    return vacant, (1.0 - vacant) * (1.0 - math.exp(-ramp / tenure))
+
+
+def test_long_run_start_has_the_renewal_reward_mix_of_seats(baseline: Scenario) -> None:
+    n = 4000
+    env, queue = _desk(baseline, n, "long_run")
+    env.run(until=1e-6)
+    vacant_p, ramping_p = _shares(baseline)
+    vacant = sum(not s.present for s in queue.seats)
+    ramping = sum(s.present and s.ramp_until > env.now for s in queue.seats)
+    for observed, p in ((vacant, vacant_p), (ramping, ramping_p)):
+        sd = math.sqrt(n * p * (1 - p))
+        assert abs(observed - n * p) < 4 * sd, (observed, n * p, sd)
+    # the full start: every seat filled and ramped
+    env, queue = _desk(baseline, n, "full")
+    env.run(until=1e-6)
+    assert all(s.present and s.ramp_until <= env.now for s in queue.seats)
+
+
+def _filled_share_by_year(baseline: Scenario, start: str, years: int) -> list[float]:
+    n = 4000
+    env, queue = _desk(baseline, n, start, seed=2)
+    out = []
+    for year in range(1, years + 1):
+        env.run(until=year * HOURS_PER_YEAR)
+        out.append(queue.reset_period().area_present / (n * HOURS_PER_YEAR))
+    return out
+
+
+def test_long_run_start_has_no_start_up_bias_and_the_full_start_has(baseline: Scenario) -> None:
+    vacant_p, _ = _shares(baseline)
+    filled = 1.0 - vacant_p
+    long_run = _filled_share_by_year(baseline, "long_run", 5)
+    full = _filled_share_by_year(baseline, "full", 5)
+    # a year's filled share over 4,000 seats has sd ~0.0015: 0.005 is over 3 sd
+    assert abs(long_run[0] - filled) < 0.005 and abs(long_run[4] - filled) < 0.005, long_run
+    assert abs(long_run[0] - long_run[4]) < 0.006, long_run
+    # the full start is biased upwards in year 1 (about +0.006 here), not in year 5
+    assert full[0] - filled > 0.003 and full[0] > long_run[0], (full, filled)
+    assert abs(full[4] - filled) < 0.005, full
+
+
+def test_full_start_is_the_default_and_long_run_changes_only_the_staff(baseline: Scenario) -> None:
+    small = with_overrides(shrink(baseline, 10, 1), {"staff.support.headcount": 100})
+    assert small.initial_book.staffing == "full"
+    long_run = with_overrides(small, {"initial_book.staffing": "long_run"})
+    a = simulate(small, seed=5, replication=0)
+    b = simulate(long_run, seed=5, replication=0)
+    ya, yb = a.metrics[1]["all"], b.metrics[1]["all"]
+    assert ya["customers_start"] == yb["customers_start"] and ya["arr_start"] == yb["arr_start"]
+    # fewer seat-hours present in year 1 with vacancies and ramping hires at t=0
+    assert b.ledger.get(1, "", "support_present_hours") < a.ledger.get(
+        1, "", "support_present_hours"
+    )
+
+
+@pytest.mark.parametrize("start", ["full", "long_run"])
+def test_start_is_validated(baseline: Scenario, start: str) -> None:
+    assert with_overrides(baseline, {"initial_book.staffing": start}).initial_book.staffing == start
