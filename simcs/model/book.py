@@ -91,15 +91,18 @@ def tenure_cdf(alpha: float, beta: float, max_years: int) -> list[float]:
     return cdf
 
 
-def new_logo_times(rates_per_year: list[float], rng: np.random.Generator) -> list[float]:
-    """Arrival times (hours) of a Poisson process with a piecewise-constant yearly rate."""
+def new_logo_times(
+    rates: list[float], rng: np.random.Generator, period_hours: float = HOURS_PER_YEAR
+) -> list[float]:
+    """Arrival times (hours) of a Poisson process with a piecewise-constant rate: `rates[k]`
+    arrivals expected in period k, each period `period_hours` long (a year by default)."""
     times: list[float] = []
     cumulative = 0.0
     target = rng.exponential()
-    for year, rate in enumerate(rates_per_year):
+    for period, rate in enumerate(rates):
         end = cumulative + rate
         while target < end:
-            times.append((year + (target - cumulative) / rate) * HOURS_PER_YEAR)
+            times.append((period + (target - cumulative) / rate) * period_hours)
             target += rng.exponential()
         cumulative = end
     return times
@@ -192,9 +195,14 @@ class CustomerFactory:
         return customers
 
     def arrivals(self, group_name: str) -> list[float]:
-        """New-logo sale times of the group over the horizon."""
+        """New-logo sale times of the group over the horizon (rates by year, or by month when
+        the group's new-logo rate grows every month)."""
+        scenario = self.scenario
+        rng = self.streams.stream(NEW_LOGOS, name_key(group_name))
+        if scenario.population[group_name].new_logo_growth_per_month:
+            monthly = [r / 12.0 for r in scenario.new_logo_monthly_rates(group_name)]
+            return new_logo_times(monthly, rng, HOURS_PER_YEAR / 12.0)
         rates = [
-            self.scenario.new_logo_rate(group_name, y)
-            for y in range(1, self.scenario.horizon_years + 1)
+            scenario.new_logo_rate(group_name, y) for y in range(1, scenario.horizon_years + 1)
         ]
-        return new_logo_times(rates, self.streams.stream(NEW_LOGOS, name_key(group_name)))
+        return new_logo_times(rates, rng)

@@ -49,11 +49,11 @@ def project_book(scenario: Scenario, months: int) -> list[dict[str, float]]:
     """Customers per group at the end of each month 0..months (month 0 is t=0)."""
     book = {name: float(g.initial_customers) for name, g in scenario.population.items()}
     churn = {name: expected_annual_churn(scenario, name) for name in scenario.population}
+    monthly = {name: scenario.new_logo_monthly_rates(name) for name in scenario.population}
     out = [dict(book)]
     for month in range(1, months + 1):
-        year = min(scenario.horizon_years, (month - 1) // MONTHS_PER_YEAR + 1)
         for name in book:
-            arrivals = scenario.new_logo_rate(name, year) / MONTHS_PER_YEAR
+            arrivals = monthly[name][min(month, len(monthly[name])) - 1] / MONTHS_PER_YEAR
             book[name] += arrivals - book[name] * churn[name] / MONTHS_PER_YEAR
         out.append(dict(book))
     return out
@@ -97,6 +97,7 @@ def hiring_plan(
                     f"population.{n}.new_logos_per_year": scenario.new_logo_rate(n, year)
                     for n in book
                 },
+                **{f"population.{n}.new_logo_growth_per_month": 0.0 for n in book},
             },
             f"quarter {q}",
         )

@@ -150,6 +150,15 @@ class CustomerGroup(Strict):
             source="seed 1D ('No new Tier 5 customers'); other rates assumption",
         ),
     )
+    new_logo_growth_per_month: Annotated[float, Field(ge=-0.5, le=0.5), NUMBER] = Field(
+        0.0,
+        **about(
+            "growth of the new-logo rate a month: month m (from 0) sells new_logos_per_year x "
+            "(1 + growth)^m / 12 (new_logos_per_year then a single rate); 0 = a constant rate",
+            unit="share a month",
+            source="seed 1C ($50M template 'growing 2% a month')",
+        ),
+    )
     cases_per_year: NonNegative = Field(
         le=MAX_CASES_PER_YEAR,
         **about(
@@ -188,6 +197,11 @@ class CustomerGroup(Strict):
 
     @model_validator(mode="after")
     def _band_is_an_interval(self) -> CustomerGroup:
+        if self.new_logo_growth_per_month and isinstance(self.new_logos_per_year, list):
+            raise ValueError(
+                "new_logo_growth_per_month: give new_logos_per_year as one starting rate, not a "
+                "rate per year, when the rate grows every month"
+            )
         low, high = self.arr_band
         if high is not None and high <= low:
             raise ValueError(f"arr_band: high ({high:g}) must be above low ({low:g})")

@@ -196,6 +196,19 @@ class Scenario(Strict):
         return self.segmentation
 
     def new_logo_rate(self, group: str, year: int) -> float:
-        """New logos a year for customer `group` in 1-based `year`."""
-        rates = self.population[group].new_logos_per_year
+        """New logos a year for customer `group` in 1-based `year` (the year's mean rate)."""
+        g = self.population[group]
+        if g.new_logo_growth_per_month:
+            months = self.new_logo_monthly_rates(group)[12 * (year - 1) : 12 * year]
+            return sum(months) / 12.0
+        rates = g.new_logos_per_year
         return rates[year - 1] if isinstance(rates, list) else rates
+
+    def new_logo_monthly_rates(self, group: str) -> list[float]:
+        """New logos a year (as a yearly rate) in each month of the horizon, for `group`."""
+        g = self.population[group]
+        if not g.new_logo_growth_per_month:
+            return [self.new_logo_rate(group, m // 12 + 1) for m in range(12 * self.horizon_years)]
+        assert not isinstance(g.new_logos_per_year, list)
+        growth = 1.0 + g.new_logo_growth_per_month
+        return [g.new_logos_per_year * growth**m for m in range(12 * self.horizon_years)]
