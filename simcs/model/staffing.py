@@ -8,6 +8,9 @@ with probability L / (T + L) (then the lag left is uniform on [0, L]); otherwise
 the seat was hired a time ago that is, like the tenure left, Exp(mean) (memoryless), and is
 still ramping if that is under the ramp time. The start draws come from a stream of their own,
 so the turnover that follows is the same under either start.
+
+A seat is not refilled when the pool does not backfill, or when the hire would fall in a hiring
+freeze: it then stays empty for good.
 """
 
 from __future__ import annotations
@@ -37,12 +40,20 @@ def seat_turnover(
         return
     rng = streams.stream(STAFF_ATTRITION, name_key(pool_name), seat)
     mean_tenure = HOURS_PER_YEAR / pool.attrition_per_year
+    freeze = pool.hiring_freeze_after_weeks
+    freeze_at = math.inf if freeze is None else weeks(freeze)
+
+    def may_hire() -> bool:
+        return pool.backfill and env.now < freeze_at
+
     if start == "long_run":
         lag, ramp = weeks(pool.hiring_lag_weeks), weeks(pool.ramp_weeks)
         u, v = streams.stream(STAFF_START, name_key(pool_name), seat).random(2).tolist()
         if u < lag / (mean_tenure + lag):  # vacant: the rest of a hiring lag
             leave()
             yield env.timeout(v * lag)
+            if not may_hire():
+                return
             hire(ramp)
         else:
             hired_ago = -mean_tenure * math.log1p(-v)
@@ -52,5 +63,9 @@ def seat_turnover(
     while True:
         yield env.timeout(rng.exponential(mean_tenure))
         leave()
+        if not pool.backfill:
+            return
         yield env.timeout(weeks(pool.hiring_lag_weeks))
+        if not may_hire():
+            return
         hire(weeks(pool.ramp_weeks))

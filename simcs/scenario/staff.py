@@ -92,6 +92,24 @@ class StaffPool(Strict):
         0.0,
         **about("weeks a new hire works at half speed", unit="weeks", source="assumption"),
     )
+    backfill: Flag = Field(
+        True,
+        **about(
+            "refill a seat when its person leaves (after the hiring lag); false: the seat stays "
+            "empty, so the pool shrinks by attrition (simulated; `simcs capacity` assumes "
+            "backfill and no freeze)",
+            source="design (issue 13: backfill on attrition on/off)",
+        ),
+    )
+    hiring_freeze_after_weeks: Weeks | None = Field(
+        None,
+        **about(
+            "a hiring freeze: no seat is refilled from this many weeks after t=0 on (a seat "
+            "vacated before stays empty); null = no freeze",
+            unit="weeks",
+            source="design (issue 13: a hiring freeze from a date)",
+        ),
+    )
     cost_per_hour: HourlyRate | None = Field(
         None,
         **about(

@@ -1,5 +1,6 @@
-"""The long-run start of staffed seats (`initial_book.staffing: long_run`) against the
-renewal-reward theorem, and the start-up bias of the full start it removes.
+"""Staffed seats over time: the long-run start (`initial_book.staffing: long_run`) against the
+renewal-reward theorem and the start-up bias of the full start it removes; a pool that does not
+backfill, and a hiring freeze.
 
 A seat alternates tenures T ~ Exp(mean, 1/attrition years) and hiring lags L: in the long run it
 is vacant a share L / (E[T] + L) of the time, and a filled seat's person was hired a time ago
@@ -110,3 +111,63 @@ def test_full_start_is_the_default_and_long_run_changes_only_the_staff(baseline:
 @pytest.mark.parametrize("start", ["full", "long_run"])
 def test_start_is_validated(baseline: Scenario, start: str) -> None:
     assert with_overrides(baseline, {"initial_book.staffing": start}).initial_book.staffing == start
+
+
+def _hires(pool, seats: int, until: float) -> tuple[list[float], WorkQueue]:
+    """Hire times of a bare desk of `seats` run to `until` (no work: seats leave at once)."""
+    env = simpy.Environment()
+    queue = WorkQueue(env, "support", seats)
+    streams = Streams(7, 0)
+    hired: list[float] = []
+
+    def hire(seat, ramp: float) -> None:
+        hired.append(env.now)
+        queue.fill(seat, ramp)
+
+    for seat in queue.seats:
+        env.process(
+            seat_turnover(
+                env,
+                pool,
+                "support",
+                seat.index,
+                streams,
+                leave=lambda s=seat: queue.vacate(s),
+                hire=lambda ramp, s=seat: hire(s, ramp),
+            )
+        )
+    env.run(until=until)
+    return hired, queue
+
+
+def test_without_backfill_the_pool_shrinks_by_attrition(baseline: Scenario) -> None:
+    pool = baseline.staff.support.model_copy(update={"backfill": False})
+    n = 4000
+    hired, queue = _hires(pool, n, HOURS_PER_YEAR)
+    assert hired == []
+    p = math.exp(-pool.attrition_per_year)  # a person stays a year with probability e^-a
+    present = sum(s.present for s in queue.seats)
+    assert abs(present - n * p) < 4 * math.sqrt(n * p * (1 - p)), (present, n * p)
+
+
+def test_a_hiring_freeze_stops_hires_from_its_date(baseline: Scenario) -> None:
+    freeze_weeks = 26.0
+    pool = baseline.staff.support.model_copy(update={"hiring_freeze_after_weeks": freeze_weeks})
+    hired, queue = _hires(pool, 2000, 2 * HOURS_PER_YEAR)
+    assert hired and max(hired) < weeks(freeze_weeks)  # hires before the freeze, none after
+    free, _ = _hires(baseline.staff.support, 2000, 2 * HOURS_PER_YEAR)
+    assert hired == [t for t in free if t < weeks(freeze_weeks)]  # the same seats' same luck
+    assert sum(s.present for s in queue.seats) < 2000 * 0.7  # 30% a year leave, 2 years
+
+
+def test_a_freeze_in_a_scenario_lowers_staff_time_and_cost(baseline: Scenario) -> None:
+    small = with_overrides(shrink(baseline, 10, 2), {"staff.support.headcount": 40})
+    frozen = with_overrides(small, {"staff.support.hiring_freeze_after_weeks": 0.0})
+    a = simulate(small, seed=5, replication=0)
+    b = simulate(frozen, seed=5, replication=0)
+    hours = [r.ledger.get(2, "", "support_present_hours") for r in (a, b)]
+    assert hours[1] < hours[0]
+    assert (
+        b.metrics[2]["all"]["cost_per_customer_support"]
+        < a.metrics[2]["all"]["cost_per_customer_support"]
+    )
