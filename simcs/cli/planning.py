@@ -28,7 +28,7 @@ from simcs.planning.hiring import hiring_plan
 from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
 from simcs.planning.sizing import Sizer, StaffingPlan, parse_target
 from simcs.reporting.planning_files import write_allocation, write_sizing
-from simcs.reporting.results import STORE, scopes
+from simcs.reporting.results import STORE
 from simcs.reporting.tables import (
     allocation_table,
     hiring_table,
@@ -120,7 +120,7 @@ def size_command(
     """The cheapest headcounts of POOLS whose TARGETS hold with the stated confidence."""
     sc = load_scenario_file(scenario)
     try:
-        parsed = [parse_target(t, scopes(sc)[:-1]) for t in targets]
+        parsed = [parse_target(t, sc.scopes()[:-1]) for t in targets]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--target") from None
     sized = _pools(sc, pools)
@@ -225,9 +225,9 @@ def allocate_command(
         raise click.UsageError("give exactly one of --budget and --headcount")
     by_headcount = total_people is not None
     limit = float(total_people) if total_people is not None else float(budget or 0.0)
-    if tier not in scopes(sc):
+    if tier not in sc.scopes():
         raise click.BadParameter(
-            f"unknown tier or group {tier!r} (known: {', '.join(scopes(sc))})", param_hint="--tier"
+            f"unknown tier or group {tier!r} (known: {', '.join(sc.scopes())})", param_hint="--tier"
         )
     chosen = _pools(sc, pools) if pools else sizable_pools(sc)
     target_dir = out or Path("results") / f"allocate_{sc.name}"

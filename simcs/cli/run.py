@@ -29,7 +29,6 @@ from simcs.reporting.results import (
     SUMMARY,
     TIMESERIES,
     scope_labels,
-    scopes,
 )
 from simcs.reporting.run_files import write_run
 from simcs.reporting.tables import summary_table
@@ -94,7 +93,7 @@ def run_command(
         labels = scope_labels(sc)
         for part, title in (("tier", "Tier"), ("group", "Customer group")):
             if by in (part, "both"):
-                shown = scopes(sc, part)
+                shown = sc.scopes(part)
                 if part == "tier" and by == "both":
                     shown = shown[:-1]  # 'all' once, under the groups
                 click.echo(summary_table(result.summary(), shown, labels, title))

@@ -10,14 +10,12 @@ experiment file is read by the same guarded YAML reader and every number in it i
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from simcs.records import group_scope
 from simcs.scenario import Scenario, Strict
 from simcs.scenario.fields import MAX_NAME, NAME_PATTERN, NUMBER, Description, Name
 from simcs.scenario.files import (
@@ -151,19 +149,14 @@ def _tiers_of(scenarios: dict[str, Scenario], by: str | None = None) -> list[str
     By default customer groups when the variants segment differently (the customers in a tier
     then differ between variants, a group's do not), tiers otherwise.
     """
+    rules = [s.rule for s in scenarios.values()]
     if by is None:
-        rules = {
-            json.dumps(s.rule.model_dump(mode="json"), sort_keys=True) for s in scenarios.values()
-        }
-        by = "group" if len(rules) > 1 else "tier"
+        by = "group" if any(rule != rules[0] for rule in rules) else "tier"
+    parts = ["tier", "group"] if by == "both" else [by]
     scopes: list[str] = []
-    for scenario in scenarios.values():
-        if by in ("tier", "both"):
-            scopes.extend(t for t in scenario.tiers if t not in scopes)
-    for scenario in scenarios.values():
-        if by in ("group", "both"):
-            groups = [group_scope(g) for g in scenario.population]
-            scopes.extend(g for g in groups if g not in scopes)
+    for part in parts:
+        for scenario in scenarios.values():
+            scopes.extend(s for s in scenario.scopes(part)[:-1] if s not in scopes)
     return [*scopes, ALL]
 
 

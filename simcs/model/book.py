@@ -22,7 +22,6 @@ from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.sbg import sbg_survival
 from simcs.model.customer import INSTRUCTOR_LED, Customer
 from simcs.model.draws import truncated_lognormal
-from simcs.records import cell_key
 from simcs.scenario import CustomerGroup, Scenario
 from simcs.streams import (
     CUSTOMER_ATTRIBUTES,
@@ -189,9 +188,8 @@ class CustomerFactory:
                 customer.arr = arr
                 tier = placement.tier_of(arr, group_name)
                 if tier != customer.tier:
-                    customer.tier = tier
-                    customer.cell = customer.first_cell = cell_key(tier, group_name)
-                    customer.exec_sponsor = customer.sponsor_u < tiers[tier].exec_sponsor_share
+                    customer.serve_by(tier, tiers[tier].exec_sponsor_share)
+                    customer.first_cell = customer.cell
         return customers
 
     def arrivals(self, group_name: str) -> list[float]:

@@ -194,10 +194,15 @@ class CsmTeam:
             )
         )
 
+    def _serves(self, customer: Customer) -> bool:
+        """False once the customer has churned or moved to another tier (work queued for it
+        before then no longer counts)."""
+        return customer.active and customer.tier == self.tier_name
+
     def _missed(self, job: Job) -> None:
         customer: Customer = job.payload
-        if not customer.active or customer.tier != self.tier_name:
-            return  # churned, or moved to another tier while the work waited
+        if not self._serves(customer):
+            return
         if self.journal.enabled:
             self.journal.record(
                 self.env.now,
@@ -223,8 +228,8 @@ class CsmTeam:
 
     def _touched(self, job: Job) -> None:
         customer: Customer = job.payload
-        if not customer.active or customer.tier != self.tier_name:
-            return  # churned, or moved to another tier while the work waited
+        if not self._serves(customer):
+            return
         self._journal_work(job)
         customer.term.touches_delivered += 1
         self.ledger.add(self.env.now, customer.cell, "csm_touches_delivered")

@@ -76,6 +76,12 @@ class Customer:
     def __post_init__(self) -> None:
         self.cell = self.first_cell = cell_key(self.tier, self.group)
 
+    def serve_by(self, tier: str, exec_sponsor_share: float) -> None:
+        """Be served by `tier` from now on: its ledger cell and its executive sponsor follow."""
+        self.tier = tier
+        self.cell = cell_key(tier, self.group)
+        self.exec_sponsor = self.sponsor_u < exec_sponsor_share
+
     def _rng(self, purpose: int) -> np.random.Generator:
         rng = self._rngs.get(purpose)
         if rng is None:  # made on first use: a stream is known by its key, not by its order

@@ -1,9 +1,14 @@
-"""Turning uniform draws into the model's distributions (inverse transforms, no hidden state)."""
+"""Turning uniform draws into the model's distributions (inverse transforms, no hidden state).
+
+The distribution functions themselves are in `simcs.formulas.lognormal`.
+"""
 
 from __future__ import annotations
 
 import math
 from statistics import NormalDist
+
+from simcs.formulas.lognormal import lognormal_params, normal_cdf
 
 _STANDARD_NORMAL = NormalDist()
 _TINY = 1e-300
@@ -12,17 +17,6 @@ _TINY = 1e-300
 def normal_quantile(u: float) -> float:
     """Standard normal quantile of u in (0, 1)."""
     return _STANDARD_NORMAL.inv_cdf(min(max(u, _TINY), 1.0 - 1e-16))
-
-
-def normal_cdf(x: float) -> float:
-    """Standard normal distribution function."""
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
-def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
-    """(mu, sigma) of the log of a lognormal with this mean and coefficient of variation."""
-    sigma2 = math.log1p(cv * cv)
-    return math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2)
 
 
 def truncated_lognormal(u: float, mean: float, cv: float, low: float, high: float | None) -> float:

@@ -83,9 +83,7 @@ def expected_events(scenario: Scenario) -> float:
     total = 0.0
     for name, group in scenario.population.items():
         logos = sum(scenario.new_logo_rate(name, y) for y in range(1, years + 1))
-        serving = {
-            p.groups[name] if p.rule == "group" else tier for p in placements for tier in p.tiers
-        }
+        serving = set().union(*(p.tiers_for(name) for p in placements))
         touches = max(scenario.tiers[t].cadence.touches_per_year for t in serving)
         per_year = (
             _EVENTS_PER_CASE * group.cases_per_year

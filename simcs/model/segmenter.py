@@ -21,7 +21,6 @@ from simcs.model.csm import CsmTeam
 from simcs.model.customer import MOVED_AT_RENEWAL, MOVED_MID_TERM, Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
-from simcs.records import cell_key
 from simcs.scenario import Scenario
 
 
@@ -66,9 +65,7 @@ class Segmenter:
         year = max(1, math.ceil(now / HOURS_PER_YEAR))
         self.ledger.put(year, customer.cell, "arr_moved_out", customer.arr)
         old_team.release(customer)
-        customer.tier = tier
-        customer.cell = cell_key(tier, customer.group)
-        customer.exec_sponsor = customer.sponsor_u < self.scenario.tiers[tier].exec_sponsor_share
+        customer.serve_by(tier, self.scenario.tiers[tier].exec_sponsor_share)
         customer.alert_open = False
         term = customer.term
         if old_team.coverage == "assigned":  # the named CSM's relationship is lost

@@ -21,7 +21,6 @@ from simcs.catalogue import ALL, METRICS
 from simcs.planning.capacity import capacity_table
 from simcs.planning.pools import person_cost, pool_config, sizable_pools, staff_cost
 from simcs.planning.sizing import Sizer, StaffingPlan, Target, search_cap
-from simcs.records import group_scope
 from simcs.scenario import Scenario
 from simcs.stats import Interval
 
@@ -83,8 +82,8 @@ def allocate(
     pools = pools or sizable_pools(scenario)
     if objective not in METRICS:
         raise ValueError(f"unknown objective {objective!r}: not a metric")
-    known = [*scenario.tiers, *(group_scope(g) for g in scenario.population)]
-    if tier != ALL and tier not in known:
+    known = scenario.scopes()
+    if tier not in known:
         raise ValueError(f"unknown tier or group {tier!r} (known: {', '.join(known)})")
     if not math.isfinite(budget) or budget < 0:
         raise ValueError(f"the limit must be a finite number, at least 0, not {budget}")

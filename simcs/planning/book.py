@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from simcs.formulas.lognormal import lognormal_params, normal_cdf
 from simcs.scenario import CustomerGroup, Placement, Scenario
 
 
@@ -29,15 +30,14 @@ def arr_cdf(group: CustomerGroup, x: float) -> float:
         return (x - low) / (top - low)
     if law.cv == 0:
         return 1.0 if x > law.mean else 0.0
-    sigma2 = math.log1p(law.cv * law.cv)  # the lognormal with this mean and cv
-    mu, sigma = math.log(law.mean) - sigma2 / 2.0, math.sqrt(sigma2)
+    mu, sigma = lognormal_params(law.mean, law.cv)
 
     def f(v: float) -> float:
         if v <= 0:
             return 0.0
         if math.isinf(v):
             return 1.0
-        return 0.5 * math.erfc(-(math.log(v) - mu) / sigma / math.sqrt(2.0))
+        return normal_cdf((math.log(v) - mu) / sigma)
 
     span = f(top) - f(low)
     return (f(x) - f(low)) / span if span > 0 else 0.0

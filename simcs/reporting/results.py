@@ -16,7 +16,7 @@ contract in one place.
 | allocation  | allocation.json, scenario.yaml, results.sqlite                                   |
 
 Results are keyed by scope: a service tier's name, `group:NAME` for a customer group, or `all`
-(`scopes`, `scope_labels`); the `tier` column of the CSV files holds that key.
+(`Scenario.scopes`, `scope_labels`); the `tier` column of the CSV files holds that key.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,27 +132,14 @@ def write_json(path: Path, document: Any) -> None:
     path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
 
 
-def _as_dict(scenario: Any) -> Mapping[str, Any]:
-    return scenario.model_dump(mode="json") if hasattr(scenario, "model_dump") else scenario
-
-
-def scopes(scenario: Any, by: str = "both") -> list[str]:
-    """The result keys of a scenario: its tiers (by 'tier'), its customer groups as
-    'group:NAME' (by 'group'), or both; then 'all'."""
-    data = _as_dict(scenario)
-    out: list[str] = []
-    if by in ("tier", "both"):
-        out.extend(data["tiers"])
-    if by in ("group", "both"):
-        out.extend(group_scope(g) for g in data.get("population", {}))
-    return [*out, ALL]
-
-
 def scope_labels(scenario: Any) -> dict[str, str]:
-    """Display names of the result keys: tier labels, group labels, and 'All customers'."""
-    data = _as_dict(scenario)
-    labels = {name: t.get("label") or name for name, t in data["tiers"].items()}
-    for name, g in data.get("population", {}).items():
-        labels[group_scope(name)] = g.get("label") or name
-    labels[ALL] = ALL_LABEL
+    """Display names of the result keys, from a scenario or its mapping (as read back from a
+    result folder, possibly partial): tier labels, `group:NAME` -> the group's label, and
+    `all` -> 'All customers'. A key without a label is left out (it is shown as itself)."""
+    data = scenario.model_dump(mode="json") if hasattr(scenario, "model_dump") else scenario
+    labels = {ALL: ALL_LABEL}
+    for section, key_of in (("tiers", str), ("population", group_scope)):
+        for name, entry in ((data or {}).get(section) or {}).items():
+            if isinstance(entry, dict) and entry.get("label"):
+                labels[key_of(str(name))] = str(entry["label"])
     return labels

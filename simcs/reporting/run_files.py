@@ -21,7 +21,6 @@ from simcs.reporting.results import (
     TIMESERIES,
     json_interval,
     scope_labels,
-    scopes,
 )
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.simulation.metrics import METRICS
@@ -31,8 +30,9 @@ from simcs.simulation.runner import RunResult
 def summary_document(result: RunResult) -> dict[str, Any]:
     """The summary.json document (NaN, i.e. undefined, becomes null)."""
     summary = result.summary()
+    labels = scope_labels(result.scenario)
     metrics: dict[str, dict[str, dict[str, float | int | None]]] = {}
-    for scope in scopes(result.scenario):
+    for scope in result.scenario.scopes():
         metrics[scope] = {}
         for metric in METRICS:
             metrics[scope][metric] = json_interval(summary[scope][metric])
@@ -41,7 +41,7 @@ def summary_document(result: RunResult) -> dict[str, Any]:
         "seed": result.seed,
         "replications": result.replications,
         "metrics": metrics,
-        "labels": scope_labels(result.scenario),
+        "labels": {scope: labels.get(scope, scope) for scope in result.scenario.scopes()},
     }
 
 

@@ -18,6 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
+from simcs.catalogue import ALL
+from simcs.records import group_scope
 from simcs.scenario import legacy
 from simcs.scenario.drivers import Drivers, ExpansionDrivers
 from simcs.scenario.fields import (
@@ -183,6 +185,16 @@ class Scenario(Strict):
                 for group in self.population:
                     if group not in placement.groups:
                         raise ValueError(f"{where}.groups: no tier for customer group '{group}'")
+
+    def scopes(self, by: str = "both") -> list[str]:
+        """The keys results are reported under: the tiers (by 'tier'), the customer groups as
+        'group:NAME' (by 'group') or both, then 'all'."""
+        out: list[str] = []
+        if by in ("tier", "both"):
+            out.extend(self.tiers)
+        if by in ("group", "both"):
+            out.extend(group_scope(g) for g in self.population)
+        return [*out, ALL]
 
     @property
     def measurement_years(self) -> list[int]:

@@ -75,6 +75,10 @@ class Placement(Strict):
         """The tiers this rule can place a customer in."""
         return set(self.thresholds) | set(self.groups.values())
 
+    def tiers_for(self, group: str) -> set[str]:
+        """The tiers this rule can place a customer of `group` in."""
+        return {self.groups[group]} if self.rule == "group" else set(self.thresholds)
+
     def tier_of(self, arr: float, group: str) -> str:
         """The tier this rule gives a customer of `group` with this ARR."""
         if self.rule == "group":

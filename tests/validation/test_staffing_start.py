@@ -16,8 +16,8 @@ import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.staffing import seat_turnover
-from simcs.model.workqueue import WorkQueue
-from simcs.scenario import Scenario
+from simcs.model.workqueue import Seat, WorkQueue
+from simcs.scenario import Scenario, StaffPool
 from simcs.scenario.files import with_overrides
 from simcs.simulation.replication import simulate
 from simcs.streams import Streams
@@ -25,12 +25,23 @@ from tests.conftest import shrink
 
 
 def _desk(
-    baseline: Scenario, seats: int, start: str, seed: int = 1
+    pool: StaffPool,
+    seats: int,
+    start: str = "full",
+    seed: int = 1,
+    hired: list[float] | None = None,
 ) -> tuple[simpy.Environment, WorkQueue]:
-    pool = baseline.staff.support
+    """A bare desk of `seats` support seats turning over from `start` (no work: a leaver goes
+    at once); each hire's time is appended to `hired` if given."""
     env = simpy.Environment()
     queue = WorkQueue(env, "support", seats)
     streams = Streams(seed, 0)
+
+    def hire(seat: Seat, ramp: float) -> None:
+        if hired is not None:
+            hired.append(env.now)
+        queue.fill(seat, ramp)
+
     for seat in queue.seats:
         env.process(
             seat_turnover(
@@ -40,7 +51,7 @@ def _desk(
                 seat.index,
                 streams,
                 leave=lambda s=seat: queue.vacate(s),
-                hire=lambda ramp, s=seat: queue.fill(s, ramp),
+                hire=lambda ramp, s=seat: hire(s, ramp),
                 start=start,
             )
         )
@@ -57,7 +68,7 @@ def _shares(baseline: Scenario) -> tuple[float, float]:
 
 def test_long_run_start_has_the_renewal_reward_mix_of_seats(baseline: Scenario) -> None:
     n = 4000
-    env, queue = _desk(baseline, n, "long_run")
+    env, queue = _desk(baseline.staff.support, n, "long_run")
     env.run(until=1e-6)
     vacant_p, ramping_p = _shares(baseline)
     vacant = sum(not s.present for s in queue.seats)
@@ -66,14 +77,14 @@ def test_long_run_start_has_the_renewal_reward_mix_of_seats(baseline: Scenario) 
         sd = math.sqrt(n * p * (1 - p))
         assert abs(observed - n * p) < 4 * sd, (observed, n * p, sd)
     # the full start: every seat filled and ramped
-    env, queue = _desk(baseline, n, "full")
+    env, queue = _desk(baseline.staff.support, n, "full")
     env.run(until=1e-6)
     assert all(s.present and s.ramp_until <= env.now for s in queue.seats)
 
 
 def _filled_share_by_year(baseline: Scenario, start: str, years: int) -> list[float]:
     n = 4000
-    env, queue = _desk(baseline, n, start, seed=2)
+    env, queue = _desk(baseline.staff.support, n, start, seed=2)
     out = []
     for year in range(1, years + 1):
         env.run(until=year * HOURS_PER_YEAR)
@@ -113,29 +124,10 @@ def test_start_is_validated(baseline: Scenario, start: str) -> None:
     assert with_overrides(baseline, {"initial_book.staffing": start}).initial_book.staffing == start
 
 
-def _hires(pool, seats: int, until: float) -> tuple[list[float], WorkQueue]:
-    """Hire times of a bare desk of `seats` run to `until` (no work: seats leave at once)."""
-    env = simpy.Environment()
-    queue = WorkQueue(env, "support", seats)
-    streams = Streams(7, 0)
+def _hires(pool: StaffPool, seats: int, until: float) -> tuple[list[float], WorkQueue]:
+    """Hire times of a bare desk of `seats` run to `until`."""
     hired: list[float] = []
-
-    def hire(seat, ramp: float) -> None:
-        hired.append(env.now)
-        queue.fill(seat, ramp)
-
-    for seat in queue.seats:
-        env.process(
-            seat_turnover(
-                env,
-                pool,
-                "support",
-                seat.index,
-                streams,
-                leave=lambda s=seat: queue.vacate(s),
-                hire=lambda ramp, s=seat: hire(s, ramp),
-            )
-        )
+    env, queue = _desk(pool, seats, seed=7, hired=hired)
     env.run(until=until)
     return hired, queue
 

@@ -20,7 +20,6 @@ from simcs.records import GROUP_PREFIX, is_group_scope
 #: under `group:NAME`, and `all`.
 TierLabels = Mapping[str, str]
 
-ALL_TIERS = ALL_LABEL
 PER_CUSTOMER_YEAR = catalogue_entry("cost_per_customer").unit
 
 #: Shares that cannot exceed 1 (every catalogue share but NRR, which counts expansion);
@@ -66,7 +65,7 @@ def tier_label(tier: str, labels: TierLabels | None = None) -> str:
     if labels and tier in labels:
         text = labels[tier]
     elif tier == ALL:
-        text = ALL_TIERS
+        text = ALL_LABEL
     elif is_group_scope(tier):
         text = f"group {tier.removeprefix(GROUP_PREFIX)}"
     else:

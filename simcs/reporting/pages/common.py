@@ -14,10 +14,8 @@ from typing import Any
 import yaml
 from matplotlib.figure import Figure
 
-from simcs.catalogue import ALL
 from simcs.records import group_scope
 from simcs.reporting import results
-from simcs.reporting.figures.labels import ALL_TIERS
 from simcs.reporting.html import escape, paragraph, preformatted, table
 
 MEANS_METHOD = (
@@ -61,14 +59,7 @@ def folder_scenario(folder: Path, variant: str | None = None) -> dict[str, Any] 
 def tier_labels(scenario: dict[str, Any] | None) -> dict[str, str]:
     """Display names of the result scopes: tier key -> the scenario's `tiers.<key>.label`,
     `group:NAME` -> its `population.<NAME>.label`, and `all` -> 'All customers'."""
-    labels = {ALL: ALL_TIERS}
-    for key, tier in ((scenario or {}).get("tiers") or {}).items():
-        if isinstance(tier, dict) and tier.get("label"):
-            labels[str(key)] = str(tier["label"])
-    for name, group in ((scenario or {}).get("population") or {}).items():
-        if isinstance(group, dict) and group.get("label"):
-            labels[group_scope(str(name))] = str(group["label"])
-    return labels
+    return results.scope_labels(scenario)
 
 
 def tiers_of(scenario: dict[str, Any]) -> list[str]:
