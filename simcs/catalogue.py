@@ -163,6 +163,20 @@ _ENTRIES: list[Metric] = [
        "Share of the customers at year end with a trained user."),
     _m("services_revenue", "Services revenue", "USD per year", "usd", 1,
        "Revenue of paid onboarding packages and paid training."),
+    *(
+        entry
+        for f, label in FUNCTION_LABELS.items()
+        for entry in (
+            _m(f"headcount_{f}", f"Headcount, {label}", "people (mean over the year)", "count",
+               0, f"People on the {label} payroll, the year's mean (a tier: its own CSM team; "
+               f"shared pools in `all` only; managers not counted)."),
+            _m(f"productive_fte_{f}", f"Productive FTE, {label}", "FTE (mean over the year)",
+               "count", 0, f"The {label} headcount with a ramping hire counted as half a "
+               "person, the year's mean."),
+            _m(f"hires_{f}", f"Hires, {label}", "people per year", "count", 0,
+               f"People hired into the {label} pool in the year (backfills and new positions)."),
+        )
+    ),
 ]  # fmt: skip
 
 #: Compact column headings (unit included) of the metrics a terminal summary shows side by side.

@@ -10,9 +10,25 @@ from functools import cache
 
 #: One tidy result: (replication, year, tier, metric, value).
 Row = tuple[int, int, str, str, float]
-#: One point of a pool's monthly series: (replication, month, pool, mean queue length,
-#: utilisation).
-SeriesRow = tuple[int, int, str, float, float]
+#: The columns of a pool's monthly series after (replication, month, pool): queue and service
+#: over the month, people at its end, hires and departures over it, cost of the month, the
+#: staffing policy's target and its decisions (requisitions opened, people let go).
+SERIES_FIELDS: tuple[str, ...] = (
+    "queue_length",
+    "utilization",
+    "headcount",
+    "productive_fte",
+    "hires",
+    "departures",
+    "vacancies",
+    "loaded_cost",
+    "target_headcount",
+    "requisitions",
+    "let_go",
+)
+SERIES_VALUES = len(SERIES_FIELDS)
+#: One point of a pool's monthly series: (replication, month, pool, *SERIES_FIELDS).
+SeriesRow = tuple[int, int, str, float, float, int, float, int, int, int, float, int, int, int]
 
 #: Points of the support wait-time distribution reported (business hours): answered within each.
 WAIT_POINTS: tuple[tuple[str, float], ...] = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from simcs.calendar import WEEKS_PER_YEAR
 
@@ -58,3 +58,17 @@ def split_cost(
     if norm <= 0:
         return dict.fromkeys(weights, 0.0)
     return {tier: total * w / norm for tier, w in weights.items()}
+
+
+def people_within_budget(budget: float, annual_cost: Callable[[int], float], cap: int) -> int:
+    """The most people (at most `cap`) whose loaded annual cost stays within `budget`."""
+    low, high = 0, cap
+    if annual_cost(0) > budget:
+        return 0
+    while low < high:  # the cost grows with people: bisect for the largest within budget
+        middle = (low + high + 1) // 2
+        if annual_cost(middle) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low

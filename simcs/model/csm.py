@@ -24,10 +24,8 @@ from simcs.formulas.costs import loaded_cost_per_work_hour
 from simcs.model.customer import Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
-from simcs.model.staffing import seat_turnover
 from simcs.model.workqueue import Job, WorkQueue
 from simcs.scenario import StaffPool, Tier
-from simcs.streams import Streams
 
 # Work priorities: plays, then at-risk work (renewal reviews, health alerts), then cadence.
 PLAY, RENEWAL_REVIEW, HEALTH_ALERT, CADENCE = 0, 1, 1, 2
@@ -43,9 +41,7 @@ class CsmTeam:
         tier: Tier,
         pool: StaffPool | None,
         ledger: Ledger,
-        streams: Streams,
         on_touch: Callable[[Customer], None],
-        staff_start: str = "full",
     ) -> None:
         self.env = env
         self.tier_name = tier_name
@@ -60,45 +56,29 @@ class CsmTeam:
                 pool.ote, pool.overhead, pool.productive_hours_per_week
             )
         self.books: list[WorkQueue] = []
+        self.closed: set[int] = set()  # assigned books whose position is gone
         self.members: list[set[Customer]] = []
         self.pooled: WorkQueue | None = None
         if pool is None or self.coverage == "digital":
             return
-        share = pool.productive_hours_per_week / 40.0
-        name = f"csm.{tier_name}"
-        busy = {"busy_ledger": ledger, "busy_quantity": "csm_busy_hours"}
+        self._share = pool.productive_hours_per_week / 40.0
+        self._busy = {"busy_ledger": ledger, "busy_quantity": "csm_busy_hours"}
         if self.coverage == "assigned":
-            for seat in range(pool.headcount):
-                self.books.append(WorkQueue(env, f"{name}.{seat}", 1, share, **busy))
-                self.members.append(set())
-                env.process(
-                    seat_turnover(
-                        env,
-                        pool,
-                        name,
-                        seat,
-                        streams,
-                        leave=lambda s=seat: self._leave(s),
-                        hire=lambda ramp, s=seat: self._hire(s, ramp),
-                        start=staff_start,
-                    )
-                )
+            for _ in range(pool.headcount):
+                self._add_book(present=True)
         else:
-            self.pooled = WorkQueue(env, name, pool.headcount, share, **busy)
-            for seat in range(pool.headcount):
-                queue = self.pooled
-                env.process(
-                    seat_turnover(
-                        env,
-                        pool,
-                        name,
-                        seat,
-                        streams,
-                        leave=lambda s=seat, q=queue: q.vacate(q.seats[s]),
-                        hire=lambda ramp, s=seat, q=queue: q.fill(q.seats[s], ramp),
-                        start=staff_start,
-                    )
-                )
+            self.pooled = WorkQueue(
+                env, f"csm.{tier_name}", pool.headcount, self._share, **self._busy
+            )
+
+    def _add_book(self, present: bool) -> None:
+        book = WorkQueue(
+            self.env, f"csm.{self.tier_name}.{len(self.books)}", 1, self._share, **self._busy
+        )
+        if not present:
+            book.vacate(book.seats[0])
+        self.books.append(book)
+        self.members.append(set())
 
     @property
     def queues(self) -> list[WorkQueue]:
@@ -110,12 +90,24 @@ class CsmTeam:
         """True if the team has CSM seats that can take work."""
         return bool(self.books) or (self.pooled is not None and bool(self.pooled.seats))
 
-    # ----------------------------------------------------------------- books and turnover
-    def _leave(self, seat: int) -> None:
-        book = self.books[seat]
-        book.vacate(book.seats[0])
+    # ----------------------------------------------------------------- seats (the roster's)
+    def add_seat(self) -> None:
+        """A new CSM position: a new book (assigned) or a new seat of the pool, vacant."""
+        if self.pooled is not None:
+            self.pooled.add_seat()
+        else:
+            self._add_book(present=False)
 
-    def _hire(self, seat: int, ramp_hours: float) -> None:
+    def vacate_seat(self, seat: int) -> None:
+        """The CSM in `seat` leaves; an assigned book waits for the hire."""
+        queue = self.pooled if self.pooled is not None else self.books[seat]
+        queue.vacate(queue.seats[seat if self.pooled is not None else 0])
+
+    def fill_seat(self, seat: int, ramp_hours: float) -> None:
+        """A new CSM takes `seat`; every customer of an assigned book has changed CSM."""
+        if self.pooled is not None:
+            self.pooled.fill(self.pooled.seats[seat], ramp_hours)
+            return
         book = self.books[seat]
         book.fill(book.seats[0], ramp_hours)
         for customer in self.members[seat]:
@@ -129,13 +121,44 @@ class CsmTeam:
                 f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)",
             )
 
+    def close_seat(self, seat: int) -> None:
+        """The position is gone: an assigned book's customers and waiting work move to the
+        other CSMs (each customer has changed CSM)."""
+        if self.pooled is not None:
+            return
+        self.closed.add(seat)
+        customers, self.members[seat] = self.members[seat], set()
+        for customer in sorted(customers, key=lambda c: (c.group, c.serial)):
+            customer.csm_seat = None
+            self._assign(customer)
+            if customer.csm_seat is not None:
+                customer.term.csm_changes += 1
+                self.ledger.add(self.env.now, customer.cell, "csm_reassignments")
+                self.journal.record(
+                    self.env.now,
+                    customer.group,
+                    customer.serial,
+                    "new CSM",
+                    f"csm.{self.tier_name} #{seat} was not refilled: moved to #{customer.csm_seat}",
+                )
+        for job in self.books[seat].take_waiting():
+            queue = self.queue_for(job.payload)
+            if queue is not None:
+                queue.submit(job)
+
+    def _assign(self, customer: Customer) -> None:
+        """Put the customer on the open book with the fewest customers (none if all closed)."""
+        open_books = [s for s in range(len(self.books)) if s not in self.closed]
+        if open_books:
+            seat = min(open_books, key=lambda s: len(self.members[s]))
+            self.members[seat].add(customer)
+            customer.csm_seat = seat
+
     def engage(self, customer: Customer) -> None:
         """Start engaging the customer: give it a CSM (assigned) and start its cadence."""
         customer.engagements += 1
         if self.books:
-            seat = min(range(len(self.books)), key=lambda s: len(self.members[s]))
-            self.members[seat].add(customer)
-            customer.csm_seat = seat
+            self._assign(customer)
         if self.coverage != "digital" and self.tier.cadence.touches_per_year > 0:
             self._start_cadence(customer)
 

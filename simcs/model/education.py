@@ -19,17 +19,13 @@ from simcs.calendar import HOURS_PER_WEEK, weeks
 from simcs.model.customer import INSTRUCTOR_LED, SELF_PACED, Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
-from simcs.model.staffing import seat_turnover
 from simcs.scenario import Scenario
-from simcs.streams import Streams
 
 
 class Education:
     """The education team and the self-paced catalogue."""
 
-    def __init__(
-        self, env: simpy.Environment, scenario: Scenario, ledger: Ledger, streams: Streams
-    ) -> None:
+    def __init__(self, env: simpy.Environment, scenario: Scenario, ledger: Ledger) -> None:
         self.env = env
         self.scenario = scenario
         self.ledger = ledger
@@ -42,19 +38,24 @@ class Education:
         self.area_present = 0.0
         self.busy_hours = 0.0
         self._integrated_to = env.now
-        for seat in range(self.pool.headcount):
-            env.process(
-                seat_turnover(env, self.pool, "education", seat, streams, self._leave, self._hire)
-            )
         env.process(self._weekly_classes())
 
-    def _leave(self) -> None:
+    # ------------------------------------------------------------------ seats (the roster's)
+    def add_seat(self) -> None:
+        """A new instructor position: nothing to set up until the hire."""
+
+    def vacate_seat(self, _seat: int) -> None:
+        """An instructor leaves."""
         self.integrate()
         self.present -= 1
 
-    def _hire(self, _ramp_hours: float) -> None:
+    def fill_seat(self, _seat: int, _ramp_hours: float) -> None:
+        """An instructor is hired (a class needs no ramp)."""
         self.integrate()
         self.present += 1
+
+    def close_seat(self, _seat: int) -> None:
+        """An instructor position is gone: nothing to move."""
 
     def integrate(self) -> tuple[float, float, float]:
         """Bring the integrals to now: (waiting-list area, class hours, seat hours) since t=0;

@@ -18,14 +18,17 @@ from simcs.model.customer import Customer
 from simcs.model.education import Education
 from simcs.model.implementation import Implementation
 from simcs.model.ledger import Ledger
+from simcs.model.roster import Roster
 from simcs.model.support import SupportDesk
 from simcs.model.workqueue import WorkQueue
 from simcs.scenario import Scenario
 
 MONTHS = 12  # monthly snapshots of every pool (queue length, utilisation)
 
-#: One point of the monthly series: (month, pool, mean queue length, utilisation).
-SeriesPoint = tuple[int, str, float, float]
+#: One point of the monthly series: (month, pool, mean queue length, utilisation, people on
+#: payroll, productive FTE, hires, departures, open requisitions, loaded cost, target headcount,
+#: requisitions opened, people let go); people and FTE at the month's end, the rest over it.
+SeriesPoint = tuple[int, str, float, float, int, float, int, int, int, float, int, int, int]
 
 
 class Observer:
@@ -40,6 +43,7 @@ class Observer:
         implementation: Implementation,
         education: Education,
         teams: dict[str, CsmTeam],
+        rosters: dict[str, Roster],
     ) -> None:
         self.scenario = scenario
         self.ledger = ledger
@@ -48,6 +52,9 @@ class Observer:
         self.implementation = implementation
         self.education = education
         self.teams = teams
+        self.rosters = rosters
+        #: each pool's (waiting, busy, present) seat-hour areas month by month, for reviews
+        self.monthly_areas: dict[str, list[tuple[float, float, float]]] = {}
         #: (month, pool, mean queue length, utilisation) for every month of the horizon
         self.series: list[SeriesPoint] = []
         self._last_areas: dict[str, tuple[float, float, float]] = {}
@@ -111,6 +118,8 @@ class Observer:
             for queue in team.queues:
                 self._close_queue(year, name, "csm", queue)
         self.education.integrate()
+        for roster in self.rosters.values():
+            roster.integrate()
 
     def _close_queue(self, year: int, tier: str, pool: str, queue: WorkQueue) -> None:
         stats = queue.reset_period()
@@ -126,8 +135,9 @@ class Observer:
 
     # ------------------------------------------------------------------ months
     def month_end(self, month: int) -> None:
-        """Record each pool's mean queue length and utilisation over the month just ended."""
+        """Record each pool's queue, utilisation and staff over the month just ended."""
         span = HOURS_PER_YEAR / MONTHS
+        areas_by_pool: dict[str, tuple[float, float, float]] = {}
         for pool, queues in self.pools().items():
             areas = [0.0, 0.0, 0.0]
             for queue in queues:
@@ -136,22 +146,47 @@ class Observer:
                 areas[1] += stats.area_busy
                 areas[2] += stats.area_present
             last = self._last_areas.get(pool, (0.0, 0.0, 0.0))
-            waiting, busy, present = (a - b for a, b in zip(areas, last, strict=True))
-            self.series.append(
-                (month, pool, waiting / span, busy / present if present > 0 else float("nan"))
-            )
+            areas_by_pool[pool] = (areas[0] - last[0], areas[1] - last[1], areas[2] - last[2])
             self._last_areas[pool] = (areas[0], areas[1], areas[2])
-        if self.scenario.staff.education.headcount > 0:
+        if self.scenario.staff.education.headcount > 0 or self.rosters["education"].filled:
             waiting, busy, present = self.education.integrate()  # since t=0, never reset
             last = self._last_education
+            areas_by_pool["education"] = (waiting - last[0], busy - last[1], present - last[2])
+            self._last_education = (waiting, busy, present)
+        for pool, roster in self.rosters.items():
+            if pool not in areas_by_pool and pool != "operations" and roster.filled == 0:
+                continue  # a digital programme or an empty pool with nothing to show
+            waiting, busy, present = areas_by_pool.get(pool, (0.0, 0.0, 0.0))
+            self.monthly_areas.setdefault(pool, []).append((waiting, busy, present))
+            roster.integrate()
+            people, fte, vacancies, cost, counts = roster.close_month()
             self.series.append(
                 (
                     month,
-                    "education",
-                    (waiting - last[0]) / span,
-                    (busy - last[1]) / (present - last[2]) if present > last[2] else float("nan"),
+                    pool,
+                    waiting / span,
+                    busy / present if present > 0 else float("nan"),
+                    people,
+                    fte,
+                    counts.hires,
+                    counts.departures,
+                    vacancies,
+                    cost,
+                    roster.target,
+                    counts.requisitions,
+                    counts.let_go,
                 )
             )
-            self._last_education = (waiting, busy, present)
         if month % MONTHS == 0:  # the queues' periods restart with the year
             self._last_areas = {}
+
+    def load(self, pool: str, months: int) -> tuple[float, float]:
+        """A pool's utilisation and mean jobs waiting per person present over its last
+        `months` months (NaN if it had nobody present)."""
+        recent = self.monthly_areas.get(pool, [])[-months:]
+        waiting = sum(a[0] for a in recent)
+        busy = sum(a[1] for a in recent)
+        present = sum(a[2] for a in recent)
+        if present <= 0:
+            return float("nan"), float("nan")
+        return busy / present, waiting / present

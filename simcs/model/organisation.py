@@ -12,6 +12,7 @@ The run is guarded (`guard.py`): an event budget, and no non-finite number.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import simpy
@@ -29,8 +30,9 @@ from simcs.model.journey import Journeys
 from simcs.model.ledger import Ledger
 from simcs.model.observe import MONTHS, Observer, SeriesPoint
 from simcs.model.renewal import Renewals
+from simcs.model.roster import Roster
+from simcs.model.seats import Headcount, QueueSeats, Seats
 from simcs.model.segmenter import Segmenter
-from simcs.model.staffing import seat_turnover
 from simcs.model.support import SupportDesk
 from simcs.model.workqueue import WorkQueue
 from simcs.scenario import Scenario, StaffPool
@@ -94,7 +96,7 @@ class Organisation:
             env, scenario, ledger, on_new_contact=self._new_contact, on_breach=self._breach
         )
         self.implementation = Implementation(env, scenario, ledger)
-        self.education = Education(env, scenario, ledger, streams)
+        self.education = Education(env, scenario, ledger)
         self.teams = {
             name: CsmTeam(
                 env,
@@ -102,20 +104,14 @@ class Organisation:
                 tier,
                 scenario.staff.csm.get(name),
                 ledger,
-                streams,
                 self._touched,
-                staff_start=scenario.initial_book.staffing,
             )
             for name, tier in scenario.tiers.items()
         }
         self.champions = ChampionTurnover(env, scenario, ledger, self.teams, self.education.offer)
         for part in (self.desk, self.education, self.champions, *self.teams.values()):
             part.journal = self.journal
-        staff = scenario.staff
-        self._staff_turnover(self.desk.agents, staff.support, "support")
-        self._staff_turnover(
-            self.implementation.consultants, staff.implementation, "implementation"
-        )
+        self.rosters = self._rosters()
         self.journeys = Journeys(
             env,
             scenario,
@@ -136,22 +132,60 @@ class Organisation:
             self.implementation,
             self.education,
             self.teams,
+            self.rosters,
         )
 
-    def _staff_turnover(self, queue: WorkQueue, pool: StaffPool, name: str) -> None:
-        for seat in queue.seats:
-            self.env.process(
-                seat_turnover(
-                    self.env,
-                    pool,
-                    name,
-                    seat.index,
-                    self.streams,
-                    leave=lambda s=seat: queue.vacate(s),
-                    hire=lambda ramp, s=seat: queue.fill(s, ramp),
-                    start=self.scenario.initial_book.staffing,
-                )
+    def _rosters(self) -> dict[str, Roster]:
+        """Every staff pool's roster by pool name (support, implementation, education,
+        operations, csm.<tier>), each driving its pool's seats."""
+        staff = self.scenario.staff
+        units: list[tuple[str, str, str, StaffPool, Seats, str | None]] = [
+            ("support", "support", "", staff.support, QueueSeats(self.desk.agents), None),
+            (
+                "implementation",
+                "implementation",
+                "",
+                staff.implementation,
+                QueueSeats(self.implementation.consultants),
+                None,
+            ),
+            ("education", "education", "", staff.education, self.education, None),
+            ("operations", "operations", "", staff.operations, Headcount(), None),
+        ]
+        for name, team in self.teams.items():
+            pool = staff.csm.get(name)
+            if pool is not None:
+                seats: Seats = team if team.coverage != "digital" else Headcount()
+                units.append((f"csm.{name}", "csm", name, pool, seats, name))
+        rosters = {}
+        for pool_name, function, key, pool, seats, tier in units:
+            rosters[pool_name] = Roster(
+                self.env,
+                pool,
+                pool_name,
+                function,
+                key,
+                self.ledger,
+                self.streams,
+                seats,
+                start=self.scenario.initial_book.staffing,
+                book=self._book_of(tier),
             )
+        return rosters
+
+    def _book_of(self, tier: str | None) -> Callable[[], tuple[float, int]]:
+        """What a pool's ratio rules count: (ARR, customers) under contract, of one tier or all."""
+        customers = self.customers
+
+        def book() -> tuple[float, int]:
+            arr, n = 0.0, 0
+            for c in customers:
+                if c.active and (tier is None or c.tier == tier):
+                    arr += c.arr
+                    n += 1
+            return arr, n
+
+        return book
 
     # ------------------------------------------------------------------ detection hooks
     def _new_contact(self, customer: Customer) -> None:
@@ -198,12 +232,20 @@ class Organisation:
             if collecting:
                 gc.enable()
 
+    def _review(self, month: int) -> None:
+        """The staffing policies' reviews at the end of `month` (0: at t=0)."""
+        for name, roster in self.rosters.items():
+            if roster.policy is not None:
+                months = roster.policy.months_per_review
+                roster.review(month, *self.observer.load(name, months))
+
     def _run(self) -> RawReplication:
         env = self.env
         budget = self.budget
         budget.check_plan()
         observer = self.observer
         self.journeys.open_book()
+        self._review(0)
         for year in range(1, self.scenario.horizon_years + 1):
             observer.year_start(year)
             for month in range(1, MONTHS + 1):
@@ -213,6 +255,7 @@ class Organisation:
                     while env.peek() == until:
                         env.step()
                 observer.month_end((year - 1) * MONTHS + month)
+                self._review((year - 1) * MONTHS + month)
                 budget.check(env)
             if year == self.scenario.horizon_years:
                 self.desk.close_horizon(year)

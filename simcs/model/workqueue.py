@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import simpy
@@ -241,6 +241,28 @@ class WorkQueue:
         self._free.append(seat)
 
     # ------------------------------------------------------------------ staffing
+    def add_seat(self) -> Seat:
+        """A new seat, vacant until `fill` (a position opened by the staffing policy)."""
+        seat = Seat(len(self.seats), present=False)
+        self.seats.append(seat)
+        return seat
+
+    def take_waiting(self) -> list[Job]:
+        """Remove every waiting job (counted as dropped here, no callbacks) and return fresh
+        copies to submit elsewhere (a closed CSM book's work goes to the customers' new CSMs)."""
+        self._advance()
+        now = self.env._now
+        moved = []
+        for _, _, job in sorted(self._heap):
+            if job.state == WAITING:
+                job.state = DROPPED
+                self._n_waiting -= 1
+                self.stats.dropped += 1
+                self.stats.wait_sum += now - job.arrival
+                moved.append(replace(job, state=WAITING, seat=None))
+        self._heap.clear()
+        return moved
+
     def vacate(self, seat: Seat) -> None:
         """The person in `seat` leaves; a job in progress is finished first."""
         if not seat.present:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from simcs import __version__
-from simcs.records import SeriesRow
+from simcs.records import SERIES_FIELDS, SeriesRow
 from simcs.reporting.results import (
     MANIFEST,
     REPLICATIONS,
@@ -57,23 +57,23 @@ def replications_csv(result: RunResult) -> str:
 
 
 #: the columns of a run's timeseries.csv (an experiment's has `variant` first)
-SERIES_COLUMNS = ("replication", "month", "pool", "queue_length", "utilization")
+SERIES_COLUMNS = ("replication", "month", "pool", *SERIES_FIELDS)
 
 
 def series_cells(point: SeriesRow) -> list[object]:
-    """One point of a pool's monthly series as CSV cells (undefined utilisation left empty)."""
-    replication, month, pool, length, utilization = point
+    """One point of a pool's monthly series as CSV cells (an undefined value left empty)."""
+    replication, month, pool, *values = point
     return [
         replication,
         month,
         pool,
-        repr(length),
-        "" if math.isnan(utilization) else repr(utilization),
+        *("" if isinstance(v, float) and math.isnan(v) else repr(v) for v in values),
     ]
 
 
 def timeseries_csv(result: RunResult) -> str:
-    """replication,month,pool,queue_length,utilization: each pool's monthly means."""
+    """replication,month,pool and the series fields (`simcs.records.SERIES_FIELDS`): each
+    pool's month by month."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SERIES_COLUMNS)

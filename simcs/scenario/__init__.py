@@ -14,6 +14,7 @@ from simcs.scenario.population import CustomerGroup
 from simcs.scenario.schema import Scenario
 from simcs.scenario.segmentation import Placement, Segmentation
 from simcs.scenario.staff import Staff, StaffPool
+from simcs.scenario.staffing_policy import PlanStep, StaffingPolicy, WorkloadRule
 from simcs.scenario.tiers import Tier
 
 __all__ = [
@@ -27,6 +28,9 @@ __all__ = [
     "Segmentation",
     "Staff",
     "StaffPool",
+    "StaffingPolicy",
+    "PlanStep",
+    "WorkloadRule",
     "Strict",
     "SupportPolicy",
     "Tier",

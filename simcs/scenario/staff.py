@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
+from simcs.formulas.costs import loaded_cost
 from simcs.scenario.fields import (
     MAX_TIERS,
     NUMBER,
@@ -24,6 +25,7 @@ from simcs.scenario.fields import (
     about,
     tier_keys,
 )
+from simcs.scenario.staffing_policy import StaffingPolicy
 
 
 class StaffPool(Strict):
@@ -118,6 +120,40 @@ class StaffPool(Strict):
             source="seed 1A.9 (support $3/minute = $180/hour)",
         ),
     )
+    policy: StaffingPolicy | None = Field(
+        None,
+        **about(
+            "how the headcount changes over time: a headcount plan, or ratio and workload rules "
+            "reviewed monthly or quarterly, within caps; null = `headcount` for the whole run",
+            source="design (issue 13: staffing over time)",
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _within_caps(self) -> StaffPool:
+        policy = self.policy
+        if policy is None:
+            return self
+        if policy.max_headcount is not None and self.headcount > policy.max_headcount:
+            raise ValueError(
+                f"policy.max_headcount: {policy.max_headcount} is below the headcount at t=0 "
+                f"({self.headcount})"
+            )
+        if policy.max_cost_per_year is not None:
+            managers = (
+                self.managers
+                if policy.managers_per_person is None
+                else round(policy.managers_per_person * self.headcount)
+            )
+            cost = self.headcount * loaded_cost(self.ote, self.overhead) + managers * loaded_cost(
+                self.manager_ote, self.overhead
+            )
+            if cost > policy.max_cost_per_year:
+                raise ValueError(
+                    f"policy.max_cost_per_year: ${policy.max_cost_per_year:,.0f} is below the "
+                    f"loaded cost of the staff at t=0 (${cost:,.0f} a year)"
+                )
+        return self
 
 
 class EducationPool(StaffPool):

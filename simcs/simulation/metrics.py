@@ -34,10 +34,11 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else NAN
 
 
-def _pool_cost(pool: StaffPool, present_hours: float) -> float:
-    """Loaded cost of the filled seat-time plus the managers, for one year."""
-    people = present_hours / HOURS_PER_YEAR
-    return pool_loaded_cost(pool.ote, pool.overhead, people, pool.managers, pool.manager_ote)
+def _pool_cost(pool: StaffPool, payroll_hours: float, manager_hours: float) -> float:
+    """Loaded cost of the people and managers on payroll over one year (hours / year length
+    = person-years)."""
+    people, managers = payroll_hours / HOURS_PER_YEAR, manager_hours / HOURS_PER_YEAR
+    return pool_loaded_cost(pool.ote, pool.overhead, people, managers, pool.manager_ote)
 
 
 def _scopes(scenario: Scenario, cells: list[str]) -> list[tuple[str, list[str], set[str]]]:
@@ -92,12 +93,18 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         if pool.cost_per_hour is not None:
             charge(function, per_cell(activity))
         else:
-            cost = _pool_cost(pool, g(year, "", f"{function}_present_hours"))
+            cost = _pool_cost(
+                pool,
+                g(year, "", f"{function}_payroll_hours"),
+                g(year, "", f"{function}_manager_hours"),
+            )
             charge(function, split_cost(cost, per_cell(busy), customer_years))
     charge("implementation", per_cell("partner_cost"))
     # education: shared pool, allocated by instructor time used
     edu = staff.education
-    edu_cost = _pool_cost(edu, g(year, "", "education_present_hours"))
+    edu_cost = _pool_cost(
+        edu, g(year, "", "education_payroll_hours"), g(year, "", "education_manager_hours")
+    )
     charge("education", split_cost(edu_cost, per_cell("education_busy_hours"), customer_years))
     # CSM: each tier's own team, over the groups it served by the CSM time they used
     for t in tiers:
@@ -108,11 +115,7 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         if pool.cost_per_hour is not None:
             charge("csm", {c: g(year, c, "csm_busy_hours") * pool.cost_per_hour for c in mine})
             continue
-        if scenario.tiers[t].coverage == "digital":
-            present = pool.headcount * HOURS_PER_YEAR  # programme staff, no queue
-        else:
-            present = g(year, t, "csm_present_hours")
-        cost = _pool_cost(pool, present)
+        cost = _pool_cost(pool, g(year, t, "csm_payroll_hours"), g(year, t, "csm_manager_hours"))
         if len(mine) == 1:
             shares = {mine[0]: cost}
         else:
@@ -124,7 +127,11 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         else:
             idle_team_cost[t] += cost
     # operations: CS ops staff, programmes, other costs, by customer-years
-    ops = _pool_cost(staff.operations, staff.operations.headcount * HOURS_PER_YEAR)
+    ops = _pool_cost(
+        staff.operations,
+        g(year, "", "operations_payroll_hours"),
+        g(year, "", "operations_manager_hours"),
+    )
     if scenario.levers.content_council.enabled:
         ops += scenario.levers.content_council.cost_per_year
     ops += scenario.costs.digital_program_per_year
@@ -212,6 +219,16 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         m["smooth_transitions"] = s("smooth_transitions")
         m["trained_share"] = _ratio(s("trained_end"), s("customers_end"))
         m["services_revenue"] = s("services_revenue")
+        for f in FUNCTIONS:  # staff: a tier's own CSM team, every pool in `all`
+            key = [""] if f != "csm" else teams
+            if is_group_scope(label) or (label != ALL and f != "csm"):
+                m[f"headcount_{f}"] = m[f"productive_fte_{f}"] = m[f"hires_{f}"] = NAN
+                continue
+            payroll = sum(g(year, k, f"{f}_payroll_hours") for k in key)
+            ramp = sum(g(year, k, f"{f}_ramp_hours") for k in key)
+            m[f"headcount_{f}"] = payroll / HOURS_PER_YEAR
+            m[f"productive_fte_{f}"] = (payroll - 0.5 * ramp) / HOURS_PER_YEAR
+            m[f"hires_{f}"] = sum(g(year, k, f"{f}_hires") for k in key)
         out[label] = {k: v if abs(v) != _INFINITY else NAN for k, v in m.items()}
     return out
 

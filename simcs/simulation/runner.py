@@ -15,15 +15,17 @@ whether a replication was computed now or read back from the store.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simcs.records import Row, SeriesRow
+from simcs.records import SERIES_FIELDS, Row, SeriesRow
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256
 from simcs.simulation.backends import Task, default_workers, execute, start_method
+from simcs.simulation.metrics import METRICS
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
 
@@ -31,6 +33,13 @@ __all__ = ["Gathered", "RunResult", "default_workers", "gather", "run", "start_m
 
 #: on_progress(done, total): replications finished so far out of those being computed
 Progress = Callable[[int, int], None]
+
+
+def stored_key(scenario: Scenario) -> str:
+    """The key of a scenario's results in a store: its SHA-256 with the shape of the results
+    (metrics and series fields), so results of an older simcs are recomputed, never mixed in."""
+    shape = ",".join([*METRICS, *SERIES_FIELDS])
+    return hashlib.sha256(f"{scenario_sha256(scenario)}\n{shape}".encode()).hexdigest()
 
 
 @dataclass
@@ -60,7 +69,7 @@ def gather(
     it finishes, so an interrupted call loses at most the replications in flight; the results
     are then read back from the store. Without, they are kept in memory.
     """
-    hashes = {v: scenario_sha256(s) for v, s in scenarios.items()} if store else {}
+    hashes = {v: stored_key(s) for v, s in scenarios.items()} if store else {}
     missing: list[Task] = []
     for variant in scenarios:
         done = store.done(hashes[variant], variant, seed) if store else set()

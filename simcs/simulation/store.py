@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from simcs.records import Row, SeriesRow
+from simcs.records import SERIES_VALUES, Row, SeriesRow
 from simcs.simulation.lock import hold_folder
 
 SCHEMA = """
@@ -67,7 +67,8 @@ def _encode(rows: Sequence[Row], series: Sequence[SeriesRow]) -> tuple[str, str]
         [[r, y, t, m, _finite(v)] for r, y, t, m, v in rows], separators=(",", ":")
     )
     series_json = json.dumps(
-        [[r, mo, p, _finite(q), _finite(u)] for r, mo, p, q, u in series], separators=(",", ":")
+        [[r, mo, p, *(_finite(x) for x in values)] for r, mo, p, *values in series],
+        separators=(",", ":"),
     )
     return rows_json, series_json
 
@@ -76,10 +77,11 @@ def _decode(rows_json: str, series_json: str) -> Record:
     """The stored record; numbers keep their JSON type (3 stays an int, 3.0 a float), so a
     value read back prints exactly as the replication made it."""
     rows = [(int(r), int(y), str(t), str(m), _number(v)) for r, y, t, m, v in json.loads(rows_json)]
-    series = [
-        (int(r), int(mo), str(p), _number(q), _number(u))
-        for r, mo, p, q, u in json.loads(series_json)
-    ]
+    series = []
+    for r, mo, p, *values in json.loads(series_json):
+        if len(values) != SERIES_VALUES:
+            raise ValueError("a series point of an older shape")
+        series.append((int(r), int(mo), str(p), *(_number(x) for x in values)))
     return rows, series  # type: ignore[return-value]
 
 

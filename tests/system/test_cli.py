@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from simcs.cli import main
 from simcs.cli.options import progress_bar
 from simcs.model.guard import ReplicationAborted
+from simcs.records import SERIES_FIELDS
 from simcs.simulation.metrics import METRICS
 from tests.unit.test_scenario_files import BAD_CASES as LOADING_CASES
 
@@ -183,7 +184,7 @@ def test_run_writes_the_monthly_series(small_run: tuple[Result, Path]) -> None:
     assert result.exit_code == 0, result.stderr
     with (out / "timeseries.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["replication", "month", "pool", "queue_length", "utilization"]
+    assert rows[0] == ["replication", "month", "pool", *SERIES_FIELDS]
     assert {row[0] for row in rows[1:]} == {"0", "1"}
     assert {int(row[1]) for row in rows[1:]} == set(range(1, 13))  # one year, monthly
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import numpy as np
 import pytest
@@ -12,7 +11,9 @@ import simpy
 import simcs
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import min_servers_for_service_level, mmc_service_level
-from simcs.model.staffing import seat_turnover
+from simcs.model.ledger import Ledger
+from simcs.model.roster import Roster
+from simcs.model.seats import Headcount
 from simcs.planning.capacity import (
     capacity_table,
     seat_availability,
@@ -92,7 +93,7 @@ def test_workload_of_a_csm_team_by_hand(baseline: Scenario) -> None:
 
 def test_seat_shares_match_the_staffing_process_over_the_long_run() -> None:
     """Renewal-reward against the process itself: 100 seats with heavy turnover (a year's mean
-    tenure, 12 weeks' lag, 10 weeks' ramp) run for 60 years through `seat_turnover`; the
+    tenure, 12 weeks' lag, 10 weeks' ramp) run for 60 years through `simcs.model.roster`; the
     time-average share of seats filled and the mean speed of filled seats match the closed
     forms (about 4,700 tenures)."""
     pool = StaffPool(
@@ -117,12 +118,14 @@ def test_seat_shares_match_the_staffing_process_over_the_long_run() -> None:
     def hire(seat: int, ramp_hours: float) -> None:
         filled[seat], since[seat], ramp_until[seat] = True, env.now, env.now + ramp_hours
 
-    for seat in seats:
-        env.process(
-            seat_turnover(
-                env, pool, "support", seat, streams, partial(leave, seat), partial(hire, seat)
-            )
-        )
+    class Tracked(Headcount):
+        def vacate_seat(self, index: int) -> None:
+            leave(index)
+
+        def fill_seat(self, index: int, ramp_hours: float) -> None:
+            hire(index, ramp_hours)
+
+    Roster(env, pool, "support", "support", "", Ledger(), streams, Tracked())
     env.run(until=60 * HOURS_PER_YEAR)
     for seat in seats:
         if filled[seat]:

@@ -10,6 +10,7 @@ import pytest
 import simcs
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
+from simcs.records import SERIES_FIELDS
 from simcs.reporting.experiment_files import write_experiment
 from simcs.reporting.run_files import timeseries_csv as run_timeseries_csv
 from simcs.scenario import Scenario
@@ -76,7 +77,8 @@ def test_experiments_write_every_variants_monthly_series(small: Scenario, tmp_pa
     write_experiment(result, tmp_path)
     with (tmp_path / "timeseries.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["variant", "replication", "month", "pool", "queue_length", "utilization"]
+    assert rows[0][:6] == ["variant", "replication", "month", "pool", "queue_length", "utilization"]
+    assert rows[0][6:] == list(SERIES_FIELDS[2:])
     assert {(r[0], r[1]) for r in rows[1:]} == {
         (v, str(k)) for v in ("base", "no_enterprise_csms") for k in range(2)
     }

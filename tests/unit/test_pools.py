@@ -85,7 +85,9 @@ def test_staff_cost_is_every_pool_and_what_the_simulation_charges(baseline: Scen
     # a year of every seat filled costs what the simulation charges for it
     for pool in all_pools(baseline):
         config = pool_config(baseline, pool)
-        charged = metrics._pool_cost(config, config.headcount * HOURS_PER_YEAR)
+        charged = metrics._pool_cost(
+            config, config.headcount * HOURS_PER_YEAR, config.managers * HOURS_PER_YEAR
+        )
         assert charged == pytest.approx(pool_cost(config), rel=1e-12), pool
 
 

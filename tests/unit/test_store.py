@@ -25,7 +25,8 @@ from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
 from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
-from simcs.scenario.files import scenario_from_dict, scenario_sha256, with_overrides
+from simcs.scenario.files import scenario_from_dict, with_overrides
+from simcs.simulation.runner import stored_key
 from simcs.simulation.store import OLD_TABLE, ResultStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,9 +45,9 @@ ROWS: list[Row] = [
 
 
 SERIES: list[SeriesRow] = [
-    (3, 1, "support", 0.10333654134833176, 0.5472918373364838),
-    (3, 1, "implementation", 0.0, float("nan")),
-    (3, 2, "education", 2, 1.0),  # an int stays an int
+    (3, 1, "support", 0.10333654134833176, 0.5472918373364838, 6, 5.5, 1, 0, 0, 1e5, 6, 0, 0),
+    (3, 1, "implementation", 0.0, float("nan"), 4, 4.0, 0, 1, 1, 5e4, 5, 1, 0),
+    (3, 2, "education", 2, 1.0, 1, 1.0, 0, 0, 0, 0.0, 1, 0, 0),  # an int stays an int
 ]
 
 
@@ -60,7 +61,9 @@ def _canon(rows: list[Row]) -> list[tuple[object, ...]]:
 
 
 def _canon_series(series: list[SeriesRow]) -> list[tuple[object, ...]]:
-    return [(*p[:4], "nan" if math.isnan(p[4]) else p[4]) for p in series]
+    return [
+        tuple("nan" if isinstance(x, float) and math.isnan(x) else x for x in p) for p in series
+    ]
 
 
 def _rows(replication: int, value: float) -> list[Row]:
@@ -248,7 +251,7 @@ def test_series_round_trip_exactly(tmp_path: Path) -> None:
 def test_an_altered_series_makes_the_replication_missing(tmp_path: Path, how: str) -> None:
     """The checksum covers the series too: editing only the series is caught."""
     path = tmp_path / "store.sqlite"
-    series = [(0, 1, "support", 0.5, 0.75)]
+    series = [(0, 1, "support", 0.5, 0.75, 1, 1.0, 0, 0, 0, 0.0, 1, 0, 0)]
     with ResultStore(path) as store:
         store.put(H1, "base", 0, 0, _rows(0, 0.5), series)
     text = _stored_json(path, "base", 0, "series_json")
@@ -280,7 +283,14 @@ def test_a_store_from_before_series_counts_as_empty(tmp_path: Path) -> None:
     with ResultStore(path) as store:
         assert store.done(H1, "base", 0) == set()
         assert store.get(H1, "base", 0, 0) is None
-        store.put(H1, "base", 0, 0, _rows(0, 0.25), [(0, 1, "support", 0.0, 0.5)])
+        store.put(
+            H1,
+            "base",
+            0,
+            0,
+            _rows(0, 0.25),
+            [(0, 1, "support", 0.0, 0.5, 1, 1.0, 0, 0, 0, 0.0, 1, 0, 0)],
+        )
         assert store.get(H1, "base", 0, 0) == _rows(0, 0.25)
     db = sqlite3.connect(path)
     (kept,) = db.execute(f"SELECT COUNT(*) FROM {OLD_TABLE}").fetchone()
@@ -405,7 +415,7 @@ def test_run_plan_recomputes_an_altered_row(
     assert altered != text
     _replace_json(path, "lean_support", 1, altered, None)
     with ResultStore(path) as store:
-        sha = scenario_sha256(plan.scenarios["lean_support"])
+        sha = stored_key(plan.scenarios["lean_support"])
         assert store.get(sha, "lean_support", plan.seed, 1) is None
         assert store.done(sha, "lean_support", plan.seed) == {0, 2}
     result = run_experiment(plan, path)

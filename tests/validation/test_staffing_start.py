@@ -15,13 +15,28 @@ import pytest
 import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
-from simcs.model.staffing import seat_turnover
-from simcs.model.workqueue import Seat, WorkQueue
+from simcs.model.ledger import Ledger
+from simcs.model.roster import Roster
+from simcs.model.seats import QueueSeats
+from simcs.model.workqueue import WorkQueue
 from simcs.scenario import Scenario, StaffPool
 from simcs.scenario.files import with_overrides
 from simcs.simulation.replication import simulate
 from simcs.streams import Streams
 from tests.conftest import shrink
+
+
+class _RecordingSeats(QueueSeats):
+    """A queue's seats that note each hire's time."""
+
+    def __init__(self, queue: WorkQueue, hired: list[float] | None) -> None:
+        super().__init__(queue)
+        self.hired = hired
+
+    def fill_seat(self, index: int, ramp_hours: float) -> None:
+        if self.hired is not None:
+            self.hired.append(self.queue.env.now)
+        super().fill_seat(index, ramp_hours)
 
 
 def _desk(
@@ -35,26 +50,9 @@ def _desk(
     at once); each hire's time is appended to `hired` if given."""
     env = simpy.Environment()
     queue = WorkQueue(env, "support", seats)
-    streams = Streams(seed, 0)
-
-    def hire(seat: Seat, ramp: float) -> None:
-        if hired is not None:
-            hired.append(env.now)
-        queue.fill(seat, ramp)
-
-    for seat in queue.seats:
-        env.process(
-            seat_turnover(
-                env,
-                pool,
-                "support",
-                seat.index,
-                streams,
-                leave=lambda s=seat: queue.vacate(s),
-                hire=lambda ramp, s=seat: hire(s, ramp),
-                start=start,
-            )
-        )
+    pool = pool.model_copy(update={"headcount": seats})
+    seats_of = _RecordingSeats(queue, hired)
+    Roster(env, pool, "support", "support", "", Ledger(), Streams(seed, 0), seats_of, start)
     return env, queue
 
 

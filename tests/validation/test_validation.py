@@ -276,19 +276,27 @@ def test_wait_time_distribution_follows_erlang_c(mmc: Scenario) -> None:
 
 
 def test_monthly_pool_series_reconcile_with_the_year(baseline: Scenario) -> None:
-    """Twelve monthly means of every pool add up to the year's exact time integrals."""
+    """Twelve monthly means of every pool add up to the year's exact time integrals; the
+    months' loaded costs of every pool add up to its payroll cost of the year."""
     result = simcs.simulate(baseline, seed=8, replication=0)
     led = result.ledger
     month_hours = HOURS_PER_YEAR / 12
-    pools = {p for _, _, p, _, _ in result.series}
+    pools = {p[2] for p in result.series}
     assert {"support", "implementation", "csm.enterprise"} <= pools
     for year in (1, 2, 3):
         months = range((year - 1) * 12 + 1, year * 12 + 1)
         support = [s for s in result.series if s[2] == "support" and s[1] in months]
         assert len(support) == 12
-        area = sum(length * month_hours for _, _, _, length, _ in support)
+        area = sum(p[3] * month_hours for p in support)
         assert area == pytest.approx(led.get(year, "", "support_queue_area"), rel=1e-9)
-        assert all(0.0 <= u <= 1.0 + 1e-9 for *_, u in support)
+        assert all(0.0 <= p[4] <= 1.0 + 1e-9 for p in support)
+        pool = baseline.staff.support
+        payroll = led.get(year, "", "support_payroll_hours") / HOURS_PER_YEAR
+        cost = payroll * pool.ote * (1 + pool.overhead)
+        assert sum(p[10] for p in support) == pytest.approx(cost, rel=1e-9)
+        hires = sum(p[7] for p in support)
+        assert hires == led.get(year, "", "support_hires")
+        assert result.metrics[year]["all"]["hires_support"] == hires
 
 
 def test_initial_cohort_survival_is_the_sbg_curve_when_drivers_are_neutral() -> None:
