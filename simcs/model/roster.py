@@ -354,7 +354,8 @@ class Roster:
             if policy.accounts_per_person:
                 ratio = max(ratio, math.ceil(accounts / policy.accounts_per_person - 1e-9))
                 reasons.append(f"1 per {policy.accounts_per_person:g} customers ({accounts:,})")
-            target = min(ratio, MAX_HEADCOUNT)
+            # never more people than customers (a ratio of a few dollars would ask for more)
+            target = min(ratio, max(accounts, self.pool.headcount), MAX_HEADCOUNT)
         rule = policy.workload
         if rule is not None and month > 0:
             over = []

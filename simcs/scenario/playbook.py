@@ -286,13 +286,13 @@ class InitialBook(Strict):
         10, **about("longest tenure in the t=0 book", unit="years", source="assumption")
     )
     staffing: Literal["full", "long_run"] = Field(
-        "full",
+        "long_run",
         **about(
-            "full: every seat filled by a fully ramped person at t=0 (the seed's worked "
-            "examples); long_run: each seat of a pool with attrition starts in the state its "
+            "long_run (default): each seat of a pool with attrition starts in the state its "
             "attrition, hiring lag and ramp imply in the long run -- vacant with probability "
             "L/(T+L) for the rest of a hiring lag, else filled by someone hired Exp(T) ago, "
-            "still ramping if that is under the ramp time (no start-up bias)",
+            "still ramping if that is under the ramp time (no start-up bias); full: every seat "
+            "filled by a fully ramped person at t=0 (teaching, the seed's worked examples)",
             source="STRESS-DES checklist 4.1 (initialisation bias); renewal-reward theorem",
         ),
     )

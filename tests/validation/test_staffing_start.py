@@ -103,10 +103,10 @@ def test_long_run_start_has_no_start_up_bias_and_the_full_start_has(baseline: Sc
     assert abs(full[4] - filled) < 0.005, full
 
 
-def test_full_start_is_the_default_and_long_run_changes_only_the_staff(baseline: Scenario) -> None:
-    small = with_overrides(shrink(baseline, 10, 1), {"staff.support.headcount": 100})
-    assert small.initial_book.staffing == "full"
-    long_run = with_overrides(small, {"initial_book.staffing": "long_run"})
+def test_long_run_start_is_the_default_and_changes_only_the_staff(baseline: Scenario) -> None:
+    long_run = with_overrides(shrink(baseline, 10, 1), {"staff.support.headcount": 100})
+    assert long_run.initial_book.staffing == "long_run"
+    small = with_overrides(long_run, {"initial_book.staffing": "full"})
     a = simulate(small, seed=5, replication=0)
     b = simulate(long_run, seed=5, replication=0)
     ya, yb = a.metrics[1]["all"], b.metrics[1]["all"]

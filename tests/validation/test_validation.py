@@ -150,8 +150,13 @@ def test_utilisation_never_exceeds_one(baseline: Scenario) -> None:
     assert result.metrics[1]["enterprise"]["csm_utilization"] > 0.99  # saturated, yet <= 1
 
 
-def test_smb_worked_example_costs_exactly() -> None:
+@pytest.mark.parametrize("start", ["full", "long_run"])
+def test_smb_worked_example_costs_exactly(start: str) -> None:
+    """The seed's SMB example (its file asks for the full start, as the seed's worked examples
+    do); it has no staff turnover, so the long-run start gives the same."""
     scenario = simcs.load_scenario(scenario_path("smb_cost_example"))
+    assert scenario.initial_book.staffing == "full"
+    scenario = with_overrides(scenario, {"initial_book.staffing": start})
     result = simcs.simulate(scenario, seed=1, replication=0)
     year1, year2 = result.metrics[1]["smb"], result.metrics[2]["smb"]
     assert year1["customers_start"] == 600
@@ -170,8 +175,13 @@ def test_smb_worked_example_gross_retention_is_about_75_percent() -> None:
     assert iv.low <= 0.75 <= iv.high
 
 
-def test_baseline_at_t0_reproduces_the_segmentation_template(baseline: Scenario) -> None:
-    result = simcs.simulate(baseline, seed=0, replication=0)
+@pytest.mark.parametrize("start", ["full", "long_run"])
+def test_baseline_at_t0_reproduces_the_segmentation_template(
+    baseline: Scenario, start: str
+) -> None:
+    """The t=0 book is the template's under either staffing start."""
+    scenario = with_overrides(baseline, {"initial_book.staffing": start})
+    result = simcs.simulate(scenario, seed=0, replication=0)
     year1 = result.metrics[1]
     template = {  # clients, ARR, CSMs, managers, ARR per CSM, clients per CSM ([001], 1D)
         "strategic": (50, 15e6, 5, 1, 3.0e6, 10),
