@@ -78,7 +78,7 @@ def test_run_report(small: Scenario, tmp_path: Path) -> None:
     result = simcs.run(small, replications=3, seed=1, workers=1)
     write_run(result, tmp_path)
     assert kind_of(tmp_path) == "run"
-    text = _check(build_report(tmp_path), figures=len(small.tiers) + 8)
+    text = _check(build_report(tmp_path), figures=len(small.tiers) + 9)  # staffing included
     assert "whole book: GRR" in text and "Assumptions" in text
     assert "Churn-odds driver" in text
     tiers = [html.escape(t.label) for t in small.tiers.values()]

@@ -20,7 +20,8 @@ Modules, one concept each: `style` (palette, rcParams, saving), `labels` (metric
 labels), `axes` (values, formatters, drawing helpers); then by result kind: `run` (arr_bridge,
 cost_vs_value, utilisation), `service` (support_service, wait_distribution, pools_over_time),
 `retention` (retention_by_year), `compare` (forest, tradeoff), `planning` (staffing_frontier,
-frontier of a sweep, allocation_path), `study` (robustness).
+frontier of a sweep, allocation_path), `study` (robustness), `staffing` (staffing: people on
+payroll against the target and the need, and utilisation, month by month per pool).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from simcs.reporting.figures.planning import allocation_path, frontier, staffing
 from simcs.reporting.figures.retention import retention_by_year
 from simcs.reporting.figures.run import arr_bridge, cost_vs_value, utilisation
 from simcs.reporting.figures.service import pools_over_time, support_service, wait_distribution
+from simcs.reporting.figures.staffing import staffing
 from simcs.reporting.figures.study import robustness
 from simcs.reporting.figures.style import (
     BLACK,
@@ -82,6 +84,7 @@ __all__ = [
     "robustness",
     "save",
     "scope_noun",
+    "staffing",
     "staffing_frontier",
     "support_service",
     "tier_label",

@@ -2,7 +2,9 @@
 and why, in one sentence), each variant against the reference in plain words ("no_play vs
 base: GRR -1.4 points [-1.7, -1.1] (worse); ..."), a forest plot per metric over every scope
 compared and the cost-retention trade-off, every paired difference, each variant's means, how
-each variant serves its customers (customers per tier, re-tiered up and down a year) and the
+each variant serves its customers (customers per tier, re-tiered up and down a year), the
+staffing over time of each variant whose staff pools change over time (a staffing policy at
+work; the first `STAFFING_FIGURES` such variants, so a sweep stays readable) and the
 reference's assumptions.
 
 A comparison is made for a scope: a service tier, a customer group (`group:NAME`, named by the
@@ -13,13 +15,14 @@ different customers in each, so such experiments compare by customer group
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
 
 from simcs.catalogue import ALL
-from simcs.reporting import figures, results
+from simcs.reporting import figures, results, staffing
 from simcs.reporting.html import paragraph, table
 from simcs.reporting.pages.common import (
     MEANS_METHOD,
@@ -34,6 +37,8 @@ from simcs.reporting.pages.numbers import difference, heading, interval, label
 from simcs.reporting.pages.policy import basis, policy_table, segment_differently
 
 TRADEOFF = ("cost_per_customer", "grr", "nrr")
+#: At most this many variants get a staffing figure.
+STAFFING_FIGURES = 8
 
 
 def headlines(doc: dict[str, Any]) -> list[str]:
@@ -78,6 +83,25 @@ def means_table(doc: dict[str, Any], labels: dict[str, str]) -> str:
     )
 
 
+def staffing_figures(folder: Path, variants: list[str]) -> list[tuple[str, Figure]]:
+    """The staffing figure of each variant whose staff pools change over time, the first
+    `STAFFING_FIGURES` of them (none when timeseries.csv is absent or has no staffing
+    columns)."""
+    path = folder / results.TIMESERIES
+    rows = results.read_csv(path) if path.exists() else []
+    if not rows or not staffing.has_staffing(rows[0]):
+        return []
+    built = []
+    for variant in variants:
+        if len(built) == STAFFING_FIGURES:
+            break
+        own = [r for r in rows if r.get("variant") == variant]
+        if staffing.changing_pools(staffing.series_from_csv(own)):
+            stem = "staffing_" + re.sub(r"[^A-Za-z0-9_.-]", "_", variant)
+            built.append((stem, figures.staffing(own, title=f"Staffing over time: {variant}")))
+    return built
+
+
 def page(folder: Path, kind: str = "experiment") -> Page:
     """The page of an experiment folder (summary.json with comparisons, scenarios/)."""
     doc = results.read_json(folder / results.SUMMARY)
@@ -91,6 +115,7 @@ def page(folder: Path, kind: str = "experiment") -> Page:
         for m in metrics_compared(doc)
     ]
     built.append(("tradeoff", figures.tradeoff(doc["tradeoff"])))
+    built += staffing_figures(folder, list(doc.get("variants") or {}))
     how = basis(scopes, segment_differently(folder, list(doc.get("variants") or {})))
     differences = paragraph(how, "note") + table(
         ["Variant", figures.scope_noun(scopes), "Metric", "Difference", "p (Holm)", "Verdict"],

@@ -1,8 +1,13 @@
 """The page of a run folder: the whole book's GRR, NRR and cost of delivery per customer in
 one line, the run's figures (ARR bridges, cost against value, retention by year by tier and by
-customer group, support service, waits, pools over time, utilisation), results by service tier
-and by customer group, the counts that explain the segmentation policy (customers each tier
-serves, customers re-tiered up and down a year) and the scenario's assumptions.
+customer group, support service, waits, pools over time, staffing, utilisation), results by
+service tier and by customer group, the counts that explain the segmentation policy (customers
+each tier serves, customers re-tiered up and down a year), staffing by quarter with the hiring
+decisions of the staffing policies, and the scenario's assumptions.
+
+The staffing figure and tables need timeseries.csv's staffing columns (headcount, target,
+requisitions, ...); a folder written before them (queue length and utilisation only) has no
+staffing section.
 
 A tier's figures describe the customers it serves, which the segmentation rule decides (and
 re-tiering changes); a customer group's describe the same customers whatever tier serves them,
@@ -20,7 +25,7 @@ from matplotlib.figure import Figure
 
 from simcs.catalogue import ALL
 from simcs.records import group_scope
-from simcs.reporting import figures, results
+from simcs.reporting import figures, results, staffing
 from simcs.reporting.html import paragraph, table
 from simcs.reporting.pages.common import (
     Page,
@@ -89,7 +94,12 @@ def group_sbg(
     return out or None
 
 
-def _figures(folder: Path, doc: dict[str, Any], scenario: dict[str, Any]) -> list[Any]:
+def _figures(
+    folder: Path,
+    doc: dict[str, Any],
+    scenario: dict[str, Any],
+    timeseries: list[dict[str, str]] | None,
+) -> list[Any]:
     metrics = doc["metrics"]
     tiers = tiers_of(scenario)
     labels = tier_labels(scenario)
@@ -120,9 +130,10 @@ def _figures(folder: Path, doc: dict[str, Any], scenario: dict[str, Any]) -> lis
     ]
     waits = figures.wait_distribution(metrics, [*tiers, ALL], tier_labels=labels)
     built.append(("wait_distribution", waits))
-    timeseries = folder / results.TIMESERIES
-    if timeseries.exists():
-        built.append(("pools_over_time", figures.pools_over_time(results.read_csv(timeseries))))
+    if timeseries is not None:
+        built.append(("pools_over_time", figures.pools_over_time(timeseries)))
+        if has_staffing(timeseries):
+            built.append(("staffing", figures.staffing(timeseries)))
     built.append(("utilisation", figures.utilisation(metrics, tiers, tier_labels=labels)))
     return built
 
@@ -164,6 +175,29 @@ def policy_counts(metrics: dict[str, Any], scenario: dict[str, Any]) -> str:
     )
 
 
+def has_staffing(timeseries: list[dict[str, str]] | None) -> bool:
+    """Whether timeseries.csv rows hold the staffing columns (an old folder's do not)."""
+    return timeseries is not None and len(timeseries) > 0 and staffing.has_staffing(timeseries[0])
+
+
+def staffing_sections(timeseries: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """Staffing by quarter (flagged where utilisation runs above target or headcount below
+    it), then the staffing policies' hiring decisions."""
+    series = staffing.series_from_csv(timeseries)
+    quarters = staffing.quarterly_staffing(series)
+    decisions = staffing.hiring_decisions(series)
+    by_quarter = paragraph(staffing.staffing_legend(quarters), "note") + table(
+        staffing.QUARTER_HEADINGS, staffing.quarter_cells(quarters)
+    )
+    if decisions:
+        decided = paragraph(staffing.DECISIONS_LEGEND, "note") + table(
+            staffing.DECISION_HEADINGS, staffing.decision_cells(decisions)
+        )
+    else:
+        decided = paragraph(staffing.NO_DECISIONS, "note")
+    return [("Staffing by quarter", by_quarter), ("Hiring decisions", decided)]
+
+
 def page(folder: Path) -> Page:
     """The page of a run folder (summary.json, replications.csv, scenario.yaml)."""
     doc = results.read_json(folder / results.SUMMARY)
@@ -176,15 +210,20 @@ def page(folder: Path) -> Page:
     by_group = paragraph(GROUPS_NOTE, "note") + results_table(
         metrics, [*groups_of(scenario), ALL], labels, "Customer group"
     )
+    path = folder / results.TIMESERIES
+    timeseries = results.read_csv(path) if path.exists() else None
+    sections = [
+        ("Results by tier", by_tier),
+        ("Results by customer group", by_group),
+        ("Customers served and re-tiered", policy_counts(metrics, scenario)),
+    ]
+    if timeseries is not None and has_staffing(timeseries):
+        sections += staffing_sections(timeseries)
+    sections.append(("Assumptions", assumptions(scenario) + notes(folder)))
     return Page(
         title=f"simcs run: {doc['scenario']}",
         headlines=[headline(doc)],
-        figures=_figures(folder, doc, scenario),
-        sections=[
-            ("Results by tier", by_tier),
-            ("Results by customer group", by_group),
-            ("Customers served and re-tiered", policy_counts(metrics, scenario)),
-            ("Assumptions", assumptions(scenario) + notes(folder)),
-        ],
+        figures=_figures(folder, doc, scenario, timeseries),
+        sections=sections,
         count=doc["replications"],
     )
