@@ -30,7 +30,7 @@ from simcs.model.journey import Journeys
 from simcs.model.ledger import Ledger
 from simcs.model.observe import MONTHS, Observer, SeriesPoint
 from simcs.model.renewal import Renewals
-from simcs.model.roster import Roster
+from simcs.model.roster import Decision, Roster
 from simcs.model.seats import Headcount, QueueSeats, Seats
 from simcs.model.segmenter import Segmenter
 from simcs.model.support import SupportDesk
@@ -66,6 +66,7 @@ class RawReplication:
     end_state: dict[str, float] = field(default_factory=dict)
     events: int | None = None  # SimPy events processed, if counted
     series: list[SeriesPoint] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # the staffing policies' journal
 
 
 class Organisation:
@@ -272,4 +273,8 @@ class Organisation:
             end_state={"support_waiting": agents.waiting, "support_in_service": agents.busy},
             events=events,
             series=observer.series,
+            decisions=sorted(
+                (d for roster in self.rosters.values() for d in roster.decisions),
+                key=lambda d: d.time,
+            ),
         )

@@ -8,11 +8,12 @@ the ledger and the end state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from simcs.model.ledger import Ledger
 from simcs.model.organisation import Organisation, RawReplication
+from simcs.model.roster import Decision
 from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
 from simcs.simulation.metrics import tidy_records, year_metrics
@@ -20,7 +21,7 @@ from simcs.simulation.metrics import tidy_records, year_metrics
 
 class Outputs(NamedTuple):
     """What a replication hands back: its tidy rows (replication, year, tier, metric, value)
-    and its monthly pool series (replication, month, pool, queue length, utilisation)."""
+    and its monthly pool series (replication, month, pool, *`simcs.records.SERIES_FIELDS`)."""
 
     rows: list[Row]
     series: list[SeriesRow]
@@ -31,7 +32,8 @@ class ReplicationResult:
     """The outcome of one replication.
 
     `records` are tidy rows (replication, year, tier, metric, value) for the measurement years;
-    `metrics` the same as {year: {tier: {metric: value}}}; `ledger` the raw sums behind them.
+    `metrics` the same as {year: {tier: {metric: value}}}; `ledger` the raw sums behind them;
+    `decisions` the staffing policies' journal (when, which pool, what, how many, why).
     """
 
     scenario: Scenario
@@ -43,6 +45,7 @@ class ReplicationResult:
     end_state: dict[str, float]
     events: int | None
     series: list[SeriesRow]
+    decisions: list[Decision] = field(default_factory=list)
 
 
 def _run(
@@ -97,4 +100,5 @@ def simulate(
         end_state=raw.end_state,
         events=raw.events,
         series=outputs.series,
+        decisions=raw.decisions,
     )
