@@ -147,8 +147,13 @@ class CsmTeam:
                 queue.submit(job)
 
     def _assign(self, customer: Customer) -> None:
-        """Put the customer on the open book with the fewest customers (none if all closed)."""
+        """Put the customer on the book with the fewest customers among those whose CSM is
+        there (a vacant seat's book keeps its customers but takes no new ones while a CSM is
+        on hand elsewhere), else among the open books (none if all are closed)."""
         open_books = [s for s in range(len(self.books)) if s not in self.closed]
+        staffed = [s for s in open_books if self.books[s].present]
+        if staffed:
+            open_books = staffed
         if open_books:
             seat = min(open_books, key=lambda s: len(self.members[s]))
             self.members[seat].add(customer)
