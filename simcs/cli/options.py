@@ -28,6 +28,7 @@ from simcs.experiments.design import Experiment, load_experiment
 from simcs.model.guard import ReplicationAborted
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario
+from simcs.scenario.staffing_file import apply_staffing_file
 from simcs.simulation.lock import FolderInUse, hold_folder
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -50,6 +51,15 @@ def load_experiment_file(path: str) -> Experiment:
 def load_scenario_file(path: str | None) -> Scenario:
     try:
         return load_scenario(path)
+    except ScenarioError as exc:
+        fail(exc)
+
+
+def load_staffing_file(scenario: Scenario, path: str) -> Scenario:
+    """`scenario` with the plans of the headcount-plan file at `path`, or the file's problems
+    (file and field path, exit 2)."""
+    try:
+        return apply_staffing_file(scenario, path)
     except ScenarioError as exc:
         fail(exc)
 

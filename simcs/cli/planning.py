@@ -24,10 +24,20 @@ from simcs.cli.options import (
 )
 from simcs.planning.allocation import allocate
 from simcs.planning.capacity import capacity_table
-from simcs.planning.hiring import hiring_plan
+from simcs.planning.hiring import hiring_plan, plan_document
 from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
-from simcs.planning.sizing import Sizer, StaffingPlan, parse_target
-from simcs.reporting.planning_files import write_allocation, write_sizing
+from simcs.planning.sizing import (
+    Sizer,
+    StaffingPlan,
+    parse_ratios,
+    parse_target,
+)
+from simcs.reporting.planning_files import (
+    ratio_table,
+    write_allocation,
+    write_plan_file,
+    write_sizing,
+)
 from simcs.reporting.results import STORE
 from simcs.reporting.tables import (
     allocation_table,
@@ -91,6 +101,16 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
     help="Pool to size: support, implementation, education or csm.<tier>; repeat.",
 )
 @click.option(
+    "--ratio",
+    "ratios",
+    multiple=True,
+    metavar="[POOL=]RULE",
+    help="Size a ratio rule of the pool's staffing policy instead of its headcount: RULE is "
+    "arr_per_person or accounts_per_person, for the --pool named (POOL=RULE) or every one "
+    "(RULE). The pool starts with the people the ratio staffs for the t=0 book and follows the "
+    "ratio as the book changes; the search finds the largest ratio whose targets hold.",
+)
+@click.option(
     "--confidence",
     default=0.95,
     show_default=True,
@@ -108,6 +128,7 @@ def size_command(
     scenario: str | None,
     targets: tuple[str, ...],
     pools: tuple[str, ...],
+    ratios: tuple[str, ...],
     confidence: float,
     replications: int,
     seed: int,
@@ -117,7 +138,8 @@ def size_command(
     scheduler: str | None,
     report: bool = False,
 ) -> None:
-    """The cheapest headcounts of POOLS whose TARGETS hold with the stated confidence."""
+    """The cheapest headcounts (or largest ratios) of POOLS whose TARGETS hold with the stated
+    confidence."""
     sc = load_scenario_file(scenario)
     try:
         parsed = [parse_target(t, sc.scopes()[:-1]) for t in targets]
@@ -125,7 +147,8 @@ def size_command(
         raise click.BadParameter(str(exc), param_hint="--target") from None
     sized = _pools(sc, pools)
     target_dir = out or Path("results") / f"size_{sc.name}"
-    with working_in(target_dir):
+    try:
+        rules = parse_ratios(ratios, sized)
         sizer = Sizer(
             sc,
             sized,
@@ -137,7 +160,11 @@ def size_command(
             workers or default_workers(),
             backend,
             scheduler,
+            ratios=rules,
         )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--ratio") from None
+    with working_in(target_dir):
         click.echo(
             f"simcs {__version__}: sizing {', '.join(sized)} of '{sc.name}' to "
             f"{', '.join(map(str, parsed))} at {confidence:.0%} confidence, "
@@ -147,6 +174,8 @@ def size_command(
         result = sizer.search()
         write_sizing(target_dir, sizer, result)
         click.echo(sizing_tables(sizer, result))
+        if sizer.ratios:
+            click.echo(f"\n{ratio_table(sizer, result)}")
         if result.best is None:
             click.echo(
                 "\nNo staffing plan within the search bounds meets every target: see the staffing "
@@ -157,6 +186,12 @@ def size_command(
                 "\nFirst row: the cheapest staffing plan found whose targets all hold; then its "
                 "neighbours (one person fewer or more in each pool), so the frontier is "
                 "visible."
+            )
+        if sizer.ratios:
+            click.echo(
+                "A pool sized by a ratio shows the people its ratio staffs for the t=0 book (it "
+                "starts with them); the ratio table gives the ratio and the mean headcount over "
+                "the measurement years, at which its staff cost is counted."
             )
         click.echo(
             f"Searched {result.evaluated} staffing plans, {replications} replications each, the "
@@ -293,12 +328,27 @@ def allocate_command(
 )
 @sla_target_option
 @utilization_option
+@click.option(
+    "--write",
+    "write",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the plan here as a headcount-plan file (staff.<pool>.policy.plan, a step "
+    "for quarter 1 and each quarter the staff changes), to run with `simcs run SCENARIO "
+    "--staffing FILE`.",
+)
 def plan_command(
-    scenario: str | None, quarters: int, sla_target: float, utilization: float
+    scenario: str | None,
+    quarters: int,
+    sla_target: float,
+    utilization: float,
+    write: Path | None = None,
 ) -> None:
-    """A quarter-by-quarter hiring plan that holds the targets as the book grows."""
+    """A quarter-by-quarter hiring plan that holds the targets as the book grows (--write saves
+    it as a headcount-plan file for `simcs run --staffing`)."""
     sc = load_scenario_file(scenario)
-    click.echo(hiring_table(hiring_plan(sc, quarters, sla_target, utilization)))
+    plan = hiring_plan(sc, quarters, sla_target, utilization)
+    click.echo(hiring_table(plan))
     click.echo(
         f"\nStaff on hand at each quarter's end, hires in brackets, for {sla_target:.0%} of "
         f"cases within SLA (Erlang C) and {utilization:.0%} utilisation of CSM, implementation "
@@ -308,6 +358,22 @@ def plan_command(
         "t=0 average contract. Loaded cost is that of the people on hand, with managers and the "
         "pools not sized here. Check a quarter by simulation with `simcs size`."
     )
+    if write is not None:
+        source = scenario or "the built-in baseline"
+        header = [
+            f"Headcount plan written by simcs plan from scenario '{sc.name}' ({quarters} "
+            f"quarters, SLA target {sla_target:g}, utilisation {utilization:g})",
+            "A pool's staff on hand at a quarter's end is on payroll from the quarter's start "
+            "(hired a hiring lag ahead; quarter 1's hires arrive a hiring lag after t=0).",
+            f"Run it: simcs run {f'{scenario} ' if scenario else ''}--staffing {write}",
+        ]
+        try:
+            write_plan_file(write, plan_document(sc, plan), header)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot write {write}: {exc.strerror or exc}", param_hint="--write"
+            ) from None
+        click.echo(f"Headcount plan of {source} written to {write}")
 
 
 COMMANDS = [capacity_command, plan_command, size_command, allocate_command]

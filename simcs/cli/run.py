@@ -11,6 +11,7 @@ from simcs import __version__
 from simcs.cli.options import (
     backend_option,
     load_scenario_file,
+    load_staffing_file,
     maybe_report,
     out_option,
     progress_bar,
@@ -31,9 +32,11 @@ from simcs.reporting.results import (
     scope_labels,
 )
 from simcs.reporting.run_files import write_run
+from simcs.reporting.staffing import quarterly_staffing, staffing_table_text
 from simcs.reporting.tables import summary_table
 from simcs.scenario import Scenario
 from simcs.scenario.files import default_scenario_path, header_comment
+from simcs.scenario.staffing_file import has_policy
 from simcs.simulation.runner import default_workers, run
 
 
@@ -54,6 +57,14 @@ from simcs.simulation.runner import default_workers, run
     help="Summarise by service tier, by customer group (who the customers are, whatever tier "
     "serves them), or both. Every file holds both.",
 )
+@click.option(
+    "--staffing",
+    default=None,
+    metavar="PLAN",
+    help="A headcount-plan file (e.g. from `simcs plan --write`): each pool it names follows "
+    "its plan (staff.<pool>.policy.plan), keeping the pool's review, caps, managers and "
+    "reductions and dropping its ratio and workload rules.",
+)
 def run_command(
     scenario: str | None,
     replications: int,
@@ -64,11 +75,16 @@ def run_command(
     scheduler: str | None = None,
     report: bool = False,
     by: str = "tier",
+    staffing: str | None = None,
 ) -> None:
     """Run replications of SCENARIO (default: the built-in baseline) and summarise them; each
     is kept in OUT/results.sqlite as it finishes, so the same command run again after an
-    interruption computes only the missing ones."""
+    interruption computes only the missing ones. With --staffing PLAN, the pools PLAN names
+    follow its headcount plan; with any staffing policy, a quarter-by-quarter staffing table
+    follows the summary."""
     sc = load_scenario_file(scenario)
+    if staffing is not None:
+        sc = load_staffing_file(sc, staffing)
     out = out if out is not None else Path("results") / sc.name
     workers = workers or default_workers()
     click.echo(
@@ -89,7 +105,10 @@ def run_command(
                 scheduler=scheduler,
                 store_path=out / STORE,
             )
-        write_run(result, out, header_comment(scenario or default_scenario_path()))
+        notes = header_comment(scenario or default_scenario_path())
+        if staffing is not None:
+            notes.append(f"Headcount plan applied from {staffing} (simcs run --staffing).")
+        write_run(result, out, notes)
         labels = scope_labels(sc)
         for part, title in (("tier", "Tier"), ("group", "Customer group")):
             if by in (part, "both"):
@@ -97,6 +116,9 @@ def run_command(
                 if part == "tier" and by == "both":
                     shown = shown[:-1]  # 'all' once, under the groups
                 click.echo(summary_table(result.summary(), shown, labels, title))
+        if has_policy(sc):
+            click.echo("\nStaffing by quarter (staffing policies in force):")
+            click.echo(staffing_table_text(quarterly_staffing(result.series)))
         click.echo(
             f"\nMeans over {replications} replications (each the mean of years "
             f"{sc.measurement_years[0]}-{sc.measurement_years[-1]}) with 95% t-intervals; "

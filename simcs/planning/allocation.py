@@ -8,6 +8,11 @@ marginal values compare headcount, not luck. The result never exceeds the budget
 value of one more person in each pool is reported at the final staffing plan. The search is
 bounded whatever the budget: no pool grows beyond `search_cap` of the larger of today's
 headcount and its floor.
+
+Allocation moves headcounts only, not the ratio rules `simcs size --ratio` sizes: a ratio's
+team grows with the book, so the cost of one more step of a ratio is known only after
+simulating it (a mean over replications and years, not a price), and the allocation could no
+longer promise to stay within the budget nor rank its steps by a known cost per person.
 """
 
 from __future__ import annotations

@@ -10,16 +10,18 @@ utilisation target as the book grows. Nobody is let go: the staff on hand at a q
 the larger of last quarter's staff and the need, starting from today's headcount, and hires are
 the increases. The loaded cost of a quarter is a quarter of the annual loaded cost of the people
 on hand (surplus included), their managers, and the pools not sized. Check any quarter by
-simulation with `simcs size`.
+simulation with `simcs size`. `plan_document` writes the plan in the scenario's headcount-plan
+shape (`staff.<pool>.policy.plan`), which `simcs run --staffing` applies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from simcs.formulas.sbg import sbg_survival
 from simcs.planning.capacity import capacity_table
-from simcs.planning.pools import all_pools, pool_config, pool_cost
+from simcs.planning.pools import CSM_PREFIX, all_pools, pool_config, pool_cost
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 
@@ -123,3 +125,29 @@ def hiring_plan(
         )
         on_hand = headcount
     return hiring
+
+
+def plan_steps(quarters: list[Quarter], pool: str) -> list[dict[str, int]]:
+    """The pool's headcount-plan steps: the staff on hand at a quarter's end, on payroll from
+    the quarter's start (`quarter: q`), for quarter 1 and each quarter where it changes."""
+    steps: list[dict[str, int]] = []
+    for q in quarters:
+        if not steps or q.headcount[pool] != steps[-1]["headcount"]:
+            steps.append({"quarter": q.quarter, "headcount": q.headcount[pool]})
+    return steps
+
+
+def plan_document(scenario: Scenario, quarters: list[Quarter]) -> dict[str, Any]:
+    """The hiring plan as a headcount-plan file: `staff.<pool>.policy.plan` for every pool the
+    plan sizes (CSM teams under `staff.csm.<tier>`), in the scenario's pool order."""
+    planned = quarters[0].headcount if quarters else {}
+    staff: dict[str, Any] = {}
+    for pool in all_pools(scenario):
+        if pool not in planned:
+            continue
+        entry = {"policy": {"plan": plan_steps(quarters, pool)}}
+        if pool.startswith(CSM_PREFIX):
+            staff.setdefault("csm", {})[pool.removeprefix(CSM_PREFIX)] = entry
+        else:
+            staff[pool] = entry
+    return {"staff": staff}

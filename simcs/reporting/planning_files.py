@@ -1,10 +1,14 @@
-"""Writing the result folders of `simcs size` and `simcs allocate`.
+"""Writing the result folders of `simcs size` and `simcs allocate`, and headcount-plan files.
 
-A sizing folder holds `sizing.json` (the targets, the search and every staffing plan simulated),
-an allocation folder `allocation.json` (the limit, the floor and allocated staffing plans, the
-path between them and the marginal value of one more person in each pool); both hold the store
-`results.sqlite` the search filled, the resolved `scenario.yaml` and a `manifest.json`. File
-names come from `simcs.reporting.results`; undefined numbers are written as null.
+A sizing folder holds `sizing.json` (the targets, the search and every staffing plan simulated;
+a pool sized by a ratio rule has its level, the people the ratio staffs at t=0, with the ratio
+and the simulated mean headcount beside it), an allocation folder `allocation.json` (the limit,
+the floor and allocated staffing plans, the path between them and the marginal value of one more
+person in each pool); both hold the store `results.sqlite` the search filled, the resolved
+`scenario.yaml` and a `manifest.json`. File names come from `simcs.reporting.results`; undefined
+numbers are written as null. A sizing of ratio rules also prints `ratio_table` (each plan's
+ratios and mean headcounts). `simcs plan --write` writes its hiring plan as a headcount-plan
+file (`write_plan_file`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ import platform
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from simcs import __version__
 from simcs.planning.allocation import Allocation
 from simcs.planning.sizing import Sizer, SizingResult, StaffingPlan
 from simcs.reporting import results
 from simcs.reporting.results import json_number
+from simcs.reporting.tables import render
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256, scenario_yaml
+from simcs.scenario.staffing_file import ratio_text
 from simcs.stats import Interval
 
 
@@ -40,6 +48,8 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
         plans.append(
             {
                 "headcounts": staffing.headcounts,
+                "ratios": staffing.ratios,
+                "mean_headcounts": {p: json_number(h) for p, h in staffing.mean_headcounts.items()},
                 "staff_cost": staffing.staff_cost,
                 "values": values,
                 "holds": staffing.holds,
@@ -52,14 +62,38 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
             for t in sizer.targets
         ],
         "pools": sizer.pools,
+        "ratio_rules": sizer.ratios,
         "confidence": sizer.confidence,
         "replications": sizer.replications,
         "seed": sizer.seed,
         "start": result.start,
         "recommended": None if result.best is None else result.best.headcounts,
         "recommended_staff_cost": None if result.best is None else result.best.staff_cost,
+        "recommended_ratios": None if result.best is None else result.best.ratios,
         "plans": plans,
     }
+
+
+def ratio_table(sizer: Sizer, result: SizingResult) -> str:
+    """The ratio and simulated mean headcount of each pool sized by a ratio, for the plan found
+    and its neighbours (as `simcs.reporting.tables.sizing_tables` lists them)."""
+    plans = ([result.best] if result.best is not None else []) + result.neighbours
+    pools = list(sizer.ratios)
+    return render(
+        [
+            "Staffing plan",
+            *(f"{p} {sizer.ratios[p]}" for p in pools),
+            *(f"{p} mean headcount" for p in pools),
+        ],
+        [
+            [
+                ", ".join(f"{p}={plan.headcounts[p]}" for p in sizer.pools),
+                *(ratio_text(sizer.ratios[p], plan.ratios[p]) for p in pools),
+                *(f"{plan.mean_headcounts[p]:.1f}" for p in pools),
+            ]
+            for plan in plans
+        ],
+    )
 
 
 def _objective(iv: Interval) -> dict[str, float | None]:
@@ -154,3 +188,25 @@ def write_allocation(out: Path, allocation: Allocation, scenario: Scenario) -> N
     _write_common(
         out, scenario, "allocate", allocation.seed, allocation.replications, allocation.evaluated
     )
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Block lists indented under their key; each step on one line (flow style)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def plan_file_text(document: dict[str, Any], header: list[str]) -> str:
+    """A headcount-plan file: `header` as comment lines, then the document (steps one a line)."""
+    body = yaml.dump(
+        document, Dumper=_PlanDumper, sort_keys=False, default_flow_style=None, width=100
+    )
+    comments = "".join(f"# {line}\n" if line else "#\n" for line in header)
+    return comments + body
+
+
+def write_plan_file(path: Path, document: dict[str, Any], header: list[str]) -> None:
+    """Write a headcount-plan file (its folder created if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan_file_text(document, header), encoding="utf-8")

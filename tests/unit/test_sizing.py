@@ -106,3 +106,67 @@ def test_the_search_is_bounded_when_no_staffing_plan_can_meet_a_target(
     assert result.best is None
     assert max(e.headcounts["education"] for e in sizer.cache.values()) == search_cap(start) + 1
     assert result.evaluated <= search_cap(start) + 3
+
+
+def test_size_a_ratio_finds_the_largest_ratio_whose_targets_hold(
+    small: Scenario, tmp_path: Path
+) -> None:
+    """csm.enterprise sized by its ARR per person: the ratio found holds, the next larger ratio
+    (one person fewer for the t=0 book) fails, and the simulated team follows the ratio."""
+    target = Target("csm_utilization", "enterprise", "<=", 0.85)
+    sizer = Sizer(
+        small,
+        ["csm.enterprise"],
+        [target],
+        4,
+        1,
+        0.95,
+        tmp_path / "s.sqlite",
+        workers=2,
+        ratios={"csm.enterprise": "arr_per_person"},
+    )
+    result = sizer.search()
+    assert result.best is not None and result.best.holds
+    level = result.best.headcounts["csm.enterprise"]
+    ratio = result.best.ratios["csm.enterprise"]
+    larger = next(e for e in result.neighbours if e.headcounts["csm.enterprise"] == level - 1)
+    smaller = next(e for e in result.neighbours if e.headcounts["csm.enterprise"] == level + 1)
+    assert larger.ratios["csm.enterprise"] > ratio > smaller.ratios["csm.enterprise"]
+    assert not larger.holds and smaller.holds
+    # fewer people under a larger ratio, and a cheaper plan
+    means = [e.mean_headcounts["csm.enterprise"] for e in (larger, result.best, smaller)]
+    assert means == sorted(means) and means[0] < means[2]
+    assert larger.staff_cost < result.best.staff_cost < smaller.staff_cost
+    # the ratio is the t=0 book over the level; the pool starts with the level's people
+    assert ratio == pytest.approx(sizer.books["csm.enterprise"] / level, rel=5e-3)
+    sized = sizer.scenario_for(result.best.headcounts)
+    team = sized.staff.csm["enterprise"]
+    assert team.headcount == level
+    assert team.policy is not None and team.policy.arr_per_person == ratio
+    assert "1 per $" in result.best.label(sizer.ratios)
+
+
+def test_a_policy_cap_bounds_the_search(small: Scenario, tmp_path: Path) -> None:
+    """A pool starts with its level's people, so no level above its policy's caps is tried:
+    neither its max_headcount nor the people its max_cost_per_year pays for."""
+    target = Target("csm_utilization", "enterprise", "<=", 0.85)
+    capped = with_overrides(
+        small, {"staff.csm.enterprise.policy": {"arr_per_person": 5e6, "max_headcount": 12}}
+    )
+    sizer = Sizer(capped, ["csm.enterprise"], [target], 2, 1, 0.95, tmp_path / "s.sqlite")
+    assert sizer.most("csm.enterprise") == 12 and sizer.cap("csm.enterprise", 11) == 12
+    assert sizer.cap("csm.enterprise", 2) == search_cap(2)
+    person = 130_000 * 1.4  # the baseline's enterprise CSM at OTE plus 40% overhead
+    team = small.staff.csm["enterprise"]
+    assert (team.ote, team.overhead) == (130_000, 0.4)
+    budgeted = with_overrides(
+        small,
+        {"staff.csm.enterprise.policy": {"max_cost_per_year": 12.5 * person + 2 * 160_000 * 1.4}},
+    )
+    sizer = Sizer(budgeted, ["csm.enterprise"], [target], 2, 1, 0.95, tmp_path / "s.sqlite")
+    assert team.managers == 2 and team.manager_ote == 160_000
+    assert sizer.most("csm.enterprise") == 12
+    assert (
+        Sizer(small, ["support"], [target], 2, 1, 0.95, tmp_path / "s.sqlite").most("support")
+        is None
+    )

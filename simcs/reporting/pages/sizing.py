@@ -1,6 +1,7 @@
 """The page of a sizing folder (sizing.json): the cheapest staffing plan whose every target
 holds at the stated confidence, the staffing frontier of every plan simulated, and the table of
-those plans with each target's mean and one-sided bound.
+those plans with each target's mean and one-sided bound (a pool sized by a ratio rule with its
+ratio and simulated mean headcount).
 """
 
 from __future__ import annotations
@@ -12,11 +13,27 @@ from simcs.reporting import figures, results
 from simcs.reporting.html import table
 from simcs.reporting.pages.common import Page
 from simcs.reporting.pages.numbers import value
+from simcs.scenario.staffing_file import ratio_text
 
 
-def plan_text(headcounts: dict[str, int]) -> str:
-    """'support=7, implementation=12'."""
-    return ", ".join(f"{pool}={people}" for pool, people in headcounts.items())
+def plan_text(
+    headcounts: dict[str, int],
+    ratios: dict[str, float] | None = None,
+    rules: dict[str, str] | None = None,
+    means: dict[str, float | None] | None = None,
+) -> str:
+    """'support=7, implementation=12'; a pool sized by a ratio rule (`rules`) as
+    'csm.smb=5 (1 per $4.5M ARR, mean 5.6 people)'."""
+    parts = []
+    for pool, people in headcounts.items():
+        rule = (rules or {}).get(pool)
+        if rule is None or pool not in (ratios or {}):
+            parts.append(f"{pool}={people}")
+            continue
+        mean = (means or {}).get(pool)
+        shown = "" if mean is None else f", mean {mean:.1f} people"
+        parts.append(f"{pool}={people} ({ratio_text(rule, (ratios or {})[pool])}{shown})")
+    return ", ".join(parts)
 
 
 def headline(doc: dict[str, Any]) -> str:
@@ -24,8 +41,9 @@ def headline(doc: dict[str, Any]) -> str:
     best = doc["recommended"]
     if best is None:
         return "No plan within the search bounds met every target; see the frontier."
+    rules = doc.get("ratio_rules") or {}
     return (
-        f"Recommended: {plan_text(best)}, loaded staff cost "
+        f"Recommended: {plan_text(best, doc.get('recommended_ratios'), rules)}, loaded staff cost "
         f"{value('cost_total', doc['recommended_staff_cost'])} a year; every target holds at "
         f"{doc['confidence']:.0%} confidence."
     )
@@ -47,7 +65,12 @@ def page(folder: Path) -> Page:
         ["Plan", "Staff cost $/yr", *(t["label"] for t in targets), "Targets hold"],
         [
             [
-                plan_text(plan["headcounts"]),
+                plan_text(
+                    plan["headcounts"],
+                    plan.get("ratios"),
+                    doc.get("ratio_rules"),
+                    plan.get("mean_headcounts"),
+                ),
                 f"{plan['staff_cost']:,.0f}",
                 *(value_and_bound(t["metric"], plan["values"][t["label"]]) for t in targets),
                 "yes" if plan["holds"] else "no",
