@@ -28,8 +28,12 @@ def test_the_template_at_t0(template: Scenario) -> None:
     csm = template.staff.csm["book"]
     assert 50_000_000 / csm.headcount == pytest.approx(3_000_000, rel=0.02)  # 1:$3M
     assert csm.headcount == round(50_000_000 / 3_000_000 + 0.5)  # 16.7, rounded up
-    assert csm.managers == round(0.13 * csm.headcount)  # 13% managers
-    assert template.staff.operations.headcount == round(50_000_000 / 12_000_000)  # 1:$12M
+    assert csm.policy is not None and csm.policy.managers_per_person == 0.13  # 13% managers
+    assert round(0.13 * csm.headcount) == 2  # 2 managers for 17 CSMs
+    assert csm.policy.arr_per_person == 3_000_000
+    ops = template.staff.operations
+    assert ops.headcount == round(50_000_000 / 12_000_000)  # 1:$12M
+    assert ops.policy is not None and ops.policy.arr_per_person == 12_000_000
     assert loaded_cost(csm.ote, csm.overhead) == pytest.approx(130_000 * 1.4)  # 40% overhead
     ps = template.staff.implementation
     assert ps.productive_hours_per_week / 40 == pytest.approx(0.40)  # 40% billable

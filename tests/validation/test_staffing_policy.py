@@ -13,13 +13,17 @@ import math
 import pytest
 import simpy
 
+import simcs
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.model.ledger import Ledger
 from simcs.model.roster import MONTH_HOURS, Roster
 from simcs.model.seats import QueueSeats
 from simcs.model.workqueue import WorkQueue
 from simcs.scenario import StaffPool
+from simcs.scenario.files import with_overrides
+from simcs.simulation.replication import ReplicationResult
 from simcs.streams import Streams
+from tests.conftest import scenario_path
 
 
 class _Log(QueueSeats):
@@ -61,7 +65,7 @@ def _roster(
     arr = book if book is not None else [0.0]
 
     def measure() -> tuple[float, int]:
-        return arr[0], 0
+        return arr[0], 10_000  # customers: a ratio never asks for more people than these
 
     roster = Roster(
         env, pool, "support", "support", "", Ledger(), Streams(seed, 0), log, "full", measure
@@ -233,3 +237,63 @@ def test_payroll_and_cost_add_up_over_the_months_of_a_year() -> None:
     assert managers == pytest.approx(1.0)
     assert sum(monthly) == pytest.approx(payroll * 150_000 + managers * 225_000)
     assert payroll < 6  # people left and seats stayed empty for the lag
+
+
+Growing = tuple[ReplicationResult, ...]
+
+
+@pytest.fixture(scope="module")
+def growing() -> Growing:
+    """The $50M template growing 2% a month, with its ratio policy and with fixed staff."""
+    template = simcs.load_scenario(scenario_path("cost_template_50m"))
+    fixed = with_overrides(
+        template,
+        {
+            "staff.support.policy": None,
+            "staff.implementation.policy": None,
+            "staff.operations.policy": None,
+            "staff.csm.book.policy": None,
+            "staff.csm.book.managers": 2,
+        },
+    )
+    return tuple(simcs.simulate(s, seed=4, replication=0) for s in (template, fixed))
+
+
+def test_a_growing_book_saturates_fixed_staff_and_the_ratio_policy_keeps_up(
+    growing: tuple[ReplicationResult, ...],
+) -> None:
+    """Fixed headcount: CSM and support utilisation rise towards 1 and waits and time to value
+    rise year on year. The seed's ratio policy (1 CSM per $3M, 13% managers, 1 ops per $12M,
+    an agent per 185 customers, consultants by workload) keeps CSM utilisation under 85% and
+    the support SLA met over the three years, at a higher cost that grows with the book."""
+    policy, fixed = (r.metrics for r in growing)
+    years = (1, 2, 3)
+    util = [fixed[y]["all"]["csm_utilization"] for y in years]
+    wait = [fixed[y]["all"]["support_wait_hours_mean"] for y in years]
+    ttv = [fixed[y]["all"]["ttv_days_mean"] for y in years]
+    assert util[0] < util[1] < util[2] and util[2] > 0.97
+    assert wait[0] < wait[1] < wait[2] and wait[2] > 10 * wait[0]
+    assert ttv[0] < ttv[2]
+    for y in years:
+        assert policy[y]["all"]["csm_utilization"] < 0.85
+        assert policy[y]["all"]["support_sla_met"] > 0.95
+        assert policy[y]["all"]["headcount_csm"] > fixed[y]["all"]["headcount_csm"] - 1
+    assert policy[3]["all"]["headcount_csm"] > 1.8 * policy[1]["all"]["headcount_csm"] / 1.2
+    assert policy[3]["all"]["cost_total"] > fixed[3]["all"]["cost_total"]
+
+
+def test_the_ratio_policy_holds_its_identity_month_by_month(
+    growing: tuple[ReplicationResult, ...],
+) -> None:
+    """With a growing book, every month's people on payroll plus open requisitions of a ratio
+    pool is the target its last review set (a leaver is backfilled, a requisition becomes a
+    hire), and the target is the ratio of the book at that review: 1 CSM per $3M of ARR."""
+    result = growing[0]
+    series = [p for p in result.series if p[2] == "csm.book"]
+    for p in series:
+        _, month, _, _, _, people, _, _, _, vacancies, _, target, _, _ = p
+        assert people + vacancies == target, (month, people, vacancies, target)
+    year_end_arr = {y: result.metrics[y]["book"]["arr_end"] for y in (1, 2)}
+    after = {p[1]: p[11] for p in series}  # the target in force during the month
+    for year, arr in year_end_arr.items():
+        assert after[12 * year + 1] == math.ceil(arr / 3_000_000)
