@@ -95,7 +95,13 @@ def test_every_metric_is_documented() -> None:
 
 
 def _covered_by_pattern(metric: str, text: str) -> bool:
-    for prefix in ("cost_per_customer_", "support_wait_within_"):
+    for prefix in (
+        "cost_per_customer_",
+        "support_wait_within_",
+        "headcount_",
+        "productive_fte_",
+        "hires_",
+    ):
         if metric.startswith(prefix) and f"`{prefix}" in text:
             return True
     return False
