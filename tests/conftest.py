@@ -39,10 +39,16 @@ SLOW_MODULES = frozenset(
 )
 
 
+#: test modules whose tests each take up to minutes: run first, so that with `-n 2` the two
+#: workers share them and the many short tests fill the gaps (no long test left for the end)
+FIRST_MODULES = ("test_docs", "test_notebooks")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.path.stem not in FIRST_MODULES)  # stable: order kept
 
 
 def scenario_path(name: str) -> Path:

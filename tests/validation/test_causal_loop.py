@@ -11,12 +11,21 @@ from collections.abc import Callable
 
 import simcs
 from simcs.scenario import Scenario
-from simcs.scenario.files import with_overrides
+from simcs.scenario.files import scenario_sha256, with_overrides
 from simcs.simulation.replication import ReplicationResult
 from simcs.stats import Interval, t_interval
 
 REPLICATIONS = 6
 SEED = 2026
+_RUNS: dict[tuple[str, int], ReplicationResult] = {}
+
+
+def _simulate(scenario: Scenario, replication: int) -> ReplicationResult:
+    """One replication, kept: every test compares with the same baseline replications."""
+    key = (scenario_sha256(scenario), replication)
+    if key not in _RUNS:
+        _RUNS[key] = simcs.simulate(scenario, seed=SEED, replication=replication)
+    return _RUNS[key]
 
 
 def _mean_over_years(result: ReplicationResult, tier: str, metric: str) -> float:
@@ -31,7 +40,7 @@ def paired(base: Scenario, variant: Scenario, **measures: Measure) -> dict[str, 
     """95% interval of the mean of (variant - base) over paired replications, per measure."""
     diffs: dict[str, list[float]] = {name: [] for name in measures}
     for r in range(REPLICATIONS):
-        a = simcs.simulate(base, seed=SEED, replication=r)
+        a = _simulate(base, r)
         b = simcs.simulate(variant, seed=SEED, replication=r)
         for name, measure in measures.items():
             diffs[name].append(measure(b) - measure(a))
