@@ -111,15 +111,15 @@ class CsmTeam:
         book = self.books[seat]
         book.fill(book.seats[0], ramp_hours)
         for customer in self.members[seat]:
-            customer.term.csm_changes += 1
-            self.ledger.add(self.env.now, customer.cell, "csm_reassignments")
-            self.journal.record(
-                self.env.now,
-                customer.group,
-                customer.serial,
-                "new CSM",
-                f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)",
+            self._new_csm(
+                customer, f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)"
             )
+
+    def _new_csm(self, customer: Customer, why: str) -> None:
+        """The customer has a new named CSM: counted for its renewal and journaled."""
+        customer.term.csm_changes += 1
+        self.ledger.add(self.env.now, customer.cell, "csm_reassignments")
+        self.journal.record(self.env.now, customer.group, customer.serial, "new CSM", why)
 
     def close_seat(self, seat: int) -> None:
         """The position is gone: an assigned book's customers and waiting work move to the
@@ -132,13 +132,8 @@ class CsmTeam:
             customer.csm_seat = None
             self._assign(customer)
             if customer.csm_seat is not None:
-                customer.term.csm_changes += 1
-                self.ledger.add(self.env.now, customer.cell, "csm_reassignments")
-                self.journal.record(
-                    self.env.now,
-                    customer.group,
-                    customer.serial,
-                    "new CSM",
+                self._new_csm(
+                    customer,
                     f"csm.{self.tier_name} #{seat} was not refilled: moved to #{customer.csm_seat}",
                 )
         for job in self.books[seat].take_waiting():
