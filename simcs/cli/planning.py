@@ -26,12 +26,7 @@ from simcs.planning.allocation import allocate
 from simcs.planning.capacity import capacity_table
 from simcs.planning.hiring import hiring_plan, plan_document
 from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
-from simcs.planning.sizing import (
-    Sizer,
-    StaffingPlan,
-    parse_ratios,
-    parse_target,
-)
+from simcs.planning.sizing import Sizer, StaffingPlan, parse_ratios, parse_target
 from simcs.reporting.planning_files import (
     ratio_table,
     write_allocation,
@@ -46,6 +41,7 @@ from simcs.reporting.tables import (
     sizing_tables,
 )
 from simcs.scenario import Scenario
+from simcs.scenario.staffing_file import ratio_text
 from simcs.simulation.runner import default_workers
 
 
@@ -236,6 +232,16 @@ def size_command(
     help="Pools to allocate [default: support, implementation, education and every "
     "CSM team with a queue].",
 )
+@click.option(
+    "--ratio",
+    "ratios",
+    multiple=True,
+    metavar="[POOL=]RULE",
+    help="Allocate the named pool's (POOL=RULE) or every pool's (RULE) ratio rule, arr_per_person "
+    "or accounts_per_person, instead of its headcount: a step is one more person at the t=0 "
+    "book, the team follows the book, and the limit holds for the simulated mean staff cost "
+    "(mean headcount with --headcount).",
+)
 @replications_option(8, minimum=2, what=" per allocation evaluated")
 @seed_option
 @workers_option
@@ -248,13 +254,15 @@ def allocate_command(
     objective: str,
     tier: str,
     pools: tuple[str, ...],
+    ratios: tuple[str, ...],
     replications: int,
     seed: int,
     workers: int | None,
     out: Path | None,
     report: bool = False,
 ) -> None:
-    """Spend a budget (or a headcount) across pools where each person buys the most OBJECTIVE."""
+    """Spend a budget (or a headcount) across pools where each person (or ratio step) buys the
+    most OBJECTIVE."""
     sc = load_scenario_file(scenario)
     if (budget is None) == (total_people is None):
         raise click.UsageError("give exactly one of --budget and --headcount")
@@ -265,6 +273,10 @@ def allocate_command(
             f"unknown tier or group {tier!r} (known: {', '.join(sc.scopes())})", param_hint="--tier"
         )
     chosen = _pools(sc, pools) if pools else sizable_pools(sc)
+    try:
+        rules = parse_ratios(ratios, chosen)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--ratio") from None
     target_dir = out or Path("results") / f"allocate_{sc.name}"
     what = f"{total_people} people" if by_headcount else f"${limit:,.0f} of loaded staff cost"
     click.echo(
@@ -275,9 +287,10 @@ def allocate_command(
     )
 
     def step(pool: str, staffing: StaffingPlan) -> None:
-        iv = next(iter(staffing.intervals.values()))
+        iv, ratio = next(iter(staffing.intervals.values())), staffing.ratios.get(pool)
+        what = pool if ratio is None else f"{pool} to {ratio_text(rules[pool], ratio)}"
         click.echo(
-            f"  +1 {pool}: {objective} {iv.mean:.4f}, staff cost ${staffing.staff_cost:,.0f}",
+            f"  +1 {what}: {objective} {iv.mean:.4f}, staff cost ${staffing.staff_cost:,.0f}",
             err=True,
         )
 
@@ -295,6 +308,7 @@ def allocate_command(
                 tier,
                 on_step=step,
                 by_headcount=by_headcount,
+                ratios=rules,
             )
         except ValueError as exc:
             option = "--headcount" if by_headcount else "--budget"
@@ -302,12 +316,18 @@ def allocate_command(
         write_allocation(target_dir, result, sc)
         click.echo(allocation_table(result))
         a, b = result.value(result.start), result.value(result.final)
-        people = sum(result.final.headcounts.values())
+        people = result.people(result.final)
         click.echo(
             f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} "
-            f"±{b.half_width:.4f} allocated; {people} people in these pools, staff cost "
-            f"${result.final.staff_cost:,.0f} (limit: {what})."
+            f"±{b.half_width:.4f} allocated ({result.final.label(rules)}); {people:,.4g} people "
+            f"in these pools, staff cost ${result.final.staff_cost:,.0f} (limit: {what})."
         )
+        if rules:
+            click.echo(
+                "A ratio pool's step is one more person at the t=0 book; it follows the book, so "
+                "its people and cost (~) are simulated means: the limit holds for the allocated "
+                "plan's simulated mean staff cost (or mean headcount), not every year."
+            )
         click.echo(
             f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
             f"{result.evaluated} staffing plans simulated, {replications} replications each with "

@@ -4,11 +4,12 @@ A sizing folder holds `sizing.json` (the targets, the search and every staffing 
 a pool sized by a ratio rule has its level, the people the ratio staffs at t=0, with the ratio
 and the simulated mean headcount beside it), an allocation folder `allocation.json` (the limit,
 the floor and allocated staffing plans, the path between them and the marginal value of one more
-person in each pool); both hold the store `results.sqlite` the search filled, the resolved
-`scenario.yaml` and a `manifest.json`. File names come from `simcs.reporting.results`; undefined
-numbers are written as null. A sizing of ratio rules also prints `ratio_table` (each plan's
-ratios and mean headcounts). `simcs plan --write` writes its hiring plan as a headcount-plan
-file (`write_plan_file`).
+person in each pool; a pool allocated a ratio rule has its ratio and simulated mean headcount
+beside its level, and the simulated cost of one more level); both hold the store
+`results.sqlite` the search filled, the resolved `scenario.yaml` and a `manifest.json`. File
+names come from `simcs.reporting.results`; undefined numbers are written as null. A sizing of
+ratio rules also prints `ratio_table` (each plan's ratios and mean headcounts). `simcs plan
+--write` writes its hiring plan as a headcount-plan file (`write_plan_file`).
 """
 
 from __future__ import annotations
@@ -105,8 +106,13 @@ def _objective(iv: Interval) -> dict[str, float | None]:
 
 
 def _staffing(allocation: Allocation, staffing: StaffingPlan) -> dict[str, Any]:
+    rules = allocation.ratio_rules
     return {
         "headcounts": dict(staffing.headcounts),
+        "ratios": {p: v for p, v in staffing.ratios.items() if p in rules},
+        "mean_headcounts": {
+            p: json_number(h) for p, h in staffing.mean_headcounts.items() if p in rules
+        },
         "staff_cost": staffing.staff_cost,
         "objective": _objective(allocation.value(staffing)),
     }
@@ -126,6 +132,7 @@ def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str,
         "replications": allocation.replications,
         "seed": allocation.seed,
         "pools": list(allocation.pools),
+        "ratio_rules": dict(allocation.ratio_rules),
         "start": _staffing(allocation, allocation.start),
         "final": _staffing(allocation, allocation.final),
         "marginals": [
@@ -138,12 +145,14 @@ def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str,
                 "gain": json_number(m.gain),
                 "gain_per_million": json_number(m.gain_per_million),
                 "fits": m.fits,
+                "cost_simulated": m.ratio,
             }
             for m in allocation.marginals
         ],
         "steps": [
             {
                 "pool": pool,
+                "ratio": staffing.ratios.get(pool) if pool in allocation.ratio_rules else None,
                 "objective_mean": json_number(allocation.value(staffing).mean),
                 "staff_cost": staffing.staff_cost,
             }

@@ -24,6 +24,7 @@ from rich.text import Text
 from simcs.catalogue import ALL, metric
 from simcs.planning.pools import person_cost, pool_config
 from simcs.records import is_group_scope
+from simcs.scenario.staffing_file import ratio_text
 from simcs.stats import Interval
 
 if TYPE_CHECKING:
@@ -299,18 +300,30 @@ def sizing_tables(sizer: Sizer, result: SizingResult) -> str:
 
 def allocation_table(allocation: Allocation) -> str:
     """Per allocated pool: today, the floor, the allocation, and what one more person costs,
-    buys, buys per $1M, and whether they fit the limit."""
+    buys, buys per $1M, and whether they fit the limit. A pool allocated a ratio rule shows its
+    level (the people its ratio staffs at t=0), the allocated ratio and mean headcount, and the
+    simulated cost of one more level (marked ~)."""
     label = metric(allocation.metric).label
+    rules, final = allocation.ratio_rules, allocation.final
     rows = []
     for m in allocation.marginals:
         per_million = m.gain_per_million
+        ratio = (
+            [
+                ratio_text(rules[m.pool], final.ratios[m.pool]) if m.pool in rules else "-",
+                f"{final.mean_headcounts.get(m.pool, math.nan):.1f}",
+            ]
+            if rules
+            else []
+        )
         rows.append(
             [
                 m.pool,
                 str(allocation.now[m.pool]),
                 str(allocation.start.headcounts[m.pool]),
-                str(allocation.final.headcounts[m.pool]),
-                f"{m.cost:,.0f}",
+                str(final.headcounts[m.pool]),
+                *ratio,
+                f"{'~' if m.ratio else ''}{m.cost:,.0f}",
                 NA if math.isnan(m.gain) else f"{m.gain:+.2e}",
                 NA if math.isnan(per_million) else f"{per_million:+.2e}",
                 "yes" if m.fits else "no",
@@ -322,6 +335,7 @@ def allocation_table(allocation: Allocation) -> str:
             "Now",
             "Floor",
             "Allocated",
+            *(["Allocated ratio", "Mean headcount"] if rules else []),
             "Cost/person $",
             f"+1 person: {label} gain",
             "Gain per $1M",

@@ -1,6 +1,7 @@
 """Headcount plans on the command line: `simcs plan --write` writes one, `simcs run --staffing`
 runs it (bad files refused with the file and field path, exit 2, no traceback), and `simcs
-size --ratio` sizes a policy's ratio rule instead of a headcount."""
+size --ratio` sizes a policy's ratio rule instead of a headcount (`simcs allocate --ratio`
+allocates one)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import simcs
 from simcs.cli import main
 from simcs.planning.hiring import hiring_plan, plan_steps
 from simcs.planning.pools import pool_config
+from simcs.reporting.pages.allocation import page as allocation_page
 from simcs.reporting.pages.sizing import page as sizing_page
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_yaml, with_overrides
@@ -212,3 +214,41 @@ def test_bad_ratio_options_are_refused(ratio: str, message: str, tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert "--ratio" in result.stderr and message in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_allocate_a_ratio_on_the_command_line(baseline: Scenario, tmp_path: Path) -> None:
+    scenario = _write(shrink(baseline, 4, 1), tmp_path / "small.yaml")
+    out = tmp_path / "allocate"
+    result = invoke(
+        "allocate",
+        str(scenario),
+        "--budget",
+        "6.8e6",
+        "--pool",
+        "csm.enterprise",
+        "--ratio",
+        "arr_per_person",
+        "--objective",
+        "grr",
+        "-n",
+        "3",
+        "-w",
+        "2",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Allocated ratio" in result.stdout and "1 per $" in result.stdout
+    assert "simulated mean staff cost" in result.stdout
+    doc = json.loads((out / "allocation.json").read_text(encoding="utf-8"))
+    assert doc["ratio_rules"] == {"csm.enterprise": "arr_per_person"}
+    final = doc["final"]
+    assert final["staff_cost"] <= 6.8e6  # the simulated mean staff cost
+    assert set(final["ratios"]) == set(final["mean_headcounts"]) == {"csm.enterprise"}
+    (marginal,) = doc["marginals"]
+    assert (
+        marginal["cost_simulated"]
+        and marginal["allocated"] == final["headcounts"]["csm.enterprise"]
+    )
+    page = allocation_page(out)
+    assert "simulated mean staff cost" in page.method

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from simcs.cli import main
 from simcs.planning.allocation import allocate
 from simcs.planning.pools import sizable_pools, staff_cost
-from simcs.planning.sizing import Sizer, StaffingPlan, search_cap
+from simcs.planning.sizing import Sizer, StaffingPlan, Target, book_at_start, search_cap
 from simcs.scenario import Scenario
 from simcs.scenario.files import load_scenario, scenario_yaml
 from simcs.stats import Interval
@@ -114,6 +114,8 @@ def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, tmp_path: Pa
         (["--budget", "1e7", "--pool", "support", "--pool", "support"], "--pool", "twice"),
         (["--budget", "1e7", "--tier", "platinum"], "--tier", "unknown tier"),
         (["--budget", "1e7", "--objective", "happiness"], "--objective", ""),
+        (["--budget", "1e7", "--ratio", "per_head"], "--ratio", "unknown ratio rule"),
+        (["--budget", "1e7", "-p", "support", "--ratio", "csm.smb=arr_per_person"], "--ratio", ""),
     ],
 )
 def test_hostile_allocate_arguments_are_refused_before_any_run(
@@ -137,22 +139,26 @@ def test_allocate_writes_its_result_folder(priced_per_hour: Scenario, tmp_path: 
     assert CliRunner().invoke(main, args).exit_code == 0
     doc = json.loads((out / "allocation.json").read_text(encoding="utf-8"))
     assert list(doc) == [
-        "scenario", "objective", "tier", "limit", "replications", "seed", "pools", "start",
-        "final", "marginals", "steps", "evaluated",
+        "scenario", "objective", "tier", "limit", "replications", "seed", "pools", "ratio_rules",
+        "start", "final", "marginals", "steps", "evaluated",
     ]  # fmt: skip
+    assert doc["ratio_rules"] == {}
     assert doc["objective"] == "grr" and doc["tier"] == "all" and doc["pools"] == ["support"]
     assert doc["limit"] == {"kind": "headcount", "value": 4.0}
     assert (doc["replications"], doc["seed"]) == (2, 0)
     for end in ("start", "final"):
-        assert list(doc[end]) == ["headcounts", "staff_cost", "objective"]
+        assert list(doc[end]) == [
+            "headcounts", "ratios", "mean_headcounts", "staff_cost", "objective",
+        ]  # fmt: skip
         assert list(doc[end]["objective"]) == ["mean", "ci95_low", "ci95_high"]
     (m,) = doc["marginals"]
     assert list(m) == [
         "pool", "now", "floor", "allocated", "cost_per_person", "gain", "gain_per_million", "fits",
+        "cost_simulated",
     ]  # fmt: skip
     assert m["gain_per_million"] is None  # a person priced per hour costs nothing: no ratio
     assert m["allocated"] == doc["final"]["headcounts"]["support"] <= 4
-    assert all(list(s) == ["pool", "objective_mean", "staff_cost"] for s in doc["steps"])
+    assert all(list(s) == ["pool", "ratio", "objective_mean", "staff_cost"] for s in doc["steps"])
     assert doc["evaluated"] >= 1
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "allocate" and manifest["seed"] == 0
@@ -178,3 +184,48 @@ def test_a_limitless_headcount_stops_at_the_search_cap(
     assert len(result.steps) == sum(result.final.headcounts.values()) - sum(
         result.start.headcounts.values()
     )
+
+
+RATIO = {"csm.enterprise": "arr_per_person"}  # the enterprise team follows its book
+
+
+@pytest.mark.parametrize("budget", [6.6e6, 6.8e6])
+def test_a_ratio_allocation_stays_within_the_budget_as_simulated(
+    small: Scenario, tmp_path: Path, budget: float
+) -> None:
+    store = tmp_path / "r.sqlite"
+    result = allocate(small, budget, "grr", 3, 4, store, 2, POOLS, ratios=RATIO)
+    final, pool = result.final, "csm.enterprise"
+    assert result.ratio_rules == RATIO
+    assert final.staff_cost <= budget  # the simulated mean staff cost
+    assert all(e.staff_cost <= budget for _, e in result.steps)
+    level = final.headcounts[pool]  # the people the ratio staffs for the t=0 book
+    book = book_at_start(small, pool, "arr_per_person")
+    assert final.ratios[pool] == float(f"{book / level:.3g}")
+    goal = Target("grr", "all", ">=", float("-inf"))
+    again = Sizer(small, POOLS, [goal], 3, 4, 0.95, store, 2, ratios=RATIO).evaluate(
+        final.headcounts
+    )  # the chosen level is one the allocation simulated (from the store, as it was)
+    assert (again.ratios, again.staff_cost) == (final.ratios, final.staff_cost)
+    for m in result.marginals:  # a ratio level's cost is simulated; support's is its price
+        assert m.ratio == (m.pool == pool)
+        assert m.fits == (final.staff_cost + m.cost <= budget + 1e-6)
+    assert result.people(final) == final.headcounts["support"] + final.mean_headcounts[pool]
+
+
+def test_a_bigger_budget_never_gives_a_sparser_ratio(small: Scenario, tmp_path: Path) -> None:
+    store, pool = tmp_path / "m.sqlite", "csm.enterprise"
+    ratios = [
+        allocate(small, budget, "grr", 3, 4, store, 2, [pool], ratios=RATIO).final.ratios[pool]
+        for budget in (6.55e6, 6.7e6, 6.9e6, 2e7)
+    ]  # the same seeds and store: common random numbers
+    assert ratios == sorted(ratios, reverse=True)
+    assert ratios[0] > ratios[-1]  # the budget binds at first
+
+
+def test_a_headcount_limit_counts_a_ratio_pool_at_its_mean(small: Scenario, tmp_path: Path) -> None:
+    result = allocate(
+        small, 9, "grr", 3, 4, tmp_path / "h.sqlite", 2, POOLS, by_headcount=True, ratios=RATIO
+    )
+    people = result.people(result.final)
+    assert people <= 9 and people != sum(result.final.headcounts.values())

@@ -4,10 +4,14 @@ the other (a person at a time, the pool whose next person bought the most object
 dollar), and what one more person in each pool would buy at the end.
 
 allocation.json: {"scenario", "objective", "tier", "limit": {"kind": "budget"|"headcount",
-"value"}, "replications", "seed", "pools", "start" and "final": {"headcounts", "staff_cost",
-"objective": {"mean", "ci95_low", "ci95_high"}}, "marginals": [{"pool", "now", "floor",
-"allocated", "cost_per_person", "gain", "gain_per_million", "fits"}], "steps": [{"pool",
-"objective_mean", "staff_cost"}], "evaluated"}.
+"value"}, "replications", "seed", "pools", "ratio_rules": {pool: rule}, "start" and "final":
+{"headcounts", "ratios", "mean_headcounts", "staff_cost", "objective": {"mean", "ci95_low",
+"ci95_high"}}, "marginals": [{"pool", "now", "floor", "allocated", "cost_per_person", "gain",
+"gain_per_million", "fits", "cost_simulated"}], "steps": [{"pool", "ratio", "objective_mean",
+"staff_cost"}], "evaluated"}. A pool allocated a ratio rule (`ratio_rules`, as `simcs allocate
+--ratio`) has a level (the people its ratio staffs for the t=0 book), its ratio and simulated
+mean headcount; the cost of one more level is simulated, and the limit holds for the simulated
+mean staff cost.
 """
 
 from __future__ import annotations
@@ -21,6 +25,13 @@ from simcs.reporting.html import table
 from simcs.reporting.pages.common import Page, folder_scenario, tier_labels
 from simcs.reporting.pages.numbers import interval, label, value
 from simcs.reporting.pages.sizing import plan_text
+
+RATIO_METHOD = (
+    " A pool allocated a ratio rule steps one level at a time (one more person at the t=0 book, "
+    "a smaller ratio) and follows the book: its people are the simulated mean headcount over "
+    "the measurement years and a step's cost the simulated increase of the staff cost, so the "
+    "limit holds for the allocated plan's simulated mean staff cost, not for every year."
+)
 
 
 def limit_text(limit: dict[str, Any]) -> str:
@@ -46,12 +57,13 @@ def headline(doc: dict[str, Any], tier: str) -> str:
 def _marginal_row(m: dict[str, Any]) -> list[str]:
     gain = m.get("gain")
     per_million = m.get("gain_per_million")
+    simulated = " (simulated)" if m.get("cost_simulated") else ""
     return [
         m["pool"],
         str(m["now"]),
         str(m["floor"]),
         str(m["allocated"]),
-        value("cost_total", m["cost_per_person"]),
+        value("cost_total", m["cost_per_person"]) + simulated,
         "n/a" if gain is None else f"{gain:+.4g}",
         "n/a" if per_million is None else f"{per_million:+.4g}",
         "yes" if m["fits"] else "no",
@@ -82,7 +94,12 @@ def page(folder: Path) -> Page:
         [
             [
                 name,
-                plan_text(plan["headcounts"]),
+                plan_text(
+                    plan["headcounts"],
+                    plan.get("ratios"),
+                    doc.get("ratio_rules"),
+                    plan.get("mean_headcounts"),
+                ),
                 f"{plan['staff_cost']:,.0f}",
                 interval(objective, plan["objective"]),
             ]
@@ -102,7 +119,7 @@ def page(folder: Path) -> Page:
             f"most {label(objective)} per dollar of loaded cost, within {limit_text(doc['limit'])}"
             f"; {doc['evaluated']} plans evaluated over the pools {', '.join(doc['pools'])}, each "
             f"with the same seeds (common random numbers, seed {doc['seed']}); Student-t 95% "
-            "intervals."
+            f"intervals.{RATIO_METHOD if doc.get('ratio_rules') else ''}"
         ),
         count=doc["replications"],
     )
