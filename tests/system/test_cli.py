@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -333,3 +334,50 @@ def test_dask_backend_without_the_extra_is_a_clear_error(
     assert "pip install 'simcs[dask]'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x").exists()
+
+
+# ----------------------------------------------------------------------------- robustness
+
+
+def test_robustness_command_reports_verdicts_shares_and_drivers(
+    small_scenario: Path, tmp_path: Path
+) -> None:
+    """`simcs robustness` on a tiny experiment: every variant and metric is a row with its
+    verdict at the defaults, the share of samples where it holds and the main driver."""
+    experiment = tmp_path / "coverage.yaml"
+    experiment.write_text(
+        yaml.safe_dump(
+            {
+                "name": "coverage",
+                "base": str(small_scenario),
+                "replications": 2,
+                "seed": 7,
+                "metrics": ["grr", "cost_per_customer"],
+                "reference": "assigned",
+                "variants": {"assigned": {}, "pooled": {"tiers.enterprise.coverage": "pooled"}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _invoke(
+        "robustness",
+        str(experiment),
+        "--samples",
+        "2",
+        "--replications",
+        "2",
+        "-w",
+        "1",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("pooled ")]
+    assert len(rows) == 2, result.stdout  # GRR and cost per customer
+    for row in rows:
+        assert re.search(r"\s(0|50|100)%\s", row), row  # held in 0, 1 or 2 of 2 samples
+        # the main driver and its rho ("-" where the difference did not vary)
+        assert re.search(r"\s((\w+\.)+\w+|-)\s+-?\d\.\d{3}$", row), row
+    assert "Verdicts at the defaults, the share of 2 sampled input points" in result.stdout
+    assert (out / "robustness.csv").exists() and (out / "robustness_summary.csv").exists()
