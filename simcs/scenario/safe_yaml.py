@@ -15,9 +15,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+try:  # libyaml's event parser, if PyYAML was built with it
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - the pure-Python reader, scanner and parser
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        """The pure-Python event parser over a string."""
+
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
 
 #: largest input file read
 MAX_FILE_BYTES = 2_000_000
@@ -41,12 +58,17 @@ def shown(text: object, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` that counts depth and expanded size while composing, and refuses
-    duplicate keys and values its constructors cannot read."""
+class _LimitedLoader(Composer, SafeConstructor, Resolver, _Parser):  # type: ignore[misc]
+    """A safe loader that counts depth and expanded size while composing, and refuses
+    duplicate keys and values its constructors cannot read. Events come from libyaml's parser
+    where PyYAML has it (several times faster than the pure-Python scanner); the composing, and
+    so every check here, is Python either way."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        Composer.__init__(self)
         self._depth = 0
         self._values: dict[int, int] = {}  # id(node) -> values it expands to, once complete
         self._total = 0  # values composed so far, each alias counted as what it expands to
@@ -138,6 +160,10 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
         problem = exc.problem or exc.context or "unreadable"
         if exc.context and exc.problem:
             problem = f"{exc.context}, {exc.problem}"
+        if "exceeded maximum nesting depth" in problem:  # libyaml's own limit, at ~1,000
+            return (
+                f"line {mark.line + 1}: not valid YAML (nested more than {MAX_DEPTH} levels deep)"
+            )
         if "could not determine a constructor" in problem:
             tag = problem.rsplit("tag ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
             problem = f"the tag {shown(tag)} is not allowed (only plain YAML data is read)"

@@ -143,7 +143,7 @@ ATTACKS: list[tuple[str, str, Callable[[Path], None], str]] = [
         "nested_5000_deep",
         "validate",
         _text("name: x\ntiers: " + "[" * 5000 + "]" * 5000 + "\n"),
-        "line 2, column 71: not valid YAML (nested more than 64 levels deep)",
+        "not valid YAML (nested more than 64 levels deep)",  # line 2 (libyaml: its column)
     ),
     ("billion_laughs", "validate", _laughs, "holds more than 100,000 values"),
     ("recursive_alias", "validate", _text("tiers: &a [1, *a]\n"), "refers to a value that"),
