@@ -11,6 +11,7 @@ from simcs.formulas.retention import (
     logo_retention,
     net_revenue_retention,
 )
+from simcs.formulas.sbg import sbg_discounted_residual_lifetime, sbg_survival
 
 # (ARR at year start, ARR at year end; 0 = churned)
 COHORT: list[tuple[float, float]] = [
@@ -60,3 +61,45 @@ def test_empty_cohort_is_undefined() -> None:
     assert math.isnan(gross_revenue_retention(0.0, 0.0))
     assert math.isnan(net_revenue_retention(0.0, 10.0))
     assert math.isnan(logo_retention(0, 0))
+
+
+# ----------------------------------------------------------------------------- sBG residual value
+
+
+@pytest.mark.parametrize(("alpha", "beta"), [(1.2, 8.8), (0.7, 3.3), (2.6, 7.4)])
+@pytest.mark.parametrize("renewals", [0, 1, 5])
+@pytest.mark.parametrize("discount", [0.1, 0.25])
+def test_discounted_residual_lifetime_is_the_discounted_survival_sum(
+    alpha: float, beta: float, renewals: int, discount: float
+) -> None:
+    """Fader & Hardie's closed form (a hypergeometric function) against the sum it stands for:
+    sum over k >= 1 of S(r + k) / S(r) / (1 + d)^(k - 1), summed until the terms vanish."""
+    base = sbg_survival(alpha, beta, renewals)
+    total, k, term = 0.0, 1, 1.0
+    while term > 1e-15:
+        term = sbg_survival(alpha, beta, renewals + k) / base / (1 + discount) ** (k - 1)
+        total += term
+        k += 1
+    derl = sbg_discounted_residual_lifetime(alpha, beta, renewals, discount)
+    assert derl == pytest.approx(total, rel=1e-9)
+
+
+def test_discounted_residual_lifetime_limits() -> None:
+    """Undiscounted: (beta + r) / (alpha - 1). Homogeneous (alpha, beta large, churn c): the
+    geometric (1 - c) / (1 - (1 - c) / (1 + d)). Tenure raises it; discounting lowers it."""
+    assert sbg_discounted_residual_lifetime(2.5, 7.5, 3, 0.0) == pytest.approx((7.5 + 3) / 1.5)
+    c, d = 0.2, 0.1
+    homogeneous = sbg_discounted_residual_lifetime(c * 1e7, (1 - c) * 1e7, 4, d)  # the series
+    assert homogeneous == pytest.approx((1 - c) / (1 - (1 - c) / (1 + d)), rel=1e-5)
+    for scale in (50.0, 5e3):  # scipy's 2F1 and the series agree with the sum where each is used
+        a, b = c * scale, (1 - c) * scale
+        base = sbg_survival(a, b, 2)
+        by_sum = sum(sbg_survival(a, b, 2 + k) / base / (1 + d) ** (k - 1) for k in range(1, 400))
+        assert sbg_discounted_residual_lifetime(a, b, 2, d) == pytest.approx(by_sum, rel=1e-9)
+    values = [sbg_discounted_residual_lifetime(1.2, 8.8, r, 0.1) for r in range(6)]
+    assert values == sorted(values) and values[0] < values[-1]
+    assert sbg_discounted_residual_lifetime(1.2, 8.8, 2, 0.2) < values[2]
+    with pytest.raises(ValueError, match="infinite"):
+        sbg_discounted_residual_lifetime(0.9, 4.0, 0, 0.0)
+    with pytest.raises(ValueError, match="discount"):
+        sbg_discounted_residual_lifetime(1.2, 8.8, 0, -0.1)
