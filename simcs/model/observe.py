@@ -158,7 +158,6 @@ class Observer:
                 continue  # a digital programme or an empty pool with nothing to show
             waiting, busy, present = areas_by_pool.get(pool, (0.0, 0.0, 0.0))
             self.monthly_areas.setdefault(pool, []).append((waiting, busy, present))
-            roster.integrate()
             people, fte, vacancies, cost, counts = roster.close_month()
             self.series.append(
                 (

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
-from simcs.formulas.costs import loaded_cost, people_within_budget
+from simcs.formulas.costs import people_within_budget, pool_loaded_cost
 from simcs.model.ledger import Ledger
 from simcs.model.seats import Seats
 from simcs.scenario import StaffPool
@@ -104,7 +104,7 @@ class Roster:
         self.positions: list[Position] = []
         self.filled = pool.headcount
         self.pending = 0
-        self.managers = self._managers_for(pool.headcount)
+        self.managers = self.pool.managers_for(pool.headcount)
         self.target = pool.headcount
         self.decisions: list[Decision] = []
         self.month = MonthCounts()
@@ -117,8 +117,6 @@ class Roster:
         self._mean_tenure = (
             HOURS_PER_YEAR / pool.attrition_per_year if pool.attrition_per_year > 0 else math.inf
         )
-        self._person_cost = loaded_cost(pool.ote, pool.overhead)
-        self._manager_cost = loaded_cost(pool.manager_ote, pool.overhead)
         self.cap = self._cap()
         for index in range(pool.headcount):
             self.positions.append(Position(index))
@@ -129,10 +127,6 @@ class Roster:
                 env.process(self._plan_step(step.start_month, step.headcount))
 
     # ------------------------------------------------------------------ limits
-    def _managers_for(self, people: int) -> int:
-        share = self.policy.managers_per_person if self.policy is not None else None
-        return self.pool.managers if share is None else round(share * people)
-
     def _cap(self) -> int:
         """The most people the policy allows on payroll: its headcount cap and its budget."""
         cap = MAX_HEADCOUNT
@@ -143,12 +137,8 @@ class Roster:
             cap = min(cap, policy.max_headcount)
         budget = policy.max_cost_per_year
         if budget is not None:
-            cap = min(cap, people_within_budget(budget, self.annual_cost, cap))
+            cap = min(cap, people_within_budget(budget, self.pool.loaded_cost_per_year, cap))
         return cap
-
-    def annual_cost(self, people: int) -> float:
-        """The pool's loaded cost at an annual rate with `people` on payroll (and managers)."""
-        return people * self._person_cost + self._managers_for(people) * self._manager_cost
 
     def _may_hire(self) -> bool:
         if self.env.now >= self._freeze_at:
@@ -186,13 +176,23 @@ class Roster:
         if end > start:
             self.ledger.add_span(start, end, self._key, self._ramp_quantity, rate)
 
-    def _leave(self, position: Position) -> None:
+    def _off_payroll(self, position: Position) -> None:
+        """The position's person goes (a ramp not finished is booked back); the seat is empty."""
         self.integrate()
-        self._ramping(self.env.now, position.ramp_until, -1.0)  # left before the ramp ended
+        self._ramping(self.env.now, position.ramp_until, -1.0)
         position.filled = False
         self.filled -= 1
-        self.month.departures += 1
         self.seats.vacate_seat(position.index)
+
+    def _leave(self, position: Position) -> None:
+        """The position's person leaves (attrition): a departure of the month."""
+        self._off_payroll(position)
+        self.month.departures += 1
+
+    def _await_hire(self, position: Position) -> None:
+        """The vacant position is being refilled: a hire is on the way."""
+        position.pending = True
+        self.pending += 1
 
     def _close(self, position: Position) -> None:
         if position.pending:
@@ -214,10 +214,8 @@ class Roster:
         if start == "long_run":
             u, v = self.streams.stream(STAFF_START, name_key(self.name), position.index).random(2)
             if u < self._lag / (self._mean_tenure + self._lag):  # the rest of a hiring lag
-                self._leave(position)
-                self.month.departures -= 1  # a vacancy at t=0, not a departure
-                position.pending = True
-                self.pending += 1
+                self._off_payroll(position)  # a vacancy at t=0, not a departure
+                self._await_hire(position)
                 yield env.timeout(float(v) * self._lag)
                 if not self.pool.backfill:
                     self._close(position)
@@ -247,8 +245,7 @@ class Roster:
                 if self.policy is not None:
                     self._journal("not backfilled", 1, "at or above target")
                 return
-            position.pending = True
-            self.pending += 1
+            self._await_hire(position)
             yield env.timeout(self._lag)
             if not self._refill(position):
                 return
@@ -265,9 +262,9 @@ class Roster:
 
     def _requisition(self) -> Generator[simpy.Event, None, None]:
         """Process: a new position, vacant for the hiring lag, then filled (if still wanted)."""
-        position = Position(len(self.positions), filled=False, pending=True)
+        position = Position(len(self.positions), filled=False)
         self.positions.append(position)
-        self.pending += 1
+        self._await_hire(position)
         self.seats.add_seat()
         yield self.env.timeout(self._lag)
         if self._refill(position):
@@ -290,7 +287,7 @@ class Roster:
         if capped < target:
             reason += f" (capped at {self.cap})"
         self.target = capped
-        self.managers = self._managers_for(self.filled)
+        self.managers = self.pool.managers_for(self.filled)
         if self.env.now >= self._freeze_at:
             gap = min(0, capped - self.filled - self.pending)
         else:
@@ -308,17 +305,13 @@ class Roster:
                 done += 1
         for position in reversed(self.positions):
             if done < people and position.open and position.filled:
-                self.integrate()
-                self._ramping(self.env.now, position.ramp_until, -1.0)
-                position.filled = False
-                self.filled -= 1
-                self.seats.vacate_seat(position.index)
+                self._off_payroll(position)
                 self._close(position)
                 self.month.let_go += 1
                 done += 1
         if done:
             self._journal("let go", done, reason)
-        self.managers = self._managers_for(self.filled)
+        self.managers = self.pool.managers_for(self.filled)
 
     def _plan_step(self, month: int, headcount: int) -> Generator[simpy.Event, None, None]:
         """Process: a plan's step, hired for a lag ahead, let go (if so) at its month."""
@@ -342,7 +335,7 @@ class Roster:
         if policy is None or policy.plan is not None or month % policy.months_per_review:
             if policy is not None and policy.plan is not None:
                 self.integrate()
-                self.managers = self._managers_for(self.filled)
+                self.managers = self.pool.managers_for(self.filled)
             return
         target, reasons = self.target, []
         if self.book is not None and (policy.arr_per_person or policy.accounts_per_person):
@@ -384,5 +377,11 @@ class Roster:
         counts, self.month = self.month, MonthCounts()
         payroll, managers = self._month_hours
         self._month_hours = [0.0, 0.0]
-        cost = (payroll * self._person_cost + managers * self._manager_cost) / HOURS_PER_YEAR
+        cost = pool_loaded_cost(  # the rule the year's metrics charge (person-years)
+            self.pool.ote,
+            self.pool.overhead,
+            payroll / HOURS_PER_YEAR,
+            managers / HOURS_PER_YEAR,
+            self.pool.manager_ote,
+        )
         return self.filled, self.filled - 0.5 * ramping, self.pending, cost, counts

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from simcs.formulas.costs import loaded_cost
+from simcs.formulas.costs import pool_loaded_cost
 from simcs.scenario.fields import (
     MAX_TIERS,
     NUMBER,
@@ -140,20 +140,25 @@ class StaffPool(Strict):
                 f"({self.headcount})"
             )
         if policy.max_cost_per_year is not None:
-            managers = (
-                self.managers
-                if policy.managers_per_person is None
-                else round(policy.managers_per_person * self.headcount)
-            )
-            cost = self.headcount * loaded_cost(self.ote, self.overhead) + managers * loaded_cost(
-                self.manager_ote, self.overhead
-            )
+            cost = self.loaded_cost_per_year(self.headcount)
             if cost > policy.max_cost_per_year:
                 raise ValueError(
                     f"policy.max_cost_per_year: ${policy.max_cost_per_year:,.0f} is below the "
                     f"loaded cost of the staff at t=0 (${cost:,.0f} a year)"
                 )
         return self
+
+    def managers_for(self, people: int) -> int:
+        """Managers of a pool with `people` on payroll: the policy's share of them (rounded),
+        else the fixed `managers`."""
+        share = self.policy.managers_per_person if self.policy is not None else None
+        return self.managers if share is None else round(share * people)
+
+    def loaded_cost_per_year(self, people: int) -> float:
+        """Loaded annual cost of `people` on payroll and their managers (OTE x (1 + overhead))."""
+        return pool_loaded_cost(
+            self.ote, self.overhead, people, self.managers_for(people), self.manager_ote
+        )
 
 
 class EducationPool(StaffPool):
