@@ -52,6 +52,7 @@ class Metric:
     direction: int  # +1 higher is better, -1 lower is better, 0 neither
     description: str  # one line for the reference docs
     short: str = ""  # a compact column heading, unit included, where the label is long
+    horizon: bool = False  # one value per replication (year HORIZON_YEAR), not one a year
 
     @property
     def fmt(self) -> str:
@@ -161,8 +162,28 @@ _ENTRIES: list[Metric] = [
        "Champion departures caught and handed over by the Smooth Transition play."),
     _m("trained_share", "Trained customers", "share of customers", "share", 1,
        "Share of the customers at year end with a trained user."),
+    _m("subscription_revenue", "Subscription revenue", "USD per year", "usd", 1,
+       "ARR earned in the year: each contract's ARR over the time it was under contract."),
     _m("services_revenue", "Services revenue", "USD per year", "usd", 1,
        "Revenue of paid onboarding packages and paid training."),
+    _m("revenue", "Revenue", "USD per year", "usd", 1,
+       "Subscription revenue plus services revenue."),
+    _m("delivery_margin", "Delivery margin", "USD per year", "usd", 1,
+       "Revenue less the cost of delivery."),
+    _m("cost_to_revenue", "Cost of delivery to revenue", "share of revenue", "share", -1,
+       "Cost of delivery over revenue (customer success runs at 5%-20% of revenue, seed "
+       "1G.1)."),
+    _m("customer_lifetime_value", "Customer lifetime value", "USD per customer", "usd", 1,
+       "Mean over the customers at year end of the discounted margin each is expected to "
+       "bring from now on: (ARR - cost to serve) x the rest of its term plus its sBG "
+       "discounted expected residual lifetime (Fader & Hardie 2010)."),
+    _m("book_value_end", "Book value at year end", "USD", "usd", 1,
+       "The customer lifetime values of the whole book at year end, summed."),
+    Metric("economic_value", "Economic value", "USD (present value)", "usd", 1,
+           "What the strategy is worth over the horizon and beyond: each measurement year's "
+           "delivery margin discounted from its middle, plus the book value at the horizon's "
+           "end discounted from it, at the finance section's rate (one value per replication, "
+           "year 0 in replications.csv).", horizon=True),
     *(
         entry
         for f, label in FUNCTION_LABELS.items()
@@ -194,6 +215,13 @@ _SHORT = {
 CATALOGUE: dict[str, Metric] = {m.name: replace(m, short=_SHORT.get(m.name, "")) for m in _ENTRIES}
 #: Every metric reported, for every tier and `all`, in output order.
 METRICS: tuple[str, ...] = tuple(CATALOGUE)
+#: The metrics of one year; the others have one value per replication (`HORIZON_YEAR`).
+YEAR_METRICS: tuple[str, ...] = tuple(m for m in METRICS if not CATALOGUE[m].horizon)
+#: The metrics with one value per replication, over the whole horizon.
+HORIZON_METRICS: tuple[str, ...] = tuple(m for m in METRICS if CATALOGUE[m].horizon)
+#: The `year` of a per-replication metric's row in replications.csv and the store: 0, a year
+#: no metric of one year ever has (years count from 1).
+HORIZON_YEAR = 0
 
 
 def metric(name: str) -> Metric:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
+from simcs.catalogue import ALL, METRICS
 from simcs.scenario import Scenario, Strict
 from simcs.scenario.fields import MAX_NAME, NAME_PATTERN, NUMBER, Description, Name
 from simcs.scenario.files import (
@@ -28,7 +29,6 @@ from simcs.scenario.files import (
     with_overrides,
 )
 from simcs.scenario.safe_yaml import shown
-from simcs.simulation.metrics import ALL, METRICS
 
 #: most variants of one experiment file, and most replications of one variant
 MAX_VARIANTS = 1_000

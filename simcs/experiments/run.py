@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simcs.catalogue import ALL
 from simcs.experiments.comparison import Comparison, paired_differences
 from simcs.experiments.design import Experiment
 from simcs.records import Row, SeriesRow
-from simcs.simulation.metrics import ALL
 from simcs.simulation.runner import Progress, gather
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise

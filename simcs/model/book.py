@@ -167,7 +167,7 @@ class CustomerFactory:
             phase_u=u[6],
         )
         customer.renewals = tenure
-        customer.term.start = max(sale_time, 0.0)
+        customer.term.start = customer.earned_until = max(sale_time, 0.0)
         if initial:
             customer.go_live_time = sale_time
             if u[4] < book.trained_share:

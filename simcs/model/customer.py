@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from simcs.calendar import HOURS_PER_YEAR
+from simcs.model.ledger import Ledger
 from simcs.records import cell_key
 from simcs.streams import CUSTOMER_CASES, CUSTOMER_CHAMPION, CUSTOMER_TRAINING, Streams
 
@@ -71,6 +73,7 @@ class Customer:
     cell: str = ""  # ledger key of (tier, group), kept in step with the tier
     first_cell: str = ""  # the cell it was admitted in
     cohort_cell: str = ""  # the cell it was in at the year's start
+    earned_until: float = 0.0  # subscription revenue is booked up to this time
     _rngs: dict[int, np.random.Generator] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,6 +84,16 @@ class Customer:
         self.tier = tier
         self.cell = cell_key(tier, self.group)
         self.exec_sponsor = self.sponsor_u < exec_sponsor_share
+
+    def book_subscription(self, ledger: Ledger, now: float) -> None:
+        """Book the subscription revenue earned since it was last booked (its ARR over the time
+        under contract, split exactly at year ends) in its cell; call it before its ARR or its
+        cell changes, when it churns, and at every year's end."""
+        if now > self.earned_until:
+            ledger.add_span(
+                self.earned_until, now, self.cell, "subscription_revenue", self.arr / HOURS_PER_YEAR
+            )
+            self.earned_until = now
 
     def _rng(self, purpose: int) -> np.random.Generator:
         rng = self._rngs.get(purpose)

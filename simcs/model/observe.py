@@ -4,14 +4,17 @@ Everything is booked under the customer's ledger cell (its tier and group), so r
 read both by service tier and by customer group. At each year's start it records the cohort
 (customers and ARR under contract, in the cell each is in then); at its end the cohort's
 retention (in that same cell, so a move during the year does not split a cohort), the book at
-year end, customer-years served and every queue's exact time integrals for the year (presence,
-waiting, busy time, arrivals, waits). At each month's end it records every pool's mean queue
-length and utilisation over the month (the monthly series).
+year end (each customer's subscription revenue booked up to it, and the discounted years of
+margin it is still worth), customer-years served and every queue's exact time integrals for the
+year (presence, waiting, busy time, arrivals, waits). At each month's end it records every
+pool's mean queue length and utilisation over the month (the monthly series).
 """
 
 from __future__ import annotations
 
 from simcs.calendar import HOURS_PER_YEAR
+from simcs.formulas.sbg import sbg_discounted_residual_lifetime
+from simcs.formulas.value import margin_years_left
 from simcs.model.book import NEW_LOGO_SERIAL
 from simcs.model.csm import CsmTeam
 from simcs.model.customer import Customer
@@ -59,6 +62,7 @@ class Observer:
         self.series: list[SeriesPoint] = []
         self._last_areas: dict[str, tuple[float, float, float]] = {}
         self._last_education = (0.0, 0.0, 0.0)
+        self._derl: dict[tuple[str, int], float] = {}  # (group, renewals) -> DERL
 
     def pools(self) -> dict[str, list[WorkQueue]]:
         """Every staffed queue by pool name (a CSM team's books together)."""
@@ -102,10 +106,15 @@ class Observer:
             if c.active:
                 if c.serial < NEW_LOGO_SERIAL:
                     ledger.put(year, c.first_cell, "initial_cohort_alive", 1.0)
-                ledger.put(year, tier, "customers_end", 1.0)
-                ledger.put(year, tier, "arr_end", arr)
+                c.book_subscription(ledger, end)
+                bucket = ledger.bucket(year, tier)
+                bucket["customers_end"] += 1.0
+                bucket["arr_end"] += arr
                 if c.training:
-                    ledger.put(year, tier, "trained_end", 1.0)
+                    bucket["trained_end"] += 1.0
+                years_left = self._margin_years_left(c, end)
+                bucket["value_margin_years"] += years_left
+                bucket["value_arr_years"] += arr * years_left
             stop = end if c.churn_time is None else min(end, c.churn_time)
             years_active = (stop - max(start, c.sale_time)) / HOURS_PER_YEAR
             if years_active > 0:
@@ -120,6 +129,19 @@ class Observer:
         self.education.integrate()
         for roster in self.rosters.values():
             roster.integrate()
+
+    def _margin_years_left(self, c: Customer, now: float) -> float:
+        """The discounted years of margin `c` is worth at `now` (`margin_years_left`), from
+        the sBG law of its group and the renewals it has made."""
+        key = (c.group, c.renewals)
+        derl = self._derl.get(key)
+        if derl is None:
+            law = self.scenario.population[c.group].renewal
+            derl = self._derl[key] = sbg_discounted_residual_lifetime(
+                law.alpha, law.beta, c.renewals, self.scenario.finance.discount_rate_per_year
+            )
+        term_left = (c.next_anniversary - now) / HOURS_PER_YEAR
+        return margin_years_left(term_left, derl, self.scenario.finance.discount_rate_per_year)
 
     def _close_queue(self, year: int, tier: str, pool: str, queue: WorkQueue) -> None:
         stats = queue.reset_period()

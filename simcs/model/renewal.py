@@ -199,6 +199,7 @@ class Renewals:
                 + (", late go-live" if ttv_late else "")
                 + (", moved to lower touch" if term.moved_down else ""),
             )
+        customer.book_subscription(self.ledger, now)  # at the ARR of the term just ended
         if u < p_churn:
             customer.churn_time = now
             self.journal.record(

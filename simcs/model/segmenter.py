@@ -65,6 +65,7 @@ class Segmenter:
         year = max(1, math.ceil(now / HOURS_PER_YEAR))
         self.ledger.put(year, customer.cell, "arr_moved_out", customer.arr)
         old_team.release(customer)
+        customer.book_subscription(self.ledger, now)  # earned in the old cell until now
         customer.serve_by(tier, self.scenario.tiers[tier].exec_sponsor_share)
         customer.alert_open = False
         term = customer.term

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simcs import __version__
+from simcs.catalogue import ALL, METRICS
 from simcs.experiments.comparison import Comparison
 from simcs.experiments.run import ExperimentResult
 from simcs.reporting.results import (
@@ -32,7 +33,6 @@ from simcs.reporting.results import (
 from simcs.reporting.results import TRADEOFF as TRADEOFF_FILE
 from simcs.reporting.run_files import SERIES_COLUMNS, series_cells
 from simcs.scenario.files import scenario_sha256, scenario_yaml
-from simcs.simulation.metrics import ALL, METRICS
 
 TRADEOFF = ("cost_per_customer", "grr", "nrr")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from simcs import __version__
+from simcs.catalogue import METRICS
 from simcs.records import SERIES_FIELDS, SeriesRow
 from simcs.reporting.results import (
     MANIFEST,
@@ -23,7 +24,6 @@ from simcs.reporting.results import (
     scope_labels,
 )
 from simcs.scenario.files import scenario_sha256, scenario_yaml
-from simcs.simulation.metrics import METRICS
 from simcs.simulation.runner import RunResult
 
 

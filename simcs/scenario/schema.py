@@ -3,12 +3,13 @@
 A scenario is plain data (YAML on disk) checked by pydantic with unknown keys forbidden. It
 holds who the customers are (`population`: customer groups), the service tiers (`tiers`), which
 tier serves which customer (`segmentation`), the staff pools (`staff`), the playbook's policies
-and levers (`playbook`), the driver effect sizes of the renewal decision (`drivers`) and the
-experiment horizon; this module adds the checks that span sections (every covered tier has a
-CSM team, the rule names known tiers and groups, the book fits in one replication). A file of
-the old shape, where tiers held their customers, is translated with a warning (`legacy`). What
-each field means, its unit, source and bounds are in `fields.about` metadata, shown by
-`simcs schema` and docs/reference/scenario.md.
+and levers (`playbook`), the driver effect sizes of the renewal decision (`drivers`), the
+discount rate of dollar figures beyond the year (`finance`) and the experiment horizon; this
+module adds the checks that span sections (every covered tier has a CSM team, the rule names
+known tiers and groups, the book fits in one replication). A file of the old shape, where tiers
+held their customers, is translated with a warning (`legacy`). What each field means, its unit,
+source and bounds are in `fields.about` metadata, shown by `simcs schema` and
+docs/reference/scenario.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from simcs.scenario.fields import (
     about,
     tier_keys,
 )
+from simcs.scenario.finance import Finance
 from simcs.scenario.playbook import (
     Champions,
     CostAssumptions,
@@ -102,6 +104,7 @@ class Scenario(Strict):
     expansion_drivers: ExpansionDrivers = ExpansionDrivers()
     initial_book: InitialBook = InitialBook()
     costs: CostAssumptions = CostAssumptions()
+    finance: Finance = Finance()
 
     @model_validator(mode="before")
     @classmethod

@@ -14,13 +14,20 @@ work its tiers asked for instead.
 from __future__ import annotations
 
 from simcs.calendar import HOURS_PER_YEAR, hours_to_days
-from simcs.catalogue import ALL, FUNCTIONS, METRICS
+from simcs.catalogue import (
+    ALL,
+    FUNCTIONS,
+    HORIZON_METRICS,
+    HORIZON_YEAR,
+    YEAR_METRICS,
+)
 from simcs.formulas.costs import cost_of_delivery_per_customer, pool_loaded_cost, split_cost
 from simcs.formulas.retention import (
     gross_revenue_retention,
     logo_retention,
     net_revenue_retention,
 )
+from simcs.formulas.value import economic_value
 from simcs.model.ledger import Ledger
 from simcs.model.support import WAIT_BIN_KEYS
 from simcs.records import WAIT_POINTS, group_scope, is_group_scope, split_cell
@@ -139,6 +146,15 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
     for c in cells:
         costs["operations"][c] += scenario.costs.other_per_customer_year * customer_years[c]
 
+    # each cell's book at year end: its customers' ARR less the cell's cost to serve a
+    # customer-year (implementation, a one-off at onboarding, left out), over the discounted
+    # years of margin each is still worth (booked by the observer)
+    book_value: dict[str, float] = {}
+    for c in cells:
+        to_serve = sum(costs[f][c] for f in FUNCTIONS if f != "implementation")
+        per_year = to_serve / customer_years[c] if customer_years[c] > 0 else 0.0
+        book_value[c] = g(year, c, "value_arr_years") - per_year * g(year, c, "value_margin_years")
+
     support_capacity = g(year, "", "support_present_hours")
     ps_capacity = g(year, "", "implementation_present_hours")
     out: dict[str, dict[str, float]] = {}
@@ -218,7 +234,13 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
         m["champion_departures"] = s("champion_departures")
         m["smooth_transitions"] = s("smooth_transitions")
         m["trained_share"] = _ratio(s("trained_end"), s("customers_end"))
+        m["subscription_revenue"] = s("subscription_revenue")
         m["services_revenue"] = s("services_revenue")
+        m["revenue"] = m["subscription_revenue"] + m["services_revenue"]
+        m["delivery_margin"] = m["revenue"] - total
+        m["cost_to_revenue"] = _ratio(total, m["revenue"])
+        m["book_value_end"] = sum(book_value[c] for c in members)
+        m["customer_lifetime_value"] = _ratio(m["book_value_end"], s("customers_end"))
         for f in FUNCTIONS:  # staff: a tier's own CSM team, every pool in `all`
             key = [""] if f != "csm" else teams
             if is_group_scope(label) or (label != ALL and f != "csm"):
@@ -233,13 +255,38 @@ def year_metrics(ledger: Ledger, scenario: Scenario, year: int) -> dict[str, dic
     return out
 
 
+def horizon_metrics(
+    yearly: dict[int, dict[str, dict[str, float]]], scenario: Scenario
+) -> dict[str, dict[str, float]]:
+    """The metrics with one value per replication ({scope: {metric: value}}), from the
+    measurement years' metrics: `economic_value`, the measurement years' delivery margins and
+    the last year's book value, discounted to the first measurement year's start."""
+    years = scenario.measurement_years
+    rate = scenario.finance.discount_rate_per_year
+    return {
+        scope: {
+            "economic_value": economic_value(
+                [yearly[y][scope]["delivery_margin"] for y in years],
+                yearly[years[-1]][scope]["book_value_end"],
+                rate,
+            )
+        }
+        for scope in yearly[years[-1]]
+    }
+
+
 def tidy_records(
     ledger: Ledger, scenario: Scenario, replication: int
 ) -> list[tuple[int, int, str, str, float]]:
-    """(replication, year, tier, metric, value) rows for every measurement year."""
+    """(replication, year, tier, metric, value) rows for every measurement year, then one row
+    a scope for each per-replication metric, at year `HORIZON_YEAR`."""
     rows: list[tuple[int, int, str, str, float]] = []
-    for year in scenario.measurement_years:
-        for tier, values in year_metrics(ledger, scenario, year).items():
-            for metric in METRICS:
+    yearly = {y: year_metrics(ledger, scenario, y) for y in scenario.measurement_years}
+    for year, by_scope in yearly.items():
+        for tier, values in by_scope.items():
+            for metric in YEAR_METRICS:
                 rows.append((replication, year, tier, metric, values[metric]))
+    for tier, values in horizon_metrics(yearly, scenario).items():
+        for metric in HORIZON_METRICS:
+            rows.append((replication, HORIZON_YEAR, tier, metric, values[metric]))
     return rows

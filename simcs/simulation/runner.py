@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simcs.catalogue import METRICS
 from simcs.records import SERIES_FIELDS, Row, SeriesRow
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256
 from simcs.simulation.backends import Task, default_workers, execute, start_method
-from simcs.simulation.metrics import METRICS
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
 

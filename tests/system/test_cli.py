@@ -19,11 +19,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from simcs.catalogue import METRICS
 from simcs.cli import main
 from simcs.cli.options import progress_bar
 from simcs.model.guard import ReplicationAborted
 from simcs.records import SERIES_FIELDS
-from simcs.simulation.metrics import METRICS
 from tests.unit.test_scenario_files import BAD_CASES as LOADING_CASES
 
 TESTS = Path(__file__).resolve().parents[1]

@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simcs.catalogue import METRICS
 from simcs.cli import cli_docs
 from simcs.cli import docs as docs_reference
 from simcs.experiments.robustness import UNCERTAIN
 from simcs.scenario import Scenario
-from simcs.simulation.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -16,11 +16,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from simcs.catalogue import METRICS
 from simcs.cli import main
 from simcs.experiments.design import load_experiment
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario, scenario_yaml
-from simcs.simulation.metrics import METRICS
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import simcs
+from simcs.catalogue import ALL
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
 from simcs.records import SERIES_FIELDS
@@ -15,7 +16,6 @@ from simcs.reporting.experiment_files import write_experiment
 from simcs.reporting.run_files import timeseries_csv as run_timeseries_csv
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
-from simcs.simulation.metrics import ALL
 from tests.conftest import shrink
 
 

@@ -20,13 +20,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 import simcs
-from simcs.catalogue import CATALOGUE
+from simcs.catalogue import CATALOGUE, METRICS
 from simcs.formulas.sbg import sbg_survival
 from simcs.records import group_scope
 from simcs.reporting import figures
 from simcs.reporting.run_files import replications_csv, summary_document
 from simcs.scenario.files import with_overrides
-from simcs.simulation.metrics import METRICS
 from tests.conftest import scenario_path
 
 ALLOWED = {c.lower() for c in figures.PALETTE} | {figures.GREY.lower()}

@@ -32,6 +32,9 @@ ADDITIVE = (
     "arr_moved_in",
     "arr_moved_out",
     "services_revenue",
+    "subscription_revenue",
+    "revenue",
+    "book_value_end",
 )
 
 
@@ -55,7 +58,7 @@ def _sums(rows: list[tuple[int, int, str, str, float]], metric: str) -> dict[tup
     return out
 
 
-@pytest.mark.parametrize("metric", [*ADDITIVE, "cost_total"])
+@pytest.mark.parametrize("metric", [*ADDITIVE, "cost_total", "delivery_margin", "economic_value"])
 def test_tiers_and_groups_each_add_up_to_the_book(rows, metric: str) -> None:
     sums = _sums(rows, metric)
     keys = {(rep, year) for rep, year, _ in sums}

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from simcs.catalogue import METRICS
 from simcs.cli import main
 from simcs.experiments.sweep import parse_range, point_name, sweep_experiment
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError
-from simcs.simulation.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
