@@ -90,7 +90,9 @@ def retention_by_year(
         {
             int(num(row.get("year")))
             for row in rows
-            if row.get("tier") in tiers and defined(num(row.get("year")))
+            if row.get("tier") in tiers
+            and defined(num(row.get("year")))
+            and num(row.get("year")) >= 1  # a per-replication metric's rows have year 0
         }
     )
     n = len(tiers)
