@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from simcs import __version__
+from simcs.catalogue import ALL
 from simcs.cli.options import (
     backend_option,
     load_scenario_file,
@@ -22,6 +23,7 @@ from simcs.cli.options import (
     workers_option,
     working_in,
 )
+from simcs.reporting.money import MONEY, money_lines
 from simcs.reporting.results import (
     MANIFEST,
     REPLICATIONS,
@@ -29,6 +31,7 @@ from simcs.reporting.results import (
     STORE,
     SUMMARY,
     TIMESERIES,
+    json_interval,
     scope_labels,
 )
 from simcs.reporting.run_files import write_run
@@ -110,12 +113,18 @@ def run_command(
             notes.append(f"Headcount plan applied from {staffing} (simcs run --staffing).")
         write_run(result, out, notes)
         labels = scope_labels(sc)
+        summary = result.summary()
         for part, title in (("tier", "Tier"), ("group", "Customer group")):
             if by in (part, "both"):
                 shown = sc.scopes(part)
                 if part == "tier" and by == "both":
                     shown = shown[:-1]  # 'all' once, under the groups
-                click.echo(summary_table(result.summary(), shown, labels, title))
+                click.echo(summary_table(summary, shown, labels, title))
+        book = {m: json_interval(summary[ALL][m]) for m in MONEY if m in summary[ALL]}
+        lines = money_lines(
+            book, len(sc.measurement_years), sc.finance.discount_rate_per_year, who="whole book"
+        )
+        click.echo("\n" + "\n".join(lines))
         if has_policy(sc):
             click.echo("\nStaffing by quarter (staffing policies in force):")
             click.echo(staffing_table_text(quarterly_staffing(result.series)))

@@ -18,10 +18,12 @@ its key, a group "group NAME", and `all` reads "All customers".
 
 Modules, one concept each: `style` (palette, rcParams, saving), `labels` (metric and scope
 labels), `axes` (values, formatters, drawing helpers); then by result kind: `run` (arr_bridge,
-cost_vs_value, utilisation), `service` (support_service, wait_distribution, pools_over_time),
-`retention` (retention_by_year), `compare` (forest, tradeoff), `planning` (staffing_frontier,
-frontier of a sweep, allocation_path), `study` (robustness), `staffing` (staffing: people on
-payroll against the target and the need, and utilisation, month by month per pool).
+cost_vs_value, utilisation), `money` (revenue_and_margin: revenue, cost and margin, and cost to
+revenue against the 5%-20% band; customer_value: lifetime value against the cost to serve),
+`service` (support_service, wait_distribution, pools_over_time), `retention`
+(retention_by_year), `compare` (forest, tradeoff), `planning` (staffing_frontier, frontier of a
+sweep, allocation_path), `study` (robustness), `staffing` (staffing: people on payroll against
+the target and the need, and utilisation, month by month per pool).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from simcs.reporting.figures.labels import (
     scope_noun,
     tier_label,
 )
+from simcs.reporting.figures.money import customer_value, revenue_and_margin
 from simcs.reporting.figures.planning import allocation_path, frontier, staffing_frontier
 from simcs.reporting.figures.retention import retention_by_year
 from simcs.reporting.figures.run import arr_bridge, cost_vs_value, utilisation
@@ -75,12 +78,14 @@ __all__ = [
     "allocation_path",
     "arr_bridge",
     "cost_vs_value",
+    "customer_value",
     "forest",
     "frontier",
     "metric_label",
     "param_label",
     "pools_over_time",
     "retention_by_year",
+    "revenue_and_margin",
     "robustness",
     "save",
     "scope_noun",

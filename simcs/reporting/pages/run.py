@@ -1,13 +1,16 @@
-"""The page of a run folder: the whole book's GRR, NRR and cost of delivery per customer in
-one line, the run's figures (ARR bridges, cost against value, retention by year by tier and by
-customer group, support service, waits, pools over time, staffing, utilisation), results by
-service tier and by customer group, the counts that explain the segmentation policy (customers
-each tier serves, customers re-tiered up and down a year), staffing by quarter with the hiring
-decisions of the staffing policies, and the scenario's assumptions.
+"""The page of a run folder: the whole book's GRR, NRR, cost of delivery per customer and
+economic value in one line, the run's figures (ARR bridges, cost against value, revenue and
+margin, lifetime value against cost to serve, retention by year by tier and by customer group,
+support service, waits, pools over time, staffing, utilisation), results by service tier and by
+customer group, revenue and margin (where the cost of delivery lands against the 5%-20% of
+revenue customer success runs at, seed 1G.1), the counts that explain the segmentation policy
+(customers each tier serves, customers re-tiered up and down a year), staffing by quarter with
+the hiring decisions of the staffing policies, and the scenario's assumptions.
 
 The staffing figure and tables need timeseries.csv's staffing columns (headcount, target,
 requisitions, ...); a folder written before them (queue length and utilisation only) has no
-staffing section.
+staffing section; one written before money was in the model (no revenue) has no money
+figures, section or economic value in its headline.
 
 A tier's figures describe the customers it serves, which the segmentation rule decides (and
 re-tiering changes); a customer group's describe the same customers whatever tier serves them,
@@ -25,7 +28,7 @@ from matplotlib.figure import Figure
 
 from simcs.catalogue import ALL
 from simcs.records import group_scope
-from simcs.reporting import figures, results, staffing
+from simcs.reporting import figures, money, results, staffing
 from simcs.reporting.html import paragraph, table
 from simcs.reporting.pages.common import (
     Page,
@@ -50,6 +53,20 @@ BY_TIER = (
     "support_sla_met",
     "support_wait_hours_mean",
 )
+#: The columns of the revenue and margin tables (where cost to revenue lands follows it).
+MONEY_COLUMNS = (
+    "revenue",
+    "cost_total",
+    "delivery_margin",
+    "cost_to_revenue",
+    "customer_lifetime_value",
+    "book_value_end",
+)
+MONEY_NOTE = (
+    "Means per measurement year with 95% intervals; lifetime and book value at year end, "
+    "discounted at the finance section's rate. Against the band: inside, below or above "
+    "when the whole interval is; on an edge when the interval reaches both sides of it."
+)
 #: The counts that explain a segmentation policy, with their column headings.
 COUNTS = (
     ("customers_start", "Customers at start of year"),
@@ -70,12 +87,63 @@ COUNTS_NOTE = (
 )
 
 
-def headline(doc: dict[str, Any]) -> str:
+def headline(doc: dict[str, Any], years: int | None = None) -> str:
     """'baseline, whole book: GRR 0.912 [0.905, 0.919], NRR ..., cost of delivery per
-    customer $5,300 [$5,210, $5,390].'"""
+    customer $5,300 [$5,210, $5,390], economic value $715M [$653M, $776M] over 3 years and the
+    book left.' (`years`: the measurement years; no economic value in a folder without it)."""
     book = doc["metrics"][ALL]
     parts = [f"{label(m)} {interval(m, book.get(m))}" for m in HEADLINE]
+    if money.has_money(book) and "economic_value" in book:
+        parts.append(money.economic_value_phrase(book["economic_value"], years))
     return f"{doc['scenario']}, whole book: " + ", ".join(parts) + "."
+
+
+def measured_years(scenario: dict[str, Any]) -> int | None:
+    """How many years the run measured (horizon less warm-up; None if the file lacks them)."""
+    horizon, warmup = scenario.get("horizon_years"), scenario.get("warmup_years", 0)
+    if not isinstance(horizon, int) or not isinstance(warmup, int):
+        return None
+    return horizon - warmup
+
+
+def discount_rate(scenario: dict[str, Any]) -> float | None:
+    """The finance section's discount rate a year (None if the file has no finance section)."""
+    rate = (scenario.get("finance") or {}).get("discount_rate_per_year")
+    return float(rate) if isinstance(rate, int | float) else None
+
+
+def money_table(
+    metrics: dict[str, Any], scopes: Sequence[str], labels: dict[str, str], title: str
+) -> str:
+    """Revenue, cost, margin, cost to revenue (and where it lands against the band), lifetime
+    value and book value of each scope, one row each."""
+    where = f"Against the {money.band_text()} band"
+    return table(
+        [title, *(heading(m) for m in MONEY_COLUMNS[:4]), where, *map(heading, MONEY_COLUMNS[4:])],
+        [
+            [
+                labels.get(s, s),
+                *(money.estimate(m, metrics.get(s, {}).get(m)) for m in MONEY_COLUMNS[:4]),
+                money.band_position(metrics.get(s, {}).get("cost_to_revenue")) or "n/a",
+                *(money.estimate(m, metrics.get(s, {}).get(m)) for m in MONEY_COLUMNS[4:]),
+            ]
+            for s in scopes
+        ],
+    )
+
+
+def money_section(metrics: dict[str, Any], scenario: dict[str, Any]) -> str:
+    """The whole book's money in plain words, then revenue and margin by tier and by group."""
+    labels = tier_labels(scenario)
+    lines = money.money_lines(
+        metrics[ALL], measured_years(scenario), discount_rate(scenario), who="whole book"
+    )
+    return (
+        paragraph(" ".join(lines))
+        + money_table(metrics, [*tiers_of(scenario), ALL], labels, "Service tier")
+        + money_table(metrics, [*groups_of(scenario), ALL], labels, "Customer group")
+        + paragraph(MONEY_NOTE, "note")
+    )
 
 
 def group_sbg(
@@ -108,8 +176,14 @@ def _figures(
         (f"arr_bridge_{t}", figures.arr_bridge(metrics, t, tier_labels=labels))
         for t in [ALL, *tiers]
     ]
+    built.append(("cost_vs_value", figures.cost_vs_value(metrics, tiers, tier_labels=labels)))
+    if money.has_money(metrics.get(ALL)):
+        scopes = [*tiers, ALL]
+        built += [
+            ("revenue_and_margin", figures.revenue_and_margin(metrics, scopes, tier_labels=labels)),
+            ("customer_value", figures.customer_value(metrics, scopes, tier_labels=labels)),
+        ]
     built += [
-        ("cost_vs_value", figures.cost_vs_value(metrics, tiers, tier_labels=labels)),
         (
             "retention_by_year",
             figures.retention_by_year(
@@ -217,12 +291,14 @@ def page(folder: Path) -> Page:
         ("Results by customer group", by_group),
         ("Customers served and re-tiered", policy_counts(metrics, scenario)),
     ]
+    if money.has_money(metrics.get(ALL)):
+        sections.insert(2, ("Revenue and margin", money_section(metrics, scenario)))
     if timeseries is not None and has_staffing(timeseries):
         sections += staffing_sections(timeseries)
     sections.append(("Assumptions", assumptions(scenario) + notes(folder)))
     return Page(
         title=f"simcs run: {doc['scenario']}",
-        headlines=[headline(doc)],
+        headlines=[headline(doc, measured_years(scenario))],
         figures=_figures(folder, doc, scenario, timeseries),
         sections=sections,
         count=doc["replications"],
