@@ -29,9 +29,10 @@ from simcs.experiments.robustness import UNCERTAIN, run_robustness
 from simcs.experiments.run import ExperimentResult, run_experiment
 from simcs.experiments.sweep import sweep_experiment
 from simcs.reporting.experiment_files import write_experiment
+from simcs.reporting.pages.money_headline import money_headlines
 from simcs.reporting.results import STORE
 from simcs.reporting.study_files import write_points, write_robustness
-from simcs.reporting.tables import experiment_tables, robustness_table
+from simcs.reporting.tables import experiment_tables, return_on_staff_table, robustness_table
 from simcs.scenario.files import ScenarioError, default_scenario_path, header_comment
 from simcs.simulation.runner import default_workers
 
@@ -44,8 +45,8 @@ def _execute(
     scheduler: str | None,
     notes: list[str] | None = None,
 ) -> ExperimentResult:
-    """Run (or resume) `experiment` into `out`, write its files and print its tables; the caller
-    holds `out` (`working_in`)."""
+    """Run (or resume) `experiment` into `out`, write its files and print its bottom line in
+    dollars, its tables and its return on staff; the caller holds `out` (`working_in`)."""
     workers = workers or default_workers()
     click.echo(
         f"simcs {__version__}: '{experiment.name}', {len(experiment.scenarios)} variants, "
@@ -55,8 +56,14 @@ def _execute(
     )
     with progress_bar() as progress:
         result = run_experiment(experiment, out / STORE, workers, backend, scheduler, progress)
-    write_experiment(result, out, notes)
+    doc = write_experiment(result, out, notes)
+    bottom_line = money_headlines(doc)
+    if bottom_line:
+        click.echo("\n".join(bottom_line) + "\n")
     click.echo(experiment_tables(result))
+    returns = return_on_staff_table(doc)
+    if returns:
+        click.echo(f"\n{returns}")
     note = (
         f"\n{result.replications} replications per variant ({result.computed} computed now, "
         f"{result.reused} found in the store), paired with common random numbers; "

@@ -76,14 +76,15 @@ def verdict(metric: str, difference: float, p_adjusted: float, alpha: float = 0.
     return BETTER if difference * direction > 0 else WORSE
 
 
-def paired_differences(
+def paired_intervals(
     rows_by_variant: dict[str, list[Row]],
     reference: str,
     metrics: Sequence[str],
     tiers: Sequence[str],
-    alpha: float = 0.05,
 ) -> list[Comparison]:
-    """Every variant against the reference, per metric and tier, Holm-adjusted together."""
+    """Every variant against the reference, per metric and tier: the paired difference's
+    interval and raw p-value, not adjusted and with no verdict (descriptive figures, such as the
+    parts of an experiment's bottom line)."""
     means = {v: replication_means(rows) for v, rows in rows_by_variant.items()}
     raw: list[Comparison] = []
     for variant in rows_by_variant:
@@ -103,6 +104,18 @@ def paired_differences(
                         variant, reference, tier, metric, t_interval(diffs), paired_p_value(diffs)
                     )
                 )
+    return raw
+
+
+def paired_differences(
+    rows_by_variant: dict[str, list[Row]],
+    reference: str,
+    metrics: Sequence[str],
+    tiers: Sequence[str],
+    alpha: float = 0.05,
+) -> list[Comparison]:
+    """Every variant against the reference, per metric and tier, Holm-adjusted together."""
+    raw = paired_intervals(rows_by_variant, reference, metrics, tiers)
     adjusted = holm([c.p_value for c in raw])
     return [
         Comparison(

@@ -6,6 +6,10 @@ replication with common random numbers: replication r of every variant uses the 
 so customers, their champions and their cases are the same wherever a variant does not change
 them. Overrides are validated exactly like scenario files, with the same clear errors; an
 experiment file is read by the same guarded YAML reader and every number in it is bounded.
+
+Every comparison ends in dollars: whatever the metrics of interest, an experiment also compares
+`BOTTOM_LINE` (economic value over the horizon and the yearly delivery margin), appended after
+them, so the key metric stays the first one given.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ MAX_REPLICATIONS = 100_000
 #: largest root seed (it is stored as a 64-bit signed integer)
 MAX_SEED = 2**63 - 1
 Replications = Annotated[int, Field(ge=2, le=MAX_REPLICATIONS), NUMBER]
+#: Compared in every experiment, after its metrics of interest: what a strategy is worth.
+BOTTOM_LINE: tuple[str, ...] = ("economic_value", "delivery_margin")
+
+
+def with_bottom_line(metrics: list[str]) -> list[str]:
+    """`metrics`, then each of `BOTTOM_LINE` they leave out (the first metric stays first)."""
+    return [*metrics, *(m for m in BOTTOM_LINE if m not in metrics)]
 
 
 def _variant_names(variants: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +77,8 @@ class ExperimentSpec(Strict):
         ["grr", "nrr", "cost_per_customer"],
         min_length=1,
         max_length=len(METRICS),
-        description="metrics of interest; the first is the key metric (for --precision)",
+        description="metrics of interest; the first is the key metric (for --precision); "
+        "economic_value and delivery_margin are compared too, always",
     )
     tiers: Annotated[list[str], Field(max_length=1_000)] | None = Field(
         None,
@@ -106,7 +118,8 @@ class ExperimentSpec(Strict):
 
 
 class Experiment:
-    """A validated experiment: one resolved scenario per variant, reference first."""
+    """A validated experiment: one resolved scenario per variant, reference first; `metrics`
+    are the ones given followed by `BOTTOM_LINE`."""
 
     def __init__(
         self,
@@ -132,7 +145,7 @@ class Experiment:
         self.reference = reference
         self.replications = replications
         self.seed = seed
-        self.metrics = metrics
+        self.metrics = with_bottom_line(metrics)
         self.tiers = tiers
         self.precision = precision
         self.max_replications = max_replications

@@ -5,6 +5,10 @@ crash-safe store (`simcs.simulation.store`) the moment they arrive, so a re-run 
 resumes: it computes only what is missing. With a precision target the experiment keeps adding
 replications until the paired-difference interval of its key metric (for the whole book) is narrow
 enough for every comparison, or the cap is reached.
+
+Every result also carries its bottom line in dollars: the whole book's paired differences in
+`BOTTOM_LINE_PARTS` (cost of delivery and subscription revenue a year: descriptive intervals,
+not tested) and each variant's return on staff (`simcs.experiments.return_on_staff`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simcs.catalogue import ALL
-from simcs.experiments.comparison import Comparison, paired_differences
+from simcs.experiments.comparison import Comparison, paired_differences, paired_intervals
 from simcs.experiments.design import Experiment
+from simcs.experiments.return_on_staff import ReturnOnStaff, returns_on_staff
 from simcs.records import Row, SeriesRow
 from simcs.simulation.runner import Progress, gather
 from simcs.simulation.store import ResultStore
 from simcs.stats import Interval, summarise
+
+#: The whole book's yearly cost and revenue whose paired differences explain the bottom line
+#: (subscription revenue, not ARR at year end: it is the money earned in the year, the flow that
+#: enters delivery margin and economic value).
+BOTTOM_LINE_PARTS: tuple[str, ...] = ("cost_total", "subscription_revenue")
 
 
 @dataclass
@@ -38,6 +48,18 @@ class ExperimentResult:
     precision_met: bool | None
     series: dict[str, list[SeriesRow]] = field(default_factory=dict)  # monthly pool series
     backend: str = "local"
+    parts: list[Comparison] = field(default_factory=list)  # BOTTOM_LINE_PARTS, whole book
+    returns: list[ReturnOnStaff] = field(default_factory=list)  # per variant but the reference
+
+    @property
+    def years(self) -> int:
+        """The reference's measurement years (economic value's horizon)."""
+        return len(self.experiment.scenarios[self.experiment.reference].measurement_years)
+
+    @property
+    def discount_rate(self) -> float:
+        """The reference scenario's discount rate a year."""
+        return self.experiment.scenarios[self.experiment.reference].finance.discount_rate_per_year
 
     def key_half_width(self) -> float:
         """Largest paired half-width of the key metric for the whole book (NaN if none)."""
@@ -93,7 +115,9 @@ def run_experiment(
                 precision_met=None,
                 series=gathered.series,
                 backend=backend,
+                parts=paired_intervals(rows, experiment.reference, BOTTOM_LINE_PARTS, [ALL]),
             )
+            result.returns = returns_on_staff(rows, experiment.reference, result.discount_rate)
             if experiment.precision is None:
                 return result
             width = result.key_half_width()

@@ -5,6 +5,12 @@ resumable store), `summary.json`, `comparisons.csv`, `replications.csv`
 (variant,replication,year,tier,metric,value), `timeseries.csv`
 (variant,replication,month,pool,queue_length,utilization), `tradeoff.csv`,
 `scenarios/<variant>.yaml` (each variant fully resolved) and `manifest.json`.
+
+summary.json's `bottom_line` holds the measurement years, the discount rate and the whole
+book's paired differences in cost of delivery and subscription revenue a year (descriptive, no
+verdict) that the bottom-line headline reads with the economic-value comparison;
+`return_on_staff` holds each variant's net economic value per dollar of added discounted cost
+of delivery (`simcs.experiments.return_on_staff`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 from simcs import __version__
 from simcs.catalogue import ALL, METRICS
 from simcs.experiments.comparison import Comparison
+from simcs.experiments.return_on_staff import ReturnOnStaff
 from simcs.experiments.run import ExperimentResult
 from simcs.reporting.results import (
     COMPARISONS,
@@ -53,6 +60,34 @@ def _comparison(c: Comparison) -> dict[str, Any]:
     }
 
 
+def _part(c: Comparison) -> dict[str, Any]:
+    return {
+        "variant": c.variant,
+        "reference": c.reference,
+        "tier": c.tier,
+        "metric": c.metric,
+        "difference": json_number(c.difference.mean),
+        "ci95_low": json_number(c.difference.low),
+        "ci95_high": json_number(c.difference.high),
+        "n": c.difference.n,
+    }
+
+
+def _return(r: ReturnOnStaff) -> dict[str, Any]:
+    return {
+        "variant": r.variant,
+        "reference": r.reference,
+        "tier": r.tier,
+        "net_per_dollar": json_number(r.net),
+        "ci95_low": json_number(r.low),
+        "ci95_high": json_number(r.high),
+        "gross_per_dollar": json_number(r.gross),
+        "status": r.status,
+        "value_difference": json_interval(r.value),
+        "cost_difference_pv": json_interval(r.cost),
+    }
+
+
 def summary_document(result: ExperimentResult) -> dict[str, Any]:
     """The summary.json document."""
     experiment = result.experiment
@@ -78,6 +113,12 @@ def summary_document(result: ExperimentResult) -> dict[str, Any]:
         "tradeoff": {
             v: {m: json_interval(s[ALL][m]) for m in TRADEOFF} for v, s in result.summaries.items()
         },
+        "bottom_line": {
+            "years": result.years,
+            "discount_rate": result.discount_rate,
+            "parts": [_part(c) for c in result.parts],
+        },
+        "return_on_staff": [_return(r) for r in result.returns],
     }
 
 
@@ -118,9 +159,12 @@ def comparisons_csv(result: ExperimentResult) -> str:
     )
 
 
-def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | None = None) -> None:
+def write_experiment(
+    result: ExperimentResult, out: Path, notes: list[str] | None = None
+) -> dict[str, Any]:
     """Write every result file (the store is already there); `notes` are the header comments
-    of the experiment and scenario files, kept in the manifest."""
+    of the experiment and scenario files, kept in the manifest. Returns summary.json's
+    document."""
     out.mkdir(parents=True, exist_ok=True)
     doc = summary_document(result)
     (out / SUMMARY).write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
@@ -166,3 +210,4 @@ def write_experiment(result: ExperimentResult, out: Path, notes: list[str] | Non
         "notes": notes or [],
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return doc

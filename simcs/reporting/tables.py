@@ -1,5 +1,5 @@
-"""Every table simcs prints on a terminal: the run summary, an experiment's three tables, a
-robustness study, capacity, the hiring plan, sizing and allocation.
+"""Every table simcs prints on a terminal: the run summary, an experiment's three tables and its
+return on staff, a robustness study, capacity, the hiring plan, sizing and allocation.
 
 Tables are laid out by `rich` and rendered to plain text: no colours, no box-drawing
 characters (a dashed rule under the headings), numbers right-aligned so that means and their
@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -24,6 +24,7 @@ from rich.text import Text
 from simcs.catalogue import ALL, metric
 from simcs.planning.pools import person_cost, pool_config
 from simcs.records import is_group_scope
+from simcs.reporting.pages.money_headline import RETURN_HEADINGS, return_rows, return_sentence
 from simcs.scenario.staffing_file import ratio_text
 from simcs.stats import Interval
 
@@ -168,6 +169,20 @@ def experiment_tables(result: ExperimentResult) -> str:
         ],
     )
     return "\n\n".join([variants, differences, tradeoff])
+
+
+def return_on_staff_table(doc: dict[str, Any]) -> str:
+    """Each variant's return on staff (from summary.json's document): the table, then one
+    sentence a variant ('' when the document has none)."""
+    entries = doc.get("return_on_staff") or []
+    if not entries:
+        return ""
+    table = render(
+        ["Return on staff", *RETURN_HEADINGS[1:]],
+        return_rows(doc),
+        text_columns=(0, 5),
+    )
+    return "\n".join([table, "", *(return_sentence(e) for e in entries)])
 
 
 def robustness_table(study: Robustness) -> str:

@@ -374,7 +374,8 @@ def test_robustness_command_reports_verdicts_shares_and_drivers(
     )
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("pooled ")]
-    assert len(rows) == 2, result.stdout  # GRR and cost per customer
+    # GRR and cost per customer, then the bottom line: economic value and delivery margin
+    assert len(rows) == 4, result.stdout
     for row in rows:
         assert re.search(r"\s(0|50|100)%\s", row), row  # held in 0, 1 or 2 of 2 samples
         # the main driver and its rho ("-" where the difference did not vary)

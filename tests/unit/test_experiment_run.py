@@ -44,8 +44,9 @@ def test_every_variant_and_replication_is_run_and_compared(small: Scenario, tmp_
     assert result.computed == 8 and result.reused == 0
     assert list(result.rows) == ["base", "no_enterprise_csms"]
     assert {r[0] for r in result.rows["base"]} == set(range(4))
-    # 1 variant x 2 metrics x 2 tiers comparisons, Holm-adjusted p never below the raw p
-    assert len(result.comparisons) == 4
+    # 1 variant x (2 metrics + economic value, delivery margin) x 2 tiers comparisons,
+    # Holm-adjusted p never below the raw p
+    assert len(result.comparisons) == 8
     assert all(c.p_holm >= c.p_value for c in result.comparisons)
     cost = next(c for c in result.comparisons if c.metric == "cost_per_customer" and c.tier == ALL)
     assert cost.difference.mean < 0 and cost.verdict == "better"  # no enterprise CSMs: cheaper
@@ -86,3 +87,38 @@ def test_experiments_write_every_variants_monthly_series(small: Scenario, tmp_pa
     expected = run_timeseries_csv(alone).splitlines()[1:]
     got = [",".join(r[1:]) for r in rows[1:] if r[0] == "no_enterprise_csms"]
     assert got == expected
+
+
+def test_every_experiment_ends_in_dollars(small: Scenario, tmp_path: Path) -> None:
+    """A spec listing only GRR still compares economic value and delivery margin for every
+    scope (Holm-adjusted with it), keeps GRR the key metric, and writes the bottom line and the
+    return on staff to summary.json."""
+    from simcs.reporting.experiment_files import summary_document
+    from simcs.reporting.pages.money_headline import money_headlines
+
+    plan = _plan(small, replications=2, metrics=["grr"])
+    assert plan.metrics == ["grr", "economic_value", "delivery_margin"]
+    assert plan.key_metric == "grr"
+    assert _plan(small, metrics=["delivery_margin", "grr"]).metrics == [
+        "delivery_margin",
+        "grr",
+        "economic_value",
+    ]
+    result = run_experiment(plan, tmp_path / "s.sqlite", workers=2)
+    assert {(c.metric, c.tier) for c in result.comparisons} == {
+        (m, t) for m in plan.metrics for t in ("enterprise", ALL)
+    }
+    assert all(c.verdict for c in result.comparisons)
+    assert [(c.metric, c.tier) for c in result.parts] == [
+        ("cost_total", ALL),
+        ("subscription_revenue", ALL),
+    ]
+    (returns,) = result.returns
+    assert returns.variant == "no_enterprise_csms" and returns.cost.mean < 0  # fewer CSMs
+    doc = summary_document(result)
+    assert doc["key_metric"] == "grr"
+    assert doc["bottom_line"]["years"] == 1 and doc["bottom_line"]["discount_rate"] == 0.1
+    assert doc["return_on_staff"][0]["variant"] == "no_enterprise_csms"
+    (line,) = money_headlines(doc)
+    assert line.startswith("no_enterprise_csms saves $")
+    assert "over 1 year plus the book it leaves behind" in line and "against base (" in line

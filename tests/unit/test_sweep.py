@@ -112,7 +112,7 @@ def test_sweep_plan_single_parameter(baseline: Scenario) -> None:
         "champions.departure_rate_per_year=0.2",
     ]
     assert [s.champions.departure_rate_per_year for s in plan.scenarios.values()] == [0.1, 0.2]
-    assert plan.metrics == ["nrr"]
+    assert plan.metrics == ["nrr", "economic_value", "delivery_margin"]  # the bottom line too
 
 
 def test_sweep_plan_rejects_bad_paths_and_values(baseline: Scenario) -> None:

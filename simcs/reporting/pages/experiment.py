@@ -1,11 +1,13 @@
-"""The page of an experiment folder: which way it compares (by service tier, by customer group,
-and why, in one sentence), each variant against the reference in plain words ("no_play vs
-base: GRR -1.4 points [-1.7, -1.1] (worse); ..."), a forest plot per metric over every scope
-compared and the cost-retention trade-off, every paired difference, each variant's means, how
-each variant serves its customers (customers per tier, re-tiered up and down a year), the
-staffing over time of each variant whose staff pools change over time (a staffing policy at
-work; the first `STAFFING_FIGURES` such variants, so a sweep stays readable) and the
-reference's assumptions.
+"""The page of an experiment folder: each variant's bottom line in dollars, first
+(`simcs.reporting.pages.money_headline`: "low_touch saves $4.0M a year in cost of delivery
+and ..."), which way it compares (by service tier, by customer group, and why, in one
+sentence), each variant against the reference in plain words ("no_play vs base: GRR -1.4
+points [-1.7, -1.1] (worse); ..."), the return on staff of each variant, a forest plot per
+metric over every scope compared and the cost-retention trade-off, every paired difference,
+each variant's means, how each variant serves its customers (customers per tier, re-tiered up
+and down a year), the staffing over time of each variant whose staff pools change over time
+(a staffing policy at work; the first `STAFFING_FIGURES` such variants, so a sweep stays
+readable) and the reference's assumptions.
 
 A comparison is made for a scope: a service tier, a customer group (`group:NAME`, named by the
 reference scenario's group label) or `all`. When the variants segment differently a tier serves
@@ -32,6 +34,13 @@ from simcs.reporting.pages.common import (
     folder_scenario,
     notes,
     tier_labels,
+)
+from simcs.reporting.pages.money_headline import (
+    RETURN_HEADINGS,
+    RETURN_NOTE,
+    money_headlines,
+    return_rows,
+    return_sentence,
 )
 from simcs.reporting.pages.numbers import difference, heading, interval, label
 from simcs.reporting.pages.policy import basis, policy_table, segment_differently
@@ -135,8 +144,15 @@ def page(folder: Path, kind: str = "experiment") -> Page:
         ["Variant", *(heading(m) for m in TRADEOFF)],
         [[v, *(interval(m, d.get(m)) for m in TRADEOFF)] for v, d in doc["tradeoff"].items()],
     )
-    sections = [
-        ("Paired differences against the reference", differences),
+    sections = [("Paired differences against the reference", differences)]
+    if doc.get("return_on_staff"):
+        returns = (
+            paragraph(RETURN_NOTE, "note")
+            + "".join(paragraph(return_sentence(e)) for e in doc["return_on_staff"])
+            + table(list(RETURN_HEADINGS), return_rows(doc))
+        )
+        sections.append(("Return on staff", returns))
+    sections += [
         ("Means by variant", means_table(doc, labels)),
         ("Cost against retention", trade),
     ]
@@ -152,7 +168,7 @@ def page(folder: Path, kind: str = "experiment") -> Page:
         )
     return Page(
         title=f"simcs {kind}: {doc['experiment']}",
-        headlines=[how, *headlines(doc)],
+        headlines=[*money_headlines(doc), how, *headlines(doc)],
         figures=built,
         sections=sections,
         method=MEANS_METHOD + PAIRED_METHOD,
