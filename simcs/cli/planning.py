@@ -1,13 +1,14 @@
-"""Commands that answer "how many people, where": capacity, plan, size, allocate."""
+"""Commands that answer "how many people, where": capacity, plan, size, allocate (the last in
+`simcs.cli.allocate`)."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import click
 
 from simcs import __version__
+from simcs.cli.allocate import allocate_command, sized_pools
 from simcs.cli.options import (
     backend_option,
     load_scenario_file,
@@ -22,42 +23,20 @@ from simcs.cli.options import (
     workers_option,
     working_in,
 )
-from simcs.planning.allocation import allocate
 from simcs.planning.capacity import capacity_table
 from simcs.planning.hiring import hiring_plan, plan_document
-from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
-from simcs.planning.sizing import Sizer, StaffingPlan, parse_ratios, parse_target
+from simcs.planning.sizing import Sizer, SizingResult, Target, parse_ratios, parse_target
+from simcs.planning.value import NET_OBJECTIVES, Maximum, maximise, parse_objective
 from simcs.reporting.planning_files import (
+    dollars,
+    maximum_table,
     ratio_table,
-    write_allocation,
     write_plan_file,
     write_sizing,
 )
 from simcs.reporting.results import STORE
-from simcs.reporting.tables import (
-    allocation_table,
-    hiring_table,
-    pool_capacity_table,
-    sizing_tables,
-)
-from simcs.scenario import Scenario
-from simcs.scenario.staffing_file import ratio_text
+from simcs.reporting.tables import hiring_table, pool_capacity_table, sizing_tables
 from simcs.simulation.runner import default_workers
-
-
-def _pools(scenario: Scenario, pools: tuple[str, ...]) -> list[str]:
-    """The --pool values, each one planning may resize, or a usage error naming the option."""
-    try:
-        return check_sizable(scenario, pools)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pool") from None
-
-
-def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    """Refuse inf and nan, which FloatRange lets through."""
-    if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a finite number", param=param)
-    return value
 
 
 @click.command("capacity")
@@ -84,9 +63,9 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
     "-t",
     "targets",
     multiple=True,
-    required=True,
     help="METRIC[TIER]>=VALUE or <=VALUE, e.g. 'support_sla_met>=0.8', "
-    "'grr[enterprise]>=0.92'; repeat for several.",
+    "'grr[enterprise]>=0.92', 'delivery_margin>=5e6' (dollars); repeat for several. Required "
+    "unless --maximise is given (then they are constraints).",
 )
 @click.option(
     "--pool",
@@ -113,6 +92,16 @@ def capacity_command(scenario: str | None, sla_target: float, utilization: float
     type=click.FloatRange(0.5, 1, max_open=True),
     help="Confidence that each target holds (one-sided bound of the replication mean).",
 )
+@click.option(
+    "--maximise",
+    "maximised",
+    metavar="METRIC[SCOPE]",
+    help=f"Instead of the cheapest plan meeting the targets: the level of the one --pool with "
+    f"the largest mean METRIC, a dollar objective net of the cost of delivery "
+    f"({', '.join(NET_OBJECTIVES)}; [TIER] or [group:NAME] optional). Levels are searched from "
+    "the analytic start, one at a time each way, two past the best, within the search cap, "
+    "with the same seeds; any --target is a constraint the best level must meet.",
+)
 @replications_option(10, minimum=2, what=" per staffing plan simulated")
 @seed_option
 @workers_option
@@ -126,6 +115,7 @@ def size_command(
     pools: tuple[str, ...],
     ratios: tuple[str, ...],
     confidence: float,
+    maximised: str | None,
     replications: int,
     seed: int,
     workers: int | None,
@@ -135,13 +125,26 @@ def size_command(
     report: bool = False,
 ) -> None:
     """The cheapest headcounts (or largest ratios) of POOLS whose TARGETS hold with the stated
-    confidence."""
+    confidence (with --maximise: the level of one pool with the largest mean dollar value)."""
     sc = load_scenario_file(scenario)
+    if not targets and maximised is None:
+        raise click.UsageError("give at least one --target (or --maximise)")
     try:
         parsed = [parse_target(t, sc.scopes()[:-1]) for t in targets]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--target") from None
-    sized = _pools(sc, pools)
+    sized = sized_pools(sc, pools)
+    goal = None
+    if maximised is not None:
+        try:
+            goal = parse_objective(maximised, sc.scopes()[:-1])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--maximise") from None
+        if len(sized) != 1:
+            raise click.BadParameter(
+                "--maximise searches the level of one pool", param_hint="--pool"
+            )
+        parsed.append(goal)
     target_dir = out or Path("results") / f"size_{sc.name}"
     try:
         rules = parse_ratios(ratios, sized)
@@ -161,12 +164,18 @@ def size_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--ratio") from None
     with working_in(target_dir):
+        aim = f"maximise {goal}" if goal is not None else ""
         click.echo(
             f"simcs {__version__}: sizing {', '.join(sized)} of '{sc.name}' to "
-            f"{', '.join(map(str, parsed))} at {confidence:.0%} confidence, "
-            f"{replications} replications per staffing plan (seed {seed})",
+            f"{', '.join([aim] if aim else []) or ', '.join(map(str, parsed))}"
+            f"{' subject to ' + ', '.join(map(str, parsed[:-1])) if aim and parsed[:-1] else ''}"
+            f" at {confidence:.0%} confidence, {replications} replications per staffing plan "
+            f"(seed {seed})",
             err=True,
         )
+        if goal is not None:
+            _maximise(sizer, goal, target_dir, report)
+            return
         result = sizer.search()
         write_sizing(target_dir, sizer, result)
         click.echo(sizing_tables(sizer, result))
@@ -197,143 +206,61 @@ def size_command(
         maybe_report(target_dir, report)
 
 
-@click.command("allocate")
-@click.argument("scenario", required=False)
-@click.option(
-    "--budget",
-    type=click.FloatRange(0, min_open=True),
-    callback=_finite,
-    help="Loaded staff cost a year (USD), managers and pools not allocated included.",
-)
-@click.option(
-    "--headcount",
-    "total_people",
-    type=click.IntRange(0),
-    help="Instead of a budget: the total people over the allocated pools.",
-)
-@click.option(
-    "--objective",
-    default="nrr",
-    show_default=True,
-    type=click.Choice(["grr", "nrr", "logo_retention", "support_sla_met", "arr_end"]),
-    help="What the allocation maximises.",
-)
-@click.option(
-    "--tier",
-    default="all",
-    show_default=True,
-    help="Tier (or customer group, group:NAME) whose objective counts.",
-)
-@click.option(
-    "--pool",
-    "-p",
-    "pools",
-    multiple=True,
-    help="Pools to allocate [default: support, implementation, education and every "
-    "CSM team with a queue].",
-)
-@click.option(
-    "--ratio",
-    "ratios",
-    multiple=True,
-    metavar="[POOL=]RULE",
-    help="Allocate the named pool's (POOL=RULE) or every pool's (RULE) ratio rule, arr_per_person "
-    "or accounts_per_person, instead of its headcount: a step is one more person at the t=0 "
-    "book, the team follows the book, and the limit holds for the simulated mean staff cost "
-    "(mean headcount with --headcount).",
-)
-@replications_option(8, minimum=2, what=" per allocation evaluated")
-@seed_option
-@workers_option
-@out_option
-@report_option
-def allocate_command(
-    scenario: str | None,
-    budget: float | None,
-    total_people: int | None,
-    objective: str,
-    tier: str,
-    pools: tuple[str, ...],
-    ratios: tuple[str, ...],
-    replications: int,
-    seed: int,
-    workers: int | None,
-    out: Path | None,
-    report: bool = False,
-) -> None:
-    """Spend a budget (or a headcount) across pools where each person (or ratio step) buys the
-    most OBJECTIVE."""
-    sc = load_scenario_file(scenario)
-    if (budget is None) == (total_people is None):
-        raise click.UsageError("give exactly one of --budget and --headcount")
-    by_headcount = total_people is not None
-    limit = float(total_people) if total_people is not None else float(budget or 0.0)
-    if tier not in sc.scopes():
-        raise click.BadParameter(
-            f"unknown tier or group {tier!r} (known: {', '.join(sc.scopes())})", param_hint="--tier"
-        )
-    chosen = _pools(sc, pools) if pools else sizable_pools(sc)
-    try:
-        rules = parse_ratios(ratios, chosen)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--ratio") from None
-    target_dir = out or Path("results") / f"allocate_{sc.name}"
-    what = f"{total_people} people" if by_headcount else f"${limit:,.0f} of loaded staff cost"
-    click.echo(
-        f"simcs {__version__}: allocating {what} over {', '.join(chosen)} of "
-        f"'{sc.name}' to maximise {objective}[{tier}]; today's staff cost "
-        f"${staff_cost(sc):,.0f}; {replications} replications per staffing plan",
-        err=True,
+def _maximise(sizer: Sizer, goal: Target, target_dir: Path, report: bool) -> None:
+    """`simcs size --maximise`: search, write sizing.json, print the levels and the best."""
+    found = maximise(sizer, goal)
+    result = SizingResult(
+        start={found.pool: found.start},
+        best=found.best,
+        neighbours=found.neighbours,
+        evaluated=found.evaluated,
+        replications=sizer.replications,
+        confidence=sizer.confidence,
     )
+    write_sizing(target_dir, sizer, result, found)
+    click.echo(maximum_table(found, sizer))
+    if sizer.ratios:
+        click.echo(f"\n{ratio_table(sizer, result)}")
+    click.echo(f"\n{_maximum_text(found, sizer)}")
+    constraints = [str(t) for t in sizer.targets if t is not goal]
+    click.echo(
+        f"{goal.metric} is in dollars net of the cost of delivery (every pool's loaded cost), so "
+        "one person more or fewer changes it by what they bring in less what they cost; "
+        "vs best: the difference of means from the best level, with the same seeds (common "
+        "random numbers), so it compares staffing, not luck."
+        + (
+            f" The best level is the largest mean among those where {', '.join(constraints)} "
+            f"hold{'s' if len(constraints) == 1 else ''} at {sizer.confidence:.0%} confidence."
+            if constraints
+            else ""
+        )
+    )
+    click.echo(
+        f"Searched {found.evaluated} levels from the analytic start ({found.pool}="
+        f"{found.start}), {sizer.replications} replications each, until two levels past the "
+        f"best in each direction did not beat it (or the search cap). Store: "
+        f"{target_dir / STORE}"
+    )
+    maybe_report(target_dir, report)
 
-    def step(pool: str, staffing: StaffingPlan) -> None:
-        iv, ratio = next(iter(staffing.intervals.values())), staffing.ratios.get(pool)
-        what = pool if ratio is None else f"{pool} to {ratio_text(rules[pool], ratio)}"
-        click.echo(
-            f"  +1 {what}: {objective} {iv.mean:.4f}, staff cost ${staffing.staff_cost:,.0f}",
-            err=True,
-        )
 
-    with working_in(target_dir):
-        try:
-            result = allocate(
-                sc,
-                limit,
-                objective,
-                replications,
-                seed,
-                target_dir / STORE,
-                workers or default_workers(),
-                chosen,
-                tier,
-                on_step=step,
-                by_headcount=by_headcount,
-                ratios=rules,
-            )
-        except ValueError as exc:
-            option = "--headcount" if by_headcount else "--budget"
-            raise click.BadParameter(str(exc), param_hint=option) from None
-        write_allocation(target_dir, result, sc)
-        click.echo(allocation_table(result))
-        a, b = result.value(result.start), result.value(result.final)
-        people = result.people(result.final)
-        click.echo(
-            f"\n{objective}[{tier}]: {a.mean:.4f} at the floor -> {b.mean:.4f} "
-            f"±{b.half_width:.4f} allocated ({result.final.label(rules)}); {people:,.4g} people "
-            f"in these pools, staff cost ${result.final.staff_cost:,.0f} (limit: {what})."
-        )
-        if rules:
-            click.echo(
-                "A ratio pool's step is one more person at the t=0 book; it follows the book, so "
-                "its people and cost (~) are simulated means: the limit holds for the allocated "
-                "plan's simulated mean staff cost (or mean headcount), not every year."
-            )
-        click.echo(
-            f"Floor: each pool's analytic headcount at 100% utilisation (at most today's). "
-            f"{result.evaluated} staffing plans simulated, {replications} replications each with "
-            f"the same seeds (common random numbers). Results written to {target_dir}/"
-        )
-        maybe_report(target_dir, report)
+def _maximum_text(found: Maximum, sizer: Sizer) -> str:
+    """'economic_value is largest at support=7: $X ±$Y; one fewer: -$..., one more: -$...'."""
+    name, best = found.objective.metric, found.best
+    if best is None:
+        return "No level within the search bounds meets every target: see the levels above."
+    iv = found.value(best)
+    words = {-1: "one fewer", 1: "one more"}
+    around = [
+        f"{words[found.level(p) - found.level(best)]} ({p.label(sizer.ratios)}): "
+        f"{dollars(name, found.value(p).mean - iv.mean, signed=True)}"
+        for p in found.neighbours
+    ]
+    return (
+        f"{found.objective} is largest at {best.label(sizer.ratios)}: {dollars(name, iv.mean)} "
+        f"±{dollars(name, iv.half_width)} (95%), staff cost ${best.staff_cost:,.0f} a year"
+        + (f"; {', '.join(around)}." if around else ".")
+    )
 
 
 @click.command("plan")

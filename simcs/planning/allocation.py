@@ -1,4 +1,5 @@
-"""Allocating a staff budget across pools and tiers to maximise retention (or another metric).
+"""Allocating a staff budget across pools and tiers to maximise retention (or another metric,
+or the dollars the organisation is worth).
 
 Marginal analysis under common random numbers: from a floor staffing plan (the analytic
 headcount of each pool at full utilisation, never more than today's), add one step at a time to
@@ -21,6 +22,18 @@ The guarantee: without a ratio pool the allocated plan's staff cost never exceed
 budget (a mean over replications and years, not a bound on every year), and every candidate's
 simulated cost is checked, since any step moves the book and so the ratio team. With
 `by_headcount`, a ratio pool's people are its simulated mean headcount.
+
+A dollar objective net of the cost of delivery (`economic_value`, `delivery_margin`; see
+`simcs.planning.value`) already charges each person's loaded cost, so a step's gain is the net
+dollar value of one more person: positive when the person pays for themselves. The stopping
+rule is the same (no step with a positive gain), and for such an objective it means "stop when
+no one more person adds net value", which needs no budget: the limit may be left out (`budget`
+None), and the allocation then takes, at each step, the step with the largest net gain (not per
+dollar: money is then no constraint, the net value is the measure), still bounded by
+`search_cap`. With a limit, a net objective is allocated like any other (the most net gain per
+dollar of limit, while the limit allows and the gain is positive). The marginal table's gain per
+dollar of a dollar objective is net dollars (present value for `economic_value`) per dollar of
+the person's loaded cost a year.
 """
 
 from __future__ import annotations
@@ -33,7 +46,8 @@ from pathlib import Path
 from simcs.catalogue import ALL, METRICS
 from simcs.planning.capacity import capacity_table
 from simcs.planning.pools import person_cost, pool_config, sizable_pools, staff_cost
-from simcs.planning.sizing import Sizer, StaffingPlan, Target, search_cap
+from simcs.planning.sizing import Sizer, StaffingPlan, search_cap
+from simcs.planning.value import NET_OBJECTIVES, is_net, measure
 from simcs.scenario import Scenario
 from simcs.stats import Interval
 
@@ -53,12 +67,18 @@ class Marginal:
         """The gain per $1M a year of loaded cost (NaN for a person who costs nothing)."""
         return self.gain / self.cost * 1e6 if self.cost > 0 else math.nan
 
+    @property
+    def gain_per_dollar(self) -> float:
+        """The gain per dollar a year of loaded cost (NaN for a person who costs nothing): for a
+        dollar objective, net dollars per dollar of the person's cost."""
+        return self.gain / self.cost if self.cost > 0 else math.nan
+
 
 @dataclass
 class Allocation:
     """The allocated staffing plan, its path and the marginal values at the end."""
 
-    budget: float  # USD a year of loaded staff cost, or people with `by_headcount`
+    budget: float  # USD a year of loaded staff cost, or people with `by_headcount`; inf: none
     by_headcount: bool
     metric: str  # what is maximised ...
     tier: str  # ... for which tier (or all)
@@ -86,10 +106,15 @@ class Allocation:
         """The objective's interval for a staffing plan."""
         return staffing.intervals[self.objective]
 
+    @property
+    def limited(self) -> bool:
+        """False when no limit was given (a net dollar objective: stop when no step adds)."""
+        return math.isfinite(self.budget)
+
 
 def allocate(
     scenario: Scenario,
-    budget: float,
+    budget: float | None,
     objective: str,
     replications: int,
     seed: int,
@@ -104,16 +129,26 @@ def allocate(
     """Spend at most `budget`: loaded staff cost a year (managers and pools not allocated
     included), or with `by_headcount` a total number of people over the allocated pools;
     `ratios` allocates a ratio rule to some pools (pool -> arr_per_person or
-    accounts_per_person), whose cost is then simulated (see the module)."""
+    accounts_per_person), whose cost is then simulated (see the module). A net dollar
+    objective (`simcs.planning.value.NET_OBJECTIVES`) may go without a limit (`budget` None):
+    it stops when no step adds net value, within `search_cap`."""
     pools = pools or sizable_pools(scenario)
     if objective not in METRICS:
         raise ValueError(f"unknown objective {objective!r}: not a metric")
     known = scenario.scopes()
     if tier not in known:
         raise ValueError(f"unknown tier or group {tier!r} (known: {', '.join(known)})")
-    if not math.isfinite(budget) or budget < 0:
+    if budget is None:
+        if not is_net(objective):
+            raise ValueError(
+                f"{objective} is not in dollars net of the cost of delivery, so it needs a "
+                f"limit (a budget or a headcount); without one: {', '.join(NET_OBJECTIVES)}"
+            )
+        budget = math.inf
+    elif not math.isfinite(budget) or budget < 0:
         raise ValueError(f"the limit must be a finite number, at least 0, not {budget}")
-    goal = Target(objective, tier, ">=", float("-inf"))  # a measure, not a constraint
+    unlimited = math.isinf(budget)
+    goal = measure(objective, tier)  # a measure, not a constraint
     sizer = Sizer(
         scenario, pools, [goal], replications, seed, 0.95, store_path, workers, ratios=ratios
     )
@@ -146,7 +181,7 @@ def allocate(
         return not rules or spend(trial) <= budget
 
     free = [p for p in pools if person_cost(scenario, p) <= 0]
-    if free and not by_headcount:
+    if free and not by_headcount and not unlimited:
         raise ValueError(
             f"{', '.join(free)}: a person costs nothing here (priced per hour of work, or no "
             "OTE), so a budget cannot allocate it; allocate a headcount instead, or leave "
@@ -193,6 +228,8 @@ def allocate(
                 continue
             gain, cost = value(trial) - value(current), step_cost(pool, trial, current)
             rate = gain / cost if cost > 0 else (math.inf if gain > 0 else 0.0)
+            if unlimited:  # money is no constraint: the largest net gain
+                rate = gain if gain > 0 else 0.0
             if rate > best_rate:
                 best_pool, best_rate = pool, rate
         if best_pool is None:

@@ -93,11 +93,13 @@ def person_cost(scenario: Scenario, pool: str) -> float:
 
 
 def pool_cost(config: StaffPool, people: float | None = None) -> float:
-    """Loaded annual cost of a pool with `people` (default: its headcount) and its managers."""
+    """Loaded annual cost of a pool with `people` (default: its headcount) and its managers (the
+    policy's share of `people`, rounded, where it has `managers_per_person`, as the simulation
+    charges them; else the fixed `managers`)."""
     staffed = config.headcount if people is None else people
-    return pool_loaded_cost(
-        config.ote, config.overhead, staffed, config.managers, config.manager_ote
-    )
+    share = config.policy.managers_per_person if config.policy is not None else None
+    managers = config.managers if share is None else round(share * staffed)
+    return pool_loaded_cost(config.ote, config.overhead, staffed, managers, config.manager_ote)
 
 
 def staff_cost(scenario: Scenario, headcounts: Mapping[str, int] | None = None) -> float:

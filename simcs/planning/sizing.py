@@ -30,6 +30,7 @@ from pathlib import Path
 from scipy import stats
 
 from simcs.catalogue import ALL, METRICS
+from simcs.catalogue import metric as catalogue_metric
 from simcs.experiments.design import Experiment
 from simcs.experiments.run import run_experiment
 from simcs.formulas.costs import loaded_cost, people_within_budget
@@ -65,7 +66,14 @@ class Target:
     value: float
 
     def __str__(self) -> str:
+        """'grr[enterprise]>=0.92', 'delivery_margin>=$5,000,000'; a measure (>= -inf, no
+        constraint) is just 'economic_value[enterprise]'."""
         tier = "" if self.tier == ALL else f"[{self.tier}]"
+        if self.value == -math.inf and self.op == ">=":
+            return f"{self.metric}{tier}"
+        if catalogue_metric(self.metric).kind == "usd" and self.value == round(self.value):
+            sign = "-" if self.value < 0 else ""
+            return f"{self.metric}{tier}{self.op}{sign}${abs(self.value):,.0f}"
         return f"{self.metric}{tier}{self.op}{self.value:g}"
 
     def bound(self, iv: Interval, confidence: float) -> float:

@@ -10,10 +10,19 @@ beside its level, and the simulated cost of one more level); both hold the store
 names come from `simcs.reporting.results`; undefined numbers are written as null. A sizing of
 ratio rules also prints `ratio_table` (each plan's ratios and mean headcounts). `simcs plan
 --write` writes its hiring plan as a headcount-plan file (`write_plan_file`).
+
+Dollars: a sizing that maximises a net dollar objective (`simcs size --maximise`,
+`simcs.planning.value`) adds "maximise" to sizing.json ({"metric", "tier", "label" (its key in
+each plan's "values"), "pool", "start", "best" (the level, or null), "best_value" (mean, ci95_low,
+ci95_high), "neighbours": [{"level", "mean", "difference"}]}) and prints `maximum_table`; an
+allocation without a limit (a net dollar objective) writes the limit as {"kind": "none", "value":
+null}, and one of a dollar objective prints `money_allocation_table` (net dollars of one more
+person, and per dollar of their loaded cost) instead of the table of `simcs.reporting.tables`.
 """
 
 from __future__ import annotations
 
+import math
 import platform
 from pathlib import Path
 from typing import Any
@@ -21,20 +30,27 @@ from typing import Any
 import yaml
 
 from simcs import __version__
+from simcs.catalogue import ALL, metric
 from simcs.planning.allocation import Allocation
 from simcs.planning.sizing import Sizer, SizingResult, StaffingPlan
+from simcs.planning.value import Maximum
 from simcs.reporting import results
 from simcs.reporting.results import json_number
-from simcs.reporting.tables import render
+from simcs.reporting.tables import NA, cell, render
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.scenario.staffing_file import ratio_text
 from simcs.stats import Interval
 
 
-def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> dict[str, Any]:
-    """sizing.json: the targets, the search, and every staffing plan simulated."""
+def sizing_document(
+    sizer: Sizer, result: SizingResult, scenario_name: str, maximum: Maximum | None = None
+) -> dict[str, Any]:
+    """sizing.json: the targets, the search, and every staffing plan simulated (and the
+    maximum of a net dollar objective, with `maximum`)."""
     plans = []  # sizing.json calls the staffing plans "plans"
+    measured = None if maximum is None else str(maximum.objective)
+    targets = [t for t in sizer.targets if str(t) != measured]
     for staffing in sizer.cache.values():
         values = {}
         for target in sizer.targets:
@@ -56,11 +72,11 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
                 "holds": staffing.holds,
             }
         )
-    return {
+    document = {
         "scenario": scenario_name,
         "targets": [
             {"label": str(t), "metric": t.metric, "tier": t.tier, "op": t.op, "value": t.value}
-            for t in sizer.targets
+            for t in targets
         ],
         "pools": sizer.pools,
         "ratio_rules": sizer.ratios,
@@ -73,6 +89,122 @@ def sizing_document(sizer: Sizer, result: SizingResult, scenario_name: str) -> d
         "recommended_ratios": None if result.best is None else result.best.ratios,
         "plans": plans,
     }
+    if maximum is not None:
+        document["maximise"] = maximum_document(maximum)
+    return document
+
+
+def maximum_document(maximum: Maximum) -> dict[str, Any]:
+    """sizing.json's "maximise": the objective, the best level, its interval and neighbours."""
+    best = maximum.best
+    top = math.nan if best is None else maximum.value(best).mean
+    return {
+        "metric": maximum.objective.metric,
+        "tier": maximum.objective.tier,
+        "label": str(maximum.objective),
+        "pool": maximum.pool,
+        "start": maximum.start,
+        "best": None if best is None else maximum.level(best),
+        "best_value": None if best is None else _objective(maximum.value(best)),
+        "neighbours": [
+            {
+                "level": maximum.level(p),
+                "mean": json_number(maximum.value(p).mean),
+                "difference": json_number(maximum.value(p).mean - top),
+            }
+            for p in maximum.neighbours
+        ],
+    }
+
+
+def dollars(name: str, x: float, signed: bool = False) -> str:
+    """A dollar value in the metric's catalogue format: '$1,234,567', '-$12,345' ('+$...' with
+    `signed`), 'n/a' where undefined."""
+    if math.isnan(x):
+        return NA
+    sign = "-" if x < 0 else ("+" if signed else "")
+    return f"{sign}${metric(name).format(abs(x))}"
+
+
+def maximum_table(maximum: Maximum, sizer: Sizer) -> str:
+    """Every level of the pool simulated: its staff cost, the objective's mean ±95% half-width,
+    its difference from the best (the paired difference of means, the same seeds) and whether
+    the targets hold; the best marked '<- best'."""
+    name, best = maximum.objective.metric, maximum.best
+    top = math.nan if best is None else maximum.value(best).mean
+    fmt = "$" + metric(name).fmt
+    scope = "" if maximum.objective.tier == ALL else f" [{maximum.objective.tier}]"
+    rows = []
+    for plan in maximum.levels:
+        iv = maximum.value(plan)
+        rows.append(
+            [
+                plan.label(sizer.ratios),
+                f"{plan.staff_cost:,.0f}",
+                cell(iv, fmt),
+                "" if best is None else dollars(name, iv.mean - top, signed=True),
+                "yes" if plan.holds else "no",
+                "<- best" if plan is best else "",
+            ]
+        )
+    return render(
+        [
+            "Staffing plan",
+            "Staff cost $/yr",
+            f"{metric(name).label}{scope} $",
+            "vs best",
+            "Targets hold",
+            "",
+        ],
+        rows,
+        text_columns=(0, 5),
+    )
+
+
+def money_allocation_table(allocation: Allocation) -> str:
+    """Per allocated pool, for a dollar objective: today, the floor, the allocation, a person's
+    loaded cost a year, the dollar change of the objective's mean with one more person (net of
+    that person's cost, which the objective charges) and per dollar of that cost, and whether
+    they fit the limit. A ratio pool's cost is simulated (marked ~)."""
+    name, final, rules = allocation.metric, allocation.final, allocation.ratio_rules
+    rows = []
+    for m in allocation.marginals:
+        per_dollar = m.gain_per_dollar
+        ratio = (
+            [
+                ratio_text(rules[m.pool], final.ratios[m.pool]) if m.pool in rules else "-",
+                f"{final.mean_headcounts.get(m.pool, math.nan):.1f}",
+            ]
+            if rules
+            else []
+        )
+        rows.append(
+            [
+                m.pool,
+                str(allocation.now[m.pool]),
+                str(allocation.start.headcounts[m.pool]),
+                str(final.headcounts[m.pool]),
+                *ratio,
+                f"{'~' if m.ratio else ''}{m.cost:,.0f}",
+                dollars(name, m.gain, signed=True),
+                NA if math.isnan(per_dollar) else f"{per_dollar:+.2f}",
+                "yes" if m.fits else "no",
+            ]
+        )
+    return render(
+        [
+            "Pool",
+            "Now",
+            "Floor",
+            "Allocated",
+            *(["Allocated ratio", "Mean headcount"] if rules else []),
+            "Cost/person $/yr",
+            f"+1 person: net {metric(name).label} $",
+            "Net $ per $ of cost",
+            "Fits",
+        ],
+        rows,
+    )
 
 
 def ratio_table(sizer: Sizer, result: SizingResult) -> str:
@@ -121,13 +253,14 @@ def _staffing(allocation: Allocation, staffing: StaffingPlan) -> dict[str, Any]:
 def allocation_document(allocation: Allocation, scenario_name: str) -> dict[str, Any]:
     """allocation.json: the limit, the floor and allocated staffing plans, the steps between
     them and what one more person in each pool would buy at the end."""
+    kind = "headcount" if allocation.by_headcount else "budget"
     return {
         "scenario": scenario_name,
         "objective": allocation.metric,
         "tier": allocation.tier,
         "limit": {
-            "kind": "headcount" if allocation.by_headcount else "budget",
-            "value": float(allocation.budget),
+            "kind": kind if allocation.limited else "none",
+            "value": float(allocation.budget) if allocation.limited else None,
         },
         "replications": allocation.replications,
         "seed": allocation.seed,
@@ -181,11 +314,14 @@ def _write_common(
     )
 
 
-def write_sizing(out: Path, sizer: Sizer, result: SizingResult) -> None:
+def write_sizing(
+    out: Path, sizer: Sizer, result: SizingResult, maximum: Maximum | None = None
+) -> None:
     """sizing.json, scenario.yaml and manifest.json of `simcs size` (beside its store)."""
     out.mkdir(parents=True, exist_ok=True)
     scenario = sizer.scenario
-    results.write_json(out / results.SIZING, sizing_document(sizer, result, scenario.name))
+    document = sizing_document(sizer, result, scenario.name, maximum)
+    results.write_json(out / results.SIZING, document)
     _write_common(out, scenario, "size", sizer.seed, sizer.replications, result.evaluated)
 
 

@@ -229,3 +229,61 @@ def test_a_headcount_limit_counts_a_ratio_pool_at_its_mean(small: Scenario, tmp_
     )
     people = result.people(result.final)
     assert people <= 9 and people != sum(result.final.headcounts.values())
+
+
+def test_an_economic_value_allocation_needs_no_budget_and_gives_net_dollar_marginals(
+    baseline: Scenario, tmp_path: Path
+) -> None:
+    """economic_value is net of the cost of delivery: without a limit the allocation stops when
+    no next person adds net value, and each marginal is exactly the difference of the simulated
+    means of economic value at +1 and at the plan (the same seeds), per dollar of the cost."""
+    from simcs.planning.value import measure
+
+    tiny = shrink(baseline, 8, 1)
+    result = allocate(tiny, None, "economic_value", 2, 4, tmp_path / "v.sqlite", 2, ["support"])
+    assert not result.limited and result.budget == float("inf")
+    (m,) = result.marginals
+    assert m.fits and m.cost == pytest.approx(98_000)  # the baseline's agent, loaded
+    # a fresh store: the plan and the next person simulated again, on the same seeds
+    goal = measure("economic_value")
+    sizer = Sizer(tiny, ["support"], [goal], 2, 4, 0.95, tmp_path / "fresh.sqlite", 2)
+    plan = sizer.evaluate(result.final.headcounts)
+    more = sizer.evaluate({"support": result.final.headcounts["support"] + 1})
+    assert m.gain == more.intervals["economic_value"].mean - plan.intervals["economic_value"].mean
+    assert m.gain_per_dollar == m.gain / m.cost and m.gain_per_million == m.gain_per_dollar * 1e6
+    assert m.gain <= 0 or result.final.headcounts["support"] >= search_cap(6)  # nothing left
+    path = [
+        result.value(result.start).mean,
+        *(s.intervals["economic_value"].mean for _, s in result.steps),
+    ]
+    assert all(b > a for a, b in zip(path, path[1:], strict=False))  # each step added net value
+    assert result.value(result.final).mean >= result.value(result.start).mean
+
+
+def test_a_gross_objective_needs_a_limit(small: Scenario, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="needs a limit"):
+        allocate(small, None, "grr", 2, 4, tmp_path / "g.sqlite", 1, ["support"])
+
+
+def test_without_a_limit_the_largest_net_gain_is_taken_until_none_is_positive(
+    small: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in for the simulation: net value peaks at support=5 and csm.enterprise=7; the
+    unlimited allocation climbs to that peak (the largest gain each step) and stops there."""
+    peak = {"support": 5, "csm.enterprise": 7}
+
+    def net_value(sizer: Sizer, headcounts: dict[str, int]) -> StaffingPlan:
+        value = -sum((h - peak[p]) ** 2 * 1000.0 for p, h in headcounts.items())
+        label = str(sizer.targets[0])
+        plan = StaffingPlan(dict(headcounts), 0.0, {label: Interval(value, 0, 0, 0, 2)}, True)
+        return sizer.cache.setdefault(tuple(headcounts[p] for p in sizer.pools), plan)
+
+    monkeypatch.setattr(Sizer, "evaluate", net_value)
+    result = allocate(small, None, "delivery_margin", 2, 0, tmp_path / "n.sqlite", 1, POOLS)
+    assert result.final.headcounts == peak
+    assert all(m.gain < 0 for m in result.marginals)
+    path = [result.start.intervals[result.objective].mean] + [
+        s.intervals[result.objective].mean for _, s in result.steps
+    ]
+    gains = [b - a for a, b in zip(path, path[1:], strict=False)]
+    assert all(g > 0 for g in gains) and gains == sorted(gains, reverse=True)

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 import simcs
 from simcs.cli import main
-from simcs.planning.sizing import Sizer, Target, parse_target, search_cap
+from simcs.planning.sizing import Sizer, StaffingPlan, Target, parse_target, search_cap
+from simcs.planning.value import maximise, measure
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.stats import Interval
@@ -170,3 +171,59 @@ def test_a_policy_cap_bounds_the_search(small: Scenario, tmp_path: Path) -> None
         Sizer(small, ["support"], [target], 2, 1, 0.95, tmp_path / "s.sqlite").most("support")
         is None
     )
+
+
+def test_a_dollar_target_is_labelled_in_dollars() -> None:
+    target = parse_target("delivery_margin>=5e6", ["smb"])
+    assert target == Target("delivery_margin", "all", ">=", 5e6)
+    assert str(target) == "delivery_margin>=$5,000,000"
+    assert str(Target("economic_value", "smb", ">=", -2e6)) == "economic_value[smb]>=-$2,000,000"
+    assert str(Target("grr", "smb", ">=", 0.9)) == "grr[smb]>=0.9"  # not a dollar metric
+
+
+def test_maximise_climbs_to_the_peak_past_a_noisy_level(
+    small: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in for the simulation: net value peaks at support=9 with a dip at 7; the walk
+    goes past the dip (patience 2), stops two levels past the peak, and a target that fails
+    above 8 makes 8 the best level that meets it."""
+    values = {h: -((h - 9) ** 2) * 1000.0 for h in range(40)}
+    values[7] = values[5] - 1.0  # a noisy level lower than the one before it
+
+    def simulated(sizer: Sizer, headcounts: dict[str, int]) -> StaffingPlan:
+        h = headcounts["support"]
+        intervals = {str(t): Interval(values[h] if t.metric == "economic_value" else -h, 0.0,
+                                      0.0, 0.0, 2) for t in sizer.targets}  # fmt: skip
+        holds = all(t.holds(intervals[str(t)], sizer.confidence) for t in sizer.targets)
+        plan = StaffingPlan(dict(headcounts), float(h), intervals, holds)
+        return sizer.cache.setdefault((h,), plan)
+
+    monkeypatch.setattr(Sizer, "evaluate", simulated)
+    monkeypatch.setattr(Sizer, "analytic_start", lambda self: {"support": 4})
+    goal = measure("economic_value")
+    sizer = Sizer(small, ["support"], [goal], 2, 1, 0.95, tmp_path / "m.sqlite")
+    found = maximise(sizer, goal)
+    assert found.best is not None and found.level(found.best) == 9
+    assert [found.level(p) for p in found.levels] == list(range(4, 12))  # 2 past the best
+    assert [found.level(p) for p in found.neighbours] == [8, 10]
+    bounded = Target("support_sla_met", "all", ">=", -8.5)  # stands for -h: holds up to 8
+    sizer = Sizer(small, ["support"], [bounded, goal], 2, 1, 0.95, tmp_path / "m.sqlite")
+    found = maximise(sizer, goal)
+    assert found.best is not None and found.level(found.best) == 8
+    with pytest.raises(ValueError, match="one pool"):
+        maximise(Sizer(small, ["support", "education"], [goal], 2, 1, 0.95, "x"), goal)
+
+
+def test_maximise_picks_the_largest_simulated_mean(baseline: Scenario, tmp_path: Path) -> None:
+    tiny = shrink(baseline, 8, 1)
+    goal = measure("economic_value")
+    sizer = Sizer(tiny, ["support"], [goal], 2, 1, 0.95, tmp_path / "v.sqlite", workers=2)
+    found = maximise(sizer, goal)
+    means = {found.level(p): found.value(p).mean for p in found.levels}
+    assert found.best is not None
+    assert means[found.level(found.best)] == max(means.values())
+    levels = sorted(means)
+    assert levels == list(range(levels[0], levels[-1] + 1))  # contiguous, from the start
+    best = found.level(found.best)
+    assert min(best + 2, sizer.cap("support", found.start)) <= levels[-1]  # 2 past the best
+    assert levels[0] <= max(best - 2, 0)
