@@ -16,7 +16,7 @@ from simcs.model.organisation import Organisation, RawReplication
 from simcs.model.roster import Decision
 from simcs.records import Row, SeriesRow
 from simcs.scenario import Scenario
-from simcs.simulation.metrics import tidy_records, year_metrics
+from simcs.simulation.metrics import horizon_metrics, tidy_records, year_metrics
 
 
 class Outputs(NamedTuple):
@@ -32,7 +32,8 @@ class ReplicationResult:
     """The outcome of one replication.
 
     `records` are tidy rows (replication, year, tier, metric, value) for the measurement years;
-    `metrics` the same as {year: {tier: {metric: value}}}; `ledger` the raw sums behind them;
+    `metrics` the same as {year: {tier: {metric: value}}}, `horizon` the per-replication
+    metrics as {tier: {metric: value}} (`economic_value`); `ledger` the raw sums behind them;
     `decisions` the staffing policies' journal (when, which pool, what, how many, why).
     """
 
@@ -46,6 +47,7 @@ class ReplicationResult:
     events: int | None
     series: list[SeriesRow]
     decisions: list[Decision] = field(default_factory=list)
+    horizon: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _run(
@@ -90,15 +92,17 @@ def simulate(
     `event_budget` caps them (see `replicate`).
     """
     raw, outputs = _run(scenario, seed, replication, count_events, event_budget)
+    yearly = {y: year_metrics(raw.ledger, scenario, y) for y in scenario.measurement_years}
     return ReplicationResult(
         scenario=scenario,
         seed=seed,
         replication=replication,
         records=outputs.rows,
-        metrics={y: year_metrics(raw.ledger, scenario, y) for y in scenario.measurement_years},
+        metrics=yearly,
         ledger=raw.ledger,
         end_state=raw.end_state,
         events=raw.events,
         series=outputs.series,
         decisions=raw.decisions,
+        horizon=horizon_metrics(yearly, scenario),
     )

@@ -78,8 +78,10 @@ def test_run_report(small: Scenario, tmp_path: Path) -> None:
     result = simcs.run(small, replications=3, seed=1, workers=1)
     write_run(result, tmp_path)
     assert kind_of(tmp_path) == "run"
-    text = _check(build_report(tmp_path), figures=len(small.tiers) + 9)  # staffing included
+    # staffing, revenue and margin, customer value included
+    text = _check(build_report(tmp_path), figures=len(small.tiers) + 11)
     assert "whole book: GRR" in text and "Assumptions" in text
+    assert "economic value $" in text and "Revenue and margin" in text
     assert "Churn-odds driver" in text
     tiers = [html.escape(t.label) for t in small.tiers.values()]
     groups = [html.escape(g.label) for g in small.population.values()]
@@ -108,8 +110,12 @@ def test_experiment_report_has_plain_words_headlines(small: Scenario, tmp_path: 
     result = run_experiment(_plan(small), tmp_path / "results.sqlite")
     write_experiment(result, tmp_path)
     assert kind_of(tmp_path) == "experiment"
-    text = _check(build_report(tmp_path), figures=3)  # forest x 2 metrics, trade-off
+    # forest x (2 metrics + economic value, delivery margin), trade-off
+    text = _check(build_report(tmp_path), figures=5)
     assert "no_play vs base: GRR" in text
+    # the bottom line in dollars leads, and the return on staff has a section
+    assert "<p class='headline'>no_play " in text and "plus the book it leaves behind" in text
+    assert "<h2>Return on staff</h2>" in text
     assert all(f"<td>{html.escape(t.label)}</td>" in text for t in small.tiers.values())
     assert "points [" in text  # GRR differences in percentage points
     assert "per customer-year [" in text  # cost differences in the catalogue's unit
@@ -132,7 +138,8 @@ def test_segmentation_experiment_report_compares_customer_groups(
         overrides={"base": {}, "strategic_from_200k": moved},
     )
     write_experiment(run_experiment(plan, tmp_path / "results.sqlite"), tmp_path)
-    text = _check(build_report(tmp_path), figures=3)  # forest x 2 metrics, trade-off
+    # forest x (2 metrics + economic value, delivery margin), trade-off
+    text = _check(build_report(tmp_path), figures=5)
     groups = [html.escape(g.label) for g in small.population.values()]
     assert f"<p class='headline'>{html.escape(BY_GROUP_DIFFERENT)}</p>" in text
     differences = _section(text, "Paired differences against the reference")

@@ -32,7 +32,9 @@ def test_no_churn_value_is_the_perpetuity(term_left: float) -> None:
 
 
 @pytest.mark.parametrize(("alpha", "beta", "renewals"), [(0.7, 3.0, 0), (2.0, 10.0, 3)])
-def test_value_is_the_discounted_expected_payments(alpha: float, beta: float, renewals: int) -> None:
+def test_value_is_the_discounted_expected_payments(
+    alpha: float, beta: float, renewals: int
+) -> None:
     # term_left of certain margin, then at each later renewal k (k = 1, 2, ...) a period paid
     # with the probability of surviving it, discounted from now
     d, f = 0.12, 0.4

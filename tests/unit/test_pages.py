@@ -338,3 +338,124 @@ def test_allocation_report_from_the_document(tmp_path: Path) -> None:
     png = folder / results.FIGURES_DIR / "allocation_path.png"
     assert png.read_bytes().startswith(PNG)
     assert "Replications: 8." in text
+
+
+# --- money --------------------------------------------------------------------------------------
+
+from simcs.reporting import money  # noqa: E402
+from simcs.reporting.pages import run as run_page  # noqa: E402
+
+
+def _est(mean: float | None, low: float | None = None, high: float | None = None) -> dict[str, Any]:
+    return {"mean": mean, "ci95_low": low, "ci95_high": high}
+
+
+@pytest.mark.parametrize(
+    ("ratio", "where"),
+    [
+        (_est(0.097, 0.095, 0.099), "inside"),
+        (_est(0.03, 0.028, 0.032), "below"),
+        (_est(0.26, 0.24, 0.28), "above"),
+        (_est(0.051, 0.045, 0.057), "on the lower edge of"),
+        (_est(0.199, 0.19, 0.21), "on the upper edge of"),
+        (_est(0.21), "above"),  # one replication: the mean decides
+        (_est(0.2), "inside"),  # the band's edges belong to it
+    ],
+)
+def test_where_cost_to_revenue_lands_against_the_band(ratio: dict[str, Any], where: str) -> None:
+    assert money.band_position(ratio) == where
+    assert money.band_sentence(ratio).endswith(
+        f"of revenue: {where} the 5%-20% band customer success runs at (seed 1G.1)."
+    )
+
+
+def test_the_band_sentence_in_plain_words() -> None:
+    assert money.band_sentence(_est(0.097, 0.095, 0.099)) == (
+        "Cost of delivery is 9.7% [9.5%, 9.9%] of revenue: inside the 5%-20% band customer "
+        "success runs at (seed 1G.1)."
+    )
+    assert money.band_sentence(_est(0.03)) == (
+        "Cost of delivery is 3.0% of revenue: below the 5%-20% band customer success runs at "
+        "(seed 1G.1)."
+    )
+    assert money.band_position(_est(None)) == money.band_position(None) == ""
+    assert "n/a" in money.band_sentence(_est(float("nan")))
+    assert money.usd(686e6) == "$686M" and money.usd(94.51e6) == "$94.5M"
+    assert money.usd(-1.2e6) == "-$1.20M" and money.usd(950.0) == "$950"
+    assert money.usd(1.234e9) == "$1.23B" and money.usd(38_240.0) == "$38.2k"
+    assert money.usd(999_901.0) == "$1.00M" and money.usd(999.7) == "$1.00k"
+
+
+def _money_doc(economic: bool = True) -> dict[str, Any]:
+    book = {
+        "grr": _est(0.912, 0.905, 0.919),
+        "nrr": _est(1.04, 1.03, 1.05),
+        "cost_per_customer": _est(5300.0, 5210.0, 5390.0),
+        "revenue": _est(94.5e6, 89.7e6, 99.3e6),
+        "cost_total": _est(7.89e6, 7.84e6, 7.94e6),
+        "delivery_margin": _est(86.6e6, 81.8e6, 91.5e6),
+        "cost_to_revenue": _est(0.0835, 0.0806, 0.0866),
+    }
+    if economic:
+        book["economic_value"] = _est(686e6, 680e6, 692e6)
+    return {"scenario": "baseline", "metrics": {"all": book}}
+
+
+def test_run_headline_has_the_economic_value() -> None:
+    assert run_page.headline(_money_doc(), 3) == (
+        "baseline, whole book: GRR 0.912 [0.905, 0.919], NRR 1.040 [1.030, 1.050], cost of "
+        "delivery per customer $5,300 [$5,210, $5,390], economic value $686M [$680M, $692M] "
+        "over 3 years and the book left."
+    )
+    assert "over 1 year and" in run_page.headline(_money_doc(), 1)
+    # a folder written before money was in the model: the headline it always had
+    old = _money_doc(economic=False)
+    for name in ("revenue", "cost_total", "delivery_margin", "cost_to_revenue"):
+        del old["metrics"]["all"][name]
+    assert run_page.headline(old, 3).endswith("cost of delivery per customer $5,300 [$5,210, "
+                                              "$5,390].")  # fmt: skip
+
+
+def test_the_money_lines_of_a_run() -> None:
+    book = _money_doc()["metrics"]["all"]
+    first, second = money.money_lines(book, 3, 0.1, who="whole book")
+    assert first == (
+        "Whole book: revenue $94.5M [$89.7M, $99.3M] per year; cost of delivery $7.89M "
+        "[$7.84M, $7.94M] per year, 8.3% [8.1%, 8.7%] of revenue: inside the 5%-20% band "
+        "customer success runs at (seed 1G.1)."
+    )
+    assert second == (
+        "Delivery margin $86.6M [$81.8M, $91.5M] per year; economic value $686M [$680M, $692M] "
+        "(present value): the margin of 3 years and the book left at their end, discounted at "
+        "10% a year."
+    )
+    above = {**book, "cost_to_revenue": _est(0.31, 0.29, 0.33)}
+    assert "31.0% [29.0%, 33.0%] of revenue: above the 5%-20% band" in money.money_lines(above)[0]
+    unknown = money.money_lines({})
+    assert unknown[0].startswith("Revenue n/a; cost of delivery n/a, n/a as a share of revenue")
+    assert "the margin of the measurement years" in unknown[1] and "discounted" not in unknown[1]
+
+
+def test_the_revenue_and_margin_section() -> None:
+    doc = _money_doc()
+    low = {"cost_to_revenue": _est(0.03, 0.028, 0.032), "revenue": _est(5e6, 4e6, 6e6)}
+    metrics = {**doc["metrics"], "big": low, "group:all_of_them": doc["metrics"]["all"]}
+    scenario = {
+        "tiers": {"big": {"label": "Big"}, "none": {"label": "Nobody"}},
+        "population": {"all_of_them": {"label": "Everyone"}},
+        "horizon_years": 4,
+        "warmup_years": 1,
+        "finance": {"discount_rate_per_year": 0.075},
+    }
+    text = run_page.money_section(metrics, scenario)
+    assert "the margin of 3 years and the book left at their end, discounted at 7.5% a year" in (
+        text
+    )
+    rows = re.findall(r"<tr><td>([^<]*)</td>((?:<td>[^<]*</td>)*)</tr>", text)
+    cells = {name: re.findall(r"<td>([^<]*)</td>", rest) for name, rest in rows}
+    assert [name for name, _ in rows] == ["Big", "Nobody", "All customers", "Everyone",
+                                          "All customers"]  # fmt: skip
+    assert cells["Big"][0] == "$5.00M [$4.00M, $6.00M]" and cells["Big"][4] == "below"
+    assert cells["Nobody"] == ["n/a"] * 7
+    assert cells["Everyone"][3:5] == ["8.3% [8.1%, 8.7%]", "inside"]
+    assert "Against the 5%-20% band" in text

@@ -149,3 +149,11 @@ def test_a_higher_discount_rate_lowers_the_value() -> None:
         < year_metrics(low.ledger, _one_customer(0.08), 3)[ALL]["book_value_end"]
     )
     assert math.isfinite(year_metrics(high.ledger, _one_customer(0.15), 3)[ALL]["book_value_end"])
+
+
+def test_simulate_gives_the_economic_value_of_its_rows(retiering: Scenario) -> None:
+    one = simcs.simulate(retiering, seed=5, replication=1)
+    rows = {(t, m): v for _, y, t, m, v in one.records if y == 0}
+    assert set(rows) == {(scope, "economic_value") for scope in retiering.scopes()}
+    for scope in retiering.scopes():
+        assert one.horizon[scope]["economic_value"] == rows[(scope, "economic_value")]
