@@ -54,20 +54,35 @@ def has_money(book: Mapping[str, Any] | None) -> bool:
     return isinstance(book, Mapping) and isinstance(book.get("revenue"), Mapping)
 
 
-def usd(x: float) -> str:
-    """Dollars in three figures: '$94.5M', '$715M', '$1.23B', '$38.2k', '$950', '-$1.20M'."""
-    if math.isnan(x):
+def usd(x: float | None, *, sign: bool = False, minus: str = "-") -> str:
+    """Dollars in three significant figures: '$94.5M', '$715M', '$1.23B', '$38.2k', '$950',
+    '-$1.20M' ('n/a' where undefined): the one dollar format of the reports, the terminal and
+    the figures' annotations. With `sign`, '+' before a positive amount; `minus` is the
+    character of a negative one (figures use the typographic minus). An amount that rounds to
+    zero has no sign."""
+    if x is None or isinstance(x, bool) or not math.isfinite(float(x)):
         return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(x)
+    a = abs(float(x))
     if a >= 999.5:
         a = float(f"{a:.3g}")  # rounded first, so that $999,900 reads $1.00M, not $1000k
+    text = f"${a:,.0f}"
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= size:
             v = a / size
             digits = 0 if v >= 100 else 1 if v >= 10 else 2
-            return f"{sign}${v:.{digits}f}{suffix}"
-    return f"{sign}${a:,.0f}"
+            text = f"${v:.{digits}f}{suffix}"
+            break
+    if text == "$0":
+        return text
+    return (minus if x < 0 else "+" if sign else "") + text
+
+
+def usd_interval(low: float | None, high: float | None) -> str:
+    """' [-$7.00M, -$5.20M]', or '' where the interval is undefined."""
+    lo, hi = _num(low), _num(high)
+    if math.isnan(lo) or math.isnan(hi):
+        return ""
+    return f" [{usd(lo)}, {usd(hi)}]"
 
 
 def percent(x: float) -> str:

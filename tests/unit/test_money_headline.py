@@ -1,5 +1,5 @@
-"""The bottom line in plain words: compact money, the headline's parts and their edge cases, the
-return-on-staff sentences and table, from summary.json-shaped documents."""
+"""The bottom line in plain words: money in one format, the headline's parts and their edge
+cases, the return-on-staff sentences and table, from summary.json-shaped documents."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from simcs.reporting.money import usd, usd_interval
 from simcs.reporting.pages.money_headline import (
-    compact,
     money_headline,
     money_headlines,
     return_rows,
@@ -25,22 +25,27 @@ def _d(x: float, low: float | None, high: float | None, verdict: str = "") -> di
 @pytest.mark.parametrize(
     ("x", "kwargs", "text"),
     [
-        (4.0e6, {}, "$4.0M"),
+        (4.0e6, {}, "$4.00M"),
         (350_000.0, {}, "$350k"),
-        (-6.1e6, {}, "-$6.1M"),
-        (1.234e9, {}, "$1.2B"),
+        (-6.1e6, {}, "-$6.10M"),
+        (1.234e9, {}, "$1.23B"),
         (850.0, {}, "$850"),
-        (999_960.0, {}, "$1.0M"),  # rounds up into the next unit
-        (999.7, {}, "$1k"),
+        (999_960.0, {}, "$1.00M"),  # rounds up into the next unit
+        (999.7, {}, "$1.00k"),
         (-0.3, {}, "$0"),  # no '-$0'
-        (-7.04e6, {"dollar": False}, "-7.0M"),
-        (2.0e6, {"sign": True}, "+$2.0M"),
+        (2.0e6, {"sign": True}, "+$2.00M"),
+        (-2.0e6, {"minus": "\u2212"}, "\u2212$2.00M"),
         (math.nan, {}, "n/a"),
         (None, {}, "n/a"),
     ],
 )
-def test_compact_money(x: float | None, kwargs: dict[str, bool], text: str) -> None:
-    assert compact(x, **kwargs) == text
+def test_one_money_format(x: float | None, kwargs: dict[str, Any], text: str) -> None:
+    assert usd(x, **kwargs) == text
+
+
+def test_money_intervals() -> None:
+    assert usd_interval(-7.04e6, -5.2e6) == " [-$7.04M, -$5.20M]"
+    assert usd_interval(None, 1.0) == usd_interval(math.nan, 1.0) == ""
 
 
 def test_the_headline_says_cost_revenue_and_worth_with_interval_and_verdict() -> None:
@@ -53,9 +58,9 @@ def test_the_headline_says_cost_revenue_and_worth_with_interval_and_verdict() ->
         3,
     )
     assert line == (
-        "low_touch saves $4.0M a year in cost of delivery and loses $1.4M of subscription "
-        "revenue a year; over 3 years plus the book it leaves behind it is worth -$6.1M "
-        "[-7.0M, -5.2M] against high_touch (worse)."
+        "low_touch saves $4.00M a year in cost of delivery and loses $1.40M of subscription "
+        "revenue a year; over 3 years plus the book it leaves behind it is worth -$6.10M "
+        "[-$7.00M, -$5.20M] against high_touch (worse)."
     )
 
 
@@ -69,9 +74,9 @@ def test_a_variant_that_costs_more_and_earns_more() -> None:
         1,
     )
     assert line == (
-        "more_csms adds $350k a year to the cost of delivery and gains $1.2M of subscription "
-        "revenue a year; over 1 year plus the book it leaves behind it is worth +$2.5M "
-        "[1.0M, 4.0M] against base (better)."
+        "more_csms adds $350k a year to the cost of delivery and gains $1.20M of subscription "
+        "revenue a year; over 1 year plus the book it leaves behind it is worth +$2.50M "
+        "[$1.00M, $4.00M] against base (better)."
     )
 
 
@@ -86,13 +91,13 @@ def test_no_detectable_difference_nan_and_a_single_replication() -> None:
     )
     assert same == (
         "twin makes no detectable difference to the cost of delivery or to subscription "
-        "revenue; over 2 years plus the book it leaves behind it is worth +$200k [-500k, 900k] "
+        "revenue; over 2 years plus the book it leaves behind it is worth +$200k [-$500k, $900k] "
         "against base (no detectable difference)."
     )
     # one part detectable, the other not
     mixed = money_headline("v", "b", _d(-1e6, -2e6, -0.5e6), _d(-1e5, -3e5, 1e5), None, 2)
     assert mixed.startswith(
-        "v saves $1.0M a year in cost of delivery and makes no detectable difference to "
+        "v saves $1.00M a year in cost of delivery and makes no detectable difference to "
         "subscription revenue; its worth over 2 years plus the book it leaves behind against b "
         "is n/a"
     )
@@ -107,8 +112,8 @@ def test_no_detectable_difference_nan_and_a_single_replication() -> None:
         "v", "b", _d(-2e6, None, None), _d(5e5, None, None), _d(-1e6, None, None, "x"), 3
     )
     assert one == (
-        "v saves $2.0M a year in cost of delivery and gains $500k of subscription revenue a "
-        "year; over 3 years plus the book it leaves behind it is worth -$1.0M against b "
+        "v saves $2.00M a year in cost of delivery and gains $500k of subscription revenue a "
+        "year; over 3 years plus the book it leaves behind it is worth -$1.00M against b "
         "(one replication: no interval)."
     )
 
@@ -153,8 +158,8 @@ def _doc() -> dict[str, Any]:
 
 def test_headlines_from_a_summary_document() -> None:
     (line,) = money_headlines(_doc())
-    assert line.startswith("cheap saves $4.0M a year in cost of delivery and loses $1.4M")
-    assert line.endswith("it is worth -$6.1M [-7.0M, -5.2M] against base (worse).")
+    assert line.startswith("cheap saves $4.00M a year in cost of delivery and loses $1.40M")
+    assert line.endswith("it is worth -$6.10M [-$7.00M, -$5.20M] against base (worse).")
     assert money_headlines({"comparisons": []}) == []  # a summary written before the bottom line
 
 
@@ -183,8 +188,8 @@ def test_return_on_staff_in_words_and_as_a_table() -> None:
     (row,) = return_rows(doc)
     assert row == [
         "cheap",
-        "-$11.1M [-11.5M, -10.7M]",
-        "-$6.1M [-7.0M, -5.2M]",
+        "-$11.1M [-$11.5M, -$10.7M]",
+        "-$6.10M [-$7.00M, -$5.20M]",
         "$0.55 [0.47, 0.63]",
         "$1.55 [1.47, 1.63]",
         "estimated",

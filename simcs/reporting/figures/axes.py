@@ -17,6 +17,7 @@ from matplotlib.ticker import Formatter, FuncFormatter, PercentFormatter
 
 from simcs.reporting.figures.labels import AT_MOST_ONE, TierLabels, known, tier_label
 from simcs.reporting.figures.style import BLACK, PALETTE
+from simcs.reporting.money import usd
 
 NAN = float("nan")
 MINUS = "\u2212"
@@ -91,18 +92,9 @@ def tier_metric(metrics: Mapping[str, Any], tier: str, metric: str) -> Est:
 
 
 def usd_compact(x: float) -> str:
-    """'$1.5M', '$401k', '$949' (for annotations and log axes)."""
-    if not defined(x):
-        return "n/a"
-    sign = MINUS if x < 0 else ""
-    a = abs(x)
-    if a >= 1e9:
-        return f"{sign}${a / 1e9:.3g}B"
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:.3g}M"
-    if a >= 1e3:
-        return f"{sign}${a / 1e3:.3g}k"
-    return f"{sign}${a:.3g}"
+    """'$1.50M', '$401k', '$949' (for annotations and log axes): `simcs.reporting.money.usd`
+    with the typographic minus."""
+    return usd(x, minus=MINUS) if defined(x) else "n/a"
 
 
 def plain(x: float) -> str:

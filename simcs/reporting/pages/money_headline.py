@@ -6,13 +6,13 @@ described by their 95% intervals: a part whose interval contains 0 is "no detect
 difference"), then what it is worth in economic value over the measurement years plus the book
 it leaves behind, with its interval and Holm-adjusted verdict:
 
-    low_touch saves $4.0M a year in cost of delivery and loses $1.4M of subscription revenue a
-    year; over 3 years plus the book it leaves behind it is worth -$6.1M [-7.0M, -5.2M] against
-    high_touch (worse).
+    low_touch saves $4.00M a year in cost of delivery and loses $1.40M of subscription
+    revenue a year; over 3 years plus the book it leaves behind it is worth -$6.10M
+    [-$7.00M, -$5.20M] against high_touch (worse).
 
 Then the return on staff (`simcs.experiments.return_on_staff`): the net economic value each
 added dollar of cost of delivery returns (or each dollar saved gives up), as sentences and as
-table rows. Money is compact: $4.0M, $350k, $1.2B, -$6.1M; intervals drop the dollar sign.
+table rows. Money is in `simcs.reporting.money.usd`'s three figures ($4.00M, $350k, $1.23B).
 Undefined figures (null, NaN, a missing part) read 'n/a'; one replication gives no interval.
 """
 
@@ -23,10 +23,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from simcs.catalogue import ALL, metric
+from simcs.reporting.money import usd, usd_interval
 
 NA = "n/a"
-#: Compact money units: (scale, suffix, decimals).
-_UNITS = ((1.0, "", 0), (1e3, "k", 0), (1e6, "M", 1), (1e9, "B", 1))
 ONE_REPLICATION = "one replication: no interval"
 #: Columns of the return-on-staff table.
 RETURN_HEADINGS = (
@@ -59,31 +58,6 @@ def _number(x: Any) -> float:
     return float("nan") if x is None else float(x)
 
 
-def compact(x: float | None, dollar: bool = True, sign: bool = False) -> str:
-    """Compact money: '$4.0M', '$350k', '$1.2B', '$850', '-$6.1M' ('n/a' where undefined);
-    without `dollar` for the bounds of an interval ('-7.0M'); with `sign`, '+' when positive."""
-    v = _number(x)
-    if math.isnan(v):
-        return NA
-    size = abs(v)
-    # the largest unit not above the value, one up where the rounding reaches 1,000 of it
-    k = max(i for i, (scale, _s, _d) in enumerate(_UNITS) if i == 0 or size >= scale)
-    if k + 1 < len(_UNITS) and round(size / _UNITS[k][0], _UNITS[k][2]) >= 1000:
-        k += 1
-    scale, suffix, digits = _UNITS[k]
-    text = f"{size / scale:,.{digits}f}{suffix}"
-    lead = "-" if v < 0 and text.strip("0.,kMB") else ("+" if sign and v > 0 else "")
-    return f"{lead}{'$' if dollar else ''}{text}"
-
-
-def _bounds(low: Any, high: Any) -> str:
-    """' [-7.0M, -5.2M]', or '' where the interval is undefined."""
-    lo, hi = _number(low), _number(high)
-    if math.isnan(lo) or math.isnan(hi):
-        return ""
-    return f" [{compact(lo, dollar=False)}, {compact(hi, dollar=False)}]"
-
-
 def _undetectable(part: Mapping[str, Any]) -> bool:
     """A part whose 95% interval contains 0 (or whose difference is 0)."""
     d, lo, hi = (_number(part.get(k)) for k in ("difference", "ci95_low", "ci95_high"))
@@ -98,8 +72,8 @@ def _cost_part(part: Mapping[str, Any] | None) -> str:
     if _undetectable(part or {}):
         return f"makes no detectable difference to the {name}"
     if d < 0:
-        return f"saves {compact(-d)} a year in {name}"
-    return f"adds {compact(d)} a year to the {name}"
+        return f"saves {usd(-d)} a year in {name}"
+    return f"adds {usd(d)} a year to the {name}"
 
 
 def _revenue_part(part: Mapping[str, Any] | None) -> str:
@@ -110,8 +84,8 @@ def _revenue_part(part: Mapping[str, Any] | None) -> str:
     if _undetectable(part or {}):
         return f"makes no detectable difference to {name}"
     if d < 0:
-        return f"loses {compact(-d)} of {name} a year"
-    return f"gains {compact(d)} of {name} a year"
+        return f"loses {usd(-d)} of {name} a year"
+    return f"gains {usd(d)} of {name} a year"
 
 
 def _value_part(value: Mapping[str, Any] | None, reference: str, years: int | None) -> str:
@@ -120,12 +94,12 @@ def _value_part(value: Mapping[str, Any] | None, reference: str, years: int | No
     over = "" if years is None else f"over {years} year{'s' if years != 1 else ''} "
     if math.isnan(d):
         return f"its worth {over}plus the book it leaves behind against {reference} is {NA}"
-    bounds = _bounds(v.get("ci95_low"), v.get("ci95_high"))
+    bounds = usd_interval(v.get("ci95_low"), v.get("ci95_high"))
     said = v.get("verdict") or ""
     if not bounds:
         said = ONE_REPLICATION
     return (
-        f"{over}plus the book it leaves behind it is worth {compact(d, sign=True)}{bounds} "
+        f"{over}plus the book it leaves behind it is worth {usd(d, sign=True)}{bounds} "
         f"against {reference}{f' ({said})' if said else ''}"
     )
 
@@ -214,10 +188,10 @@ def return_rows(doc: Mapping[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 e["variant"],
-                compact(cost.get("mean"), sign=True)
-                + _bounds(cost.get("ci95_low"), cost.get("ci95_high")),
-                compact(value.get("mean"), sign=True)
-                + _bounds(value.get("ci95_low"), value.get("ci95_high")),
+                usd(_number(cost.get("mean")), sign=True)
+                + usd_interval(cost.get("ci95_low"), cost.get("ci95_high")),
+                usd(_number(value.get("mean")), sign=True)
+                + usd_interval(value.get("ci95_low"), value.get("ci95_high")),
                 _per_dollar(net) + _ratio_bounds(low, high),
                 _per_dollar(net + 1.0) + _ratio_bounds(low + 1.0, high + 1.0),
                 str(e.get("status") or ""),
