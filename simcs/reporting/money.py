@@ -54,12 +54,12 @@ def has_money(book: Mapping[str, Any] | None) -> bool:
     return isinstance(book, Mapping) and isinstance(book.get("revenue"), Mapping)
 
 
-def usd(x: float | None, *, sign: bool = False, minus: str = "-") -> str:
+def usd(x: float | None, *, sign: bool = False, minus: str = "-", trim: bool = False) -> str:
     """Dollars in three significant figures: '$94.5M', '$715M', '$1.23B', '$38.2k', '$950',
     '-$1.20M' ('n/a' where undefined): the one dollar format of the reports, the terminal and
     the figures' annotations. With `sign`, '+' before a positive amount; `minus` is the
-    character of a negative one (figures use the typographic minus). An amount that rounds to
-    zero has no sign."""
+    character of a negative one (figures use the typographic minus); `trim` drops trailing
+    zeros, for axis ticks ('$1M', '$1.5M'). An amount that rounds to zero has no sign."""
     if x is None or isinstance(x, bool) or not math.isfinite(float(x)):
         return "n/a"
     a = abs(float(x))
@@ -70,7 +70,10 @@ def usd(x: float | None, *, sign: bool = False, minus: str = "-") -> str:
         if a >= size:
             v = a / size
             digits = 0 if v >= 100 else 1 if v >= 10 else 2
-            text = f"${v:.{digits}f}{suffix}"
+            number = f"{v:.{digits}f}"
+            if trim and "." in number:
+                number = number.rstrip("0").rstrip(".")
+            text = f"${number}{suffix}"
             break
     if text == "$0":
         return text

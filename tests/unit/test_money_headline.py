@@ -35,6 +35,9 @@ def _d(x: float, low: float | None, high: float | None, verdict: str = "") -> di
         (-0.3, {}, "$0"),  # no '-$0'
         (2.0e6, {"sign": True}, "+$2.00M"),
         (-2.0e6, {"minus": "\u2212"}, "\u2212$2.00M"),
+        (1.5e6, {"trim": True}, "$1.5M"),
+        (1.0e3, {"trim": True}, "$1k"),
+        (120.0e6, {"trim": True}, "$120M"),
         (math.nan, {}, "n/a"),
         (None, {}, "n/a"),
     ],

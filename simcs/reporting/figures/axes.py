@@ -92,9 +92,9 @@ def tier_metric(metrics: Mapping[str, Any], tier: str, metric: str) -> Est:
 
 
 def usd_compact(x: float) -> str:
-    """'$1.50M', '$401k', '$949' (for annotations and log axes): `simcs.reporting.money.usd`
-    with the typographic minus."""
-    return usd(x, minus=MINUS) if defined(x) else "n/a"
+    """'$1.5M', '$401k', '$949' (for annotations and log axes): `simcs.reporting.money.usd`
+    with the typographic minus and no trailing zeros."""
+    return usd(x, minus=MINUS, trim=True) if defined(x) else "n/a"
 
 
 def plain(x: float) -> str:
