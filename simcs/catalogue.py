@@ -219,6 +219,10 @@ METRICS: tuple[str, ...] = tuple(CATALOGUE)
 YEAR_METRICS: tuple[str, ...] = tuple(m for m in METRICS if not CATALOGUE[m].horizon)
 #: The metrics with one value per replication, over the whole horizon.
 HORIZON_METRICS: tuple[str, ...] = tuple(m for m in METRICS if CATALOGUE[m].horizon)
+#: The metrics in dollars net of the cost of delivery: one more person changes them by what
+#: the person brings in less what they cost, so they have a maximum (`simcs size --maximise`)
+#: and `simcs allocate` can stop when nobody more adds to them.
+NET_OF_COST: tuple[str, ...] = ("economic_value", "delivery_margin")
 #: The `year` of a per-replication metric's row in replications.csv and the store: 0, a year
 #: no metric of one year ever has (years count from 1).
 HORIZON_YEAR = 0

@@ -27,9 +27,9 @@ from simcs.planning.allocation import Allocation, allocate
 from simcs.planning.pools import check_sizable, sizable_pools, staff_cost
 from simcs.planning.sizing import StaffingPlan, parse_ratios
 from simcs.planning.value import NET_OBJECTIVES, is_net
-from simcs.reporting.planning_files import dollars, money_allocation_table, write_allocation
+from simcs.reporting.planning_files import write_allocation
 from simcs.reporting.results import STORE
-from simcs.reporting.tables import allocation_table
+from simcs.reporting.tables import allocation_table, dollars
 from simcs.scenario import Scenario
 from simcs.scenario.staffing_file import ratio_text
 from simcs.simulation.runner import default_workers
@@ -208,7 +208,7 @@ def allocate_command(
             raise click.BadParameter(str(exc), param_hint=option) from None
         write_allocation(target_dir, result, sc)
         money = metric(objective).kind == "usd"
-        click.echo(money_allocation_table(result) if money else allocation_table(result))
+        click.echo(allocation_table(result))
         a, b = result.value(result.start), result.value(result.final)
         people = result.people(result.final)
         half = dollars(objective, b.half_width) if money else f"{b.half_width:.4f}"

@@ -26,13 +26,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simcs.catalogue import ALL, METRICS
+from simcs.catalogue import ALL, METRICS, NET_OF_COST
 from simcs.planning.sizing import Sizer, StaffingPlan, Target
 from simcs.stats import Interval
 
 #: The objectives in dollars net of the cost of delivery: a maximum exists, and `simcs allocate`
 #: may run without a budget (it stops when no person adds net value).
-NET_OBJECTIVES: tuple[str, ...] = ("economic_value", "delivery_margin")
+NET_OBJECTIVES: tuple[str, ...] = NET_OF_COST
 
 
 def is_net(metric: str) -> bool:

@@ -61,16 +61,11 @@ def _comparison(c: Comparison) -> dict[str, Any]:
 
 
 def _part(c: Comparison) -> dict[str, Any]:
-    return {
-        "variant": c.variant,
-        "reference": c.reference,
-        "tier": c.tier,
-        "metric": c.metric,
-        "difference": json_number(c.difference.mean),
-        "ci95_low": json_number(c.difference.low),
-        "ci95_high": json_number(c.difference.high),
-        "n": c.difference.n,
-    }
+    """A comparison without a test: its difference and interval (a headline's part)."""
+    entry = _comparison(c)
+    for key in ("p_value", "p_holm", "verdict"):
+        del entry[key]
+    return entry
 
 
 def _return(r: ReturnOnStaff) -> dict[str, Any]:

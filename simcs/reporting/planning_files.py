@@ -16,7 +16,7 @@ Dollars: a sizing that maximises a net dollar objective (`simcs size --maximise`
 each plan's "values"), "pool", "start", "best" (the level, or null), "best_value" (mean, ci95_low,
 ci95_high), "neighbours": [{"level", "mean", "difference"}]}) and prints `maximum_table`; an
 allocation without a limit (a net dollar objective) writes the limit as {"kind": "none", "value":
-null}, and one of a dollar objective prints `money_allocation_table` (net dollars of one more
+null}, and one of a dollar objective prints `tables.allocation_table` (net dollars of one more
 person, and per dollar of their loaded cost) instead of the table of `simcs.reporting.tables`.
 """
 
@@ -36,7 +36,7 @@ from simcs.planning.sizing import Sizer, SizingResult, StaffingPlan
 from simcs.planning.value import Maximum
 from simcs.reporting import results
 from simcs.reporting.results import json_number
-from simcs.reporting.tables import NA, cell, render
+from simcs.reporting.tables import cell, dollars, render
 from simcs.scenario import Scenario
 from simcs.scenario.files import scenario_sha256, scenario_yaml
 from simcs.scenario.staffing_file import ratio_text
@@ -117,15 +117,6 @@ def maximum_document(maximum: Maximum) -> dict[str, Any]:
     }
 
 
-def dollars(name: str, x: float, signed: bool = False) -> str:
-    """A dollar value in the metric's catalogue format: '$1,234,567', '-$12,345' ('+$...' with
-    `signed`), 'n/a' where undefined."""
-    if math.isnan(x):
-        return NA
-    sign = "-" if x < 0 else ("+" if signed else "")
-    return f"{sign}${metric(name).format(abs(x))}"
-
-
 def maximum_table(maximum: Maximum, sizer: Sizer) -> str:
     """Every level of the pool simulated: its staff cost, the objective's mean ±95% half-width,
     its difference from the best (the paired difference of means, the same seeds) and whether
@@ -158,52 +149,6 @@ def maximum_table(maximum: Maximum, sizer: Sizer) -> str:
         ],
         rows,
         text_columns=(0, 5),
-    )
-
-
-def money_allocation_table(allocation: Allocation) -> str:
-    """Per allocated pool, for a dollar objective: today, the floor, the allocation, a person's
-    loaded cost a year, the dollar change of the objective's mean with one more person (net of
-    that person's cost, which the objective charges) and per dollar of that cost, and whether
-    they fit the limit. A ratio pool's cost is simulated (marked ~)."""
-    name, final, rules = allocation.metric, allocation.final, allocation.ratio_rules
-    rows = []
-    for m in allocation.marginals:
-        per_dollar = m.gain_per_dollar
-        ratio = (
-            [
-                ratio_text(rules[m.pool], final.ratios[m.pool]) if m.pool in rules else "-",
-                f"{final.mean_headcounts.get(m.pool, math.nan):.1f}",
-            ]
-            if rules
-            else []
-        )
-        rows.append(
-            [
-                m.pool,
-                str(allocation.now[m.pool]),
-                str(allocation.start.headcounts[m.pool]),
-                str(final.headcounts[m.pool]),
-                *ratio,
-                f"{'~' if m.ratio else ''}{m.cost:,.0f}",
-                dollars(name, m.gain, signed=True),
-                NA if math.isnan(per_dollar) else f"{per_dollar:+.2f}",
-                "yes" if m.fits else "no",
-            ]
-        )
-    return render(
-        [
-            "Pool",
-            "Now",
-            "Floor",
-            "Allocated",
-            *(["Allocated ratio", "Mean headcount"] if rules else []),
-            "Cost/person $/yr",
-            f"+1 person: net {metric(name).label} $",
-            "Net $ per $ of cost",
-            "Fits",
-        ],
-        rows,
     )
 
 

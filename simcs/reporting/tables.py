@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from simcs.catalogue import ALL, metric
+from simcs.catalogue import ALL, NET_OF_COST, metric
 from simcs.planning.pools import person_cost, pool_config
 from simcs.records import is_group_scope
 from simcs.reporting.pages.money_headline import RETURN_HEADINGS, return_rows, return_sentence
@@ -56,6 +56,15 @@ HEADING_WIDTH = 14
 RULE_UNDER_HEADINGS = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
 _UNIT_MARKS = {"usd": " $", "hours": " h", "days": " days"}
 NA = "n/a"
+
+
+def dollars(name: str, x: float, signed: bool = False) -> str:
+    """A dollar value in the metric's catalogue format: '$1,234,567', '-$12,345' ('+$...' with
+    `signed`), 'n/a' where undefined."""
+    if math.isnan(x):
+        return NA
+    sign = "-" if x < 0 else ("+" if signed else "")
+    return f"{sign}${metric(name).format(abs(x))}"
 
 
 def render(
@@ -315,14 +324,17 @@ def sizing_tables(sizer: Sizer, result: SizingResult) -> str:
 
 def allocation_table(allocation: Allocation) -> str:
     """Per allocated pool: today, the floor, the allocation, and what one more person costs,
-    buys, buys per $1M, and whether they fit the limit. A pool allocated a ratio rule shows its
-    level (the people its ratio staffs at t=0), the allocated ratio and mean headcount, and the
-    simulated cost of one more level (marked ~)."""
-    label = metric(allocation.metric).label
+    buys, buys per $1M (a dollar objective net of the cost of delivery: the net dollars one
+    more person adds after their own cost, and per dollar of it), and whether they fit the
+    limit. A pool allocated a ratio rule shows its level (the people its ratio staffs at t=0),
+    the allocated ratio and mean headcount, and the simulated cost of one more level (marked
+    ~)."""
+    name = allocation.metric
+    label = metric(name).label
+    net = name in NET_OF_COST
     rules, final = allocation.ratio_rules, allocation.final
     rows = []
     for m in allocation.marginals:
-        per_million = m.gain_per_million
         ratio = (
             [
                 ratio_text(rules[m.pool], final.ratios[m.pool]) if m.pool in rules else "-",
@@ -331,6 +343,18 @@ def allocation_table(allocation: Allocation) -> str:
             if rules
             else []
         )
+        if net:
+            per_dollar = m.gain_per_dollar
+            gains = [
+                dollars(name, m.gain, signed=True),
+                NA if math.isnan(per_dollar) else f"{per_dollar:+.2f}",
+            ]
+        else:
+            per_million = m.gain_per_million
+            gains = [
+                NA if math.isnan(m.gain) else f"{m.gain:+.2e}",
+                NA if math.isnan(per_million) else f"{per_million:+.2e}",
+            ]
         rows.append(
             [
                 m.pool,
@@ -339,8 +363,7 @@ def allocation_table(allocation: Allocation) -> str:
                 str(final.headcounts[m.pool]),
                 *ratio,
                 f"{'~' if m.ratio else ''}{m.cost:,.0f}",
-                NA if math.isnan(m.gain) else f"{m.gain:+.2e}",
-                NA if math.isnan(per_million) else f"{per_million:+.2e}",
+                *gains,
                 "yes" if m.fits else "no",
             ]
         )
@@ -351,9 +374,12 @@ def allocation_table(allocation: Allocation) -> str:
             "Floor",
             "Allocated",
             *(["Allocated ratio", "Mean headcount"] if rules else []),
-            "Cost/person $",
-            f"+1 person: {label} gain",
-            "Gain per $1M",
+            "Cost/person $" + ("/yr" if net else ""),
+            *(
+                [f"+1 person: net {label} $", "Net $ per $ of cost"]
+                if net
+                else [f"+1 person: {label} gain", "Gain per $1M"]
+            ),
             "Fits",
         ],
         rows,
