@@ -30,6 +30,7 @@ LAYER = {
     "simulation": 3,
     "experiments": 4,
     "planning": 5,
+    "calibration": 5,
     "reporting": 6,
     "cli": 7,
 }
