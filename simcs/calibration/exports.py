@@ -1,0 +1,286 @@
+"""A company's exports, read and checked row by row: accounts (CRM) and tickets (help desk).
+
+A file is CSV (UTF-8, a byte-order mark allowed) or the first sheet of an .xlsx workbook. pandas
+reads every cell as text, so nothing is guessed, and pandera checks the table against the
+export's schema (`ACCOUNTS`, `TICKETS`: required and optional columns, each of a kind), then
+the checks across columns and files (an account ending before it starts, a ticket for an
+unknown account). Every problem is reported with the file, the line (a CSV's header is line 1;
+an .xlsx's row numbers likewise) and the column: `DataError` carries them all, and nothing is
+read. `lenient=True` leaves the bad rows out instead and says how many, for which reason.
+Columns are matched without regard to case or surrounding spaces; other columns are ignored,
+with a note. Only what the model needs is kept: no names, no e-mails.
+
+pandas and pandera (and openpyxl for .xlsx) are the `calibrate` extra:
+`pip install 'simcs[calibrate]'`. They are the tools analysts already use for tables, and
+pandera's failure cases name the row and column of every bad cell, which is what a clear
+error needs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The largest export read (bytes), and its rows.
+MAX_FILE_BYTES = 500_000_000
+MAX_ROWS = 5_000_000
+#: Problems listed in an error message (the count of the rest is given).
+SHOWN = 20
+
+#: What a column may hold: its check and the problem named when a cell fails it.
+KINDS: dict[str, str] = {
+    "id": "an empty id",
+    "text": "",
+    "usd": "not an amount in dollars >= 0",
+    "date": "not a date (YYYY-MM-DD, or ISO 8601 with a time)",
+    "date_or_empty": "not a date (YYYY-MM-DD, or ISO 8601 with a time) or empty",
+    "months": "not a whole number of months from 1 to 120",
+    "minutes": "not a number of minutes >= 0",
+    "flag": "not yes/no (true/false, 1/0)",
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """The columns of one export: name -> kind (`KINDS`), required and optional."""
+
+    name: str
+    required: dict[str, str]
+    optional: dict[str, str]
+    key: str  # the id column: unique within the file
+
+
+ACCOUNTS = Export(
+    "accounts",
+    {"account_id": "id", "arr": "usd", "start_date": "date", "end_date": "date_or_empty"},
+    {"group": "text", "tier": "text", "csm_id": "text", "term_months": "months", "trained": "flag"},
+    "account_id",
+)
+TICKETS = Export(
+    "tickets",
+    {"ticket_id": "id", "account_id": "id", "created_at": "date", "handle_minutes": "minutes"},
+    {"first_response_at": "date_or_empty", "priority": "text"},
+    "ticket_id",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell or row: where (line, column) and what."""
+
+    line: int
+    column: str
+    message: str
+    reason: str = ""  # the problem's class, without the cell's value (lenient counts by it)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class DataError(ValueError):
+    """An export that cannot be used as it is: every problem, with its line and column."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:SHOWN])
+        more = len(problems) - SHOWN
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{self.path}: {len(problems)} problem(s)\n{shown}{tail}")
+
+
+@dataclass
+class Table:
+    """A checked export: its rows (`frame`, typed), the rows left out by reason (lenient), and
+    notes (columns ignored)."""
+
+    path: Path
+    frame: pd.DataFrame
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+
+def _pandas() -> tuple[Any, Any]:
+    try:
+        import pandas
+        import pandera.pandas as pandera
+    except ImportError as missing:  # the extra is not installed
+        raise DataError(
+            "simcs", [Problem(0, "", f"{missing.name} is needed: pip install 'simcs[calibrate]'")]
+        ) from None
+    return pandas, pandera
+
+
+def read_raw(path: Path) -> pd.DataFrame:
+    """Every cell of a CSV or an .xlsx's first sheet as text ('' where empty), columns named
+    in lower case; a file too large, unreadable or empty is a `DataError`."""
+    pd, _ = _pandas()
+    if not path.is_file():
+        raise DataError(path, [Problem(0, "", "no such file")])
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataError(path, [Problem(0, "", f"larger than {MAX_FILE_BYTES:,} bytes")])
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+        else:
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=MAX_ROWS + 1
+            )
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        raise DataError(path, [Problem(0, "", f"cannot be read as a table ({error})")]) from None
+    if len(frame) > MAX_ROWS:
+        raise DataError(path, [Problem(0, "", f"more than {MAX_ROWS:,} rows")])
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame.apply(lambda column: column.astype(str).str.strip())
+
+
+def _checks(pd: Any, pa: Any, kind: str, optional: bool) -> list[Any]:
+    """pandera checks of a text column of `kind` (an empty cell of an optional column
+    passes)."""
+    message = KINDS[kind]
+
+    def date(s: Any) -> Any:
+        return pd.to_datetime(s, errors="coerce", format="ISO8601").notna()
+
+    tests = {
+        "id": lambda s: s != "",
+        "text": None,
+        "usd": lambda s: pd.to_numeric(s, errors="coerce").between(0, 1e12),
+        "date": date,
+        "date_or_empty": lambda s: (s == "") | date(s),
+        "months": lambda s: pd.to_numeric(s, errors="coerce").isin(range(1, 121)),
+        "minutes": lambda s: pd.to_numeric(s, errors="coerce").between(0, 1e7),
+        "flag": lambda s: s.str.lower().isin(["yes", "no", "true", "false", "1", "0"]),
+    }
+    test = tests[kind]
+    if test is None:
+        return []
+    if optional:
+        return [pa.Check(lambda s: (s == "") | test(s), error=message)]
+    return [pa.Check(test, error=message)]
+
+
+def read_export(path: Path | str, export: Export, lenient: bool = False) -> Table:
+    """`path` read and checked against `export`'s columns: a `Table` of typed rows, or a
+    `DataError` naming every problem (lenient: the bad rows left out and counted)."""
+    pd, pa = _pandas()
+    path = Path(path)
+    raw = read_raw(path)
+    missing = [c for c in export.required if c not in raw.columns]
+    if missing:
+        raise DataError(
+            path,
+            [Problem(1, c, f"missing column (the {export.name} export needs it)") for c in missing],
+        )
+    known = {**export.required, **export.optional}
+    extra = [c for c in raw.columns if c not in known]
+    notes = [f"{path.name}: column(s) {', '.join(extra)} ignored"] if extra else []
+    frame = raw[[c for c in known if c in raw.columns]].copy()
+    columns = {
+        name: pa.Column(
+            str, _checks(pd, pa, kind, name in export.optional), unique=name == export.key
+        )
+        for name, kind in known.items()
+        if name in frame.columns
+    }
+    problems: list[Problem] = []
+    try:
+        pa.DataFrameSchema(columns).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        for case in errors.failure_cases.itertuples():
+            if case.index is None or case.index != case.index:  # a column-level failure
+                continue
+            message = "a duplicate id" if case.check == "field_uniqueness" else str(case.check)
+            shown = str(case.failure_case)[:40]
+            problems.append(
+                Problem(int(case.index) + 2, str(case.column), f"{message} ({shown!r})", message)
+            )
+    problems += _row_checks(pd, frame, export)
+    problems.sort(key=lambda p: (p.line, p.column))
+    return _result(path, frame, problems, lenient, notes, pd)
+
+
+def _row_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
+    """Checks across the columns of a row."""
+    if export is not ACCOUNTS:
+        return []
+    start = pd.to_datetime(frame["start_date"], errors="coerce", format="ISO8601")
+    end = pd.to_datetime(frame["end_date"], errors="coerce", format="ISO8601")
+    bad = end.notna() & start.notna() & (end < start)
+    return [
+        Problem(
+            int(i) + 2,
+            "end_date",
+            f"ends ({end[i].date()}) before it starts ({start[i].date()})",
+            "ends before it starts",
+        )
+        for i in frame.index[bad]
+    ]
+
+
+def _result(
+    path: Path,
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    lenient: bool,
+    notes: list[str],
+    pd: Any,
+) -> Table:
+    skipped: Counter[str] = Counter()
+    if problems:
+        if not lenient:
+            raise DataError(path, problems)
+        bad_lines = {p.line for p in problems}
+        for p in {p.line: p for p in problems}.values():  # one reason per row: its first
+            skipped[p.reason or p.message] += 1
+        frame = frame.loc[[i for i in frame.index if i + 2 not in bad_lines]]
+    return Table(path, _typed(pd, frame), skipped, notes)
+
+
+def _typed(pd: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns converted to their kinds: amounts and minutes to floats, dates to timestamps
+    (NaT where empty), months to integers, flags to booleans."""
+    out = frame.copy()
+    for name in out.columns:
+        kind = {**ACCOUNTS.required, **ACCOUNTS.optional, **TICKETS.required, **TICKETS.optional}[
+            name
+        ]
+        if kind in ("usd", "minutes"):
+            out[name] = pd.to_numeric(out[name]).astype(float)
+        elif kind in ("date", "date_or_empty"):
+            out[name] = pd.to_datetime(out[name].replace("", None), format="ISO8601")
+        elif kind == "months":
+            out[name] = pd.to_numeric(out[name].replace("", "12")).astype(int)
+        elif kind == "flag":
+            out[name] = out[name].str.lower().isin(["yes", "true", "1"])
+    return out
+
+
+def check_tickets(tickets: Table, accounts: Table, lenient: bool = False) -> Table:
+    """The tickets whose account is in the accounts export; a ticket for an unknown account
+    is a problem (lenient: left out and counted)."""
+    pd, _ = _pandas()
+    known = set(accounts.frame["account_id"])
+    bad = ~tickets.frame["account_id"].isin(known)
+    problems = [
+        Problem(
+            int(i) + 2,
+            "account_id",
+            f"a ticket for an unknown account ({tickets.frame.at[i, 'account_id']!r})",
+            "a ticket for an unknown account",
+        )
+        for i in tickets.frame.index[bad]
+    ]
+    if problems and not lenient:
+        raise DataError(tickets.path, problems)
+    kept = tickets.frame.loc[~bad]
+    skipped = tickets.skipped.copy()
+    if problems:
+        skipped["a ticket for an unknown account"] += len(problems)
+    return Table(tickets.path, kept, skipped, tickets.notes)
