@@ -42,6 +42,7 @@ KINDS: dict[str, str] = {
     "months": "not a whole number of months from 1 to 120",
     "minutes": "not a number of minutes >= 0",
     "flag": "not yes/no (true/false, 1/0)",
+    "count": "not a whole number >= 0",
 }
 
 
@@ -52,7 +53,7 @@ class Export:
     name: str
     required: dict[str, str]
     optional: dict[str, str]
-    key: str  # the id column: unique within the file
+    key: str | None  # the id column: unique within the file
 
 
 ACCOUNTS = Export(
@@ -60,6 +61,12 @@ ACCOUNTS = Export(
     {"account_id": "id", "arr": "usd", "start_date": "date", "end_date": "date_or_empty"},
     {"group": "text", "tier": "text", "csm_id": "text", "term_months": "months", "trained": "flag"},
     "account_id",
+)
+COHORTS = Export(
+    "cohorts",
+    {"group": "id", "period": "count", "alive": "count"},
+    {},
+    None,
 )
 TICKETS = Export(
     "tickets",
@@ -157,6 +164,7 @@ def _checks(pd: Any, pa: Any, kind: str, optional: bool) -> list[Any]:
         "months": lambda s: pd.to_numeric(s, errors="coerce").isin(range(1, 121)),
         "minutes": lambda s: pd.to_numeric(s, errors="coerce").between(0, 1e7),
         "flag": lambda s: s.str.lower().isin(["yes", "no", "true", "false", "1", "0"]),
+        "count": lambda s: s.str.fullmatch(r"\d{1,12}"),
     }
     test = tests[kind]
     if test is None:
@@ -203,11 +211,13 @@ def read_export(path: Path | str, export: Export, lenient: bool = False) -> Tabl
             )
     problems += _row_checks(pd, frame, export)
     problems.sort(key=lambda p: (p.line, p.column))
-    return _result(path, frame, problems, lenient, notes, pd)
+    return _result(path, frame, problems, lenient, notes, pd, export)
 
 
 def _row_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
-    """Checks across the columns of a row."""
+    """Checks across the columns of a row (and, for a cohort table, across its rows)."""
+    if export is COHORTS:
+        return _cohort_checks(pd, frame)
     if export is not ACCOUNTS:
         return []
     start = pd.to_datetime(frame["start_date"], errors="coerce", format="ISO8601")
@@ -224,6 +234,53 @@ def _row_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
     ]
 
 
+def _cohort_checks(pd: Any, frame: pd.DataFrame) -> list[Problem]:
+    """A cohort table's rows per group: one per period, from 0 with none missing, never
+    rising."""
+    problems: list[Problem] = []
+    period = pd.to_numeric(frame["period"], errors="coerce")
+    alive = pd.to_numeric(frame["alive"], errors="coerce")
+    for group, rows in frame.groupby("group", sort=False).groups.items():
+        seen: dict[int, int] = {}
+        for i in rows:
+            if period[i] != period[i] or alive[i] != alive[i]:
+                continue  # already reported as not a number
+            p = int(period[i])
+            if p in seen:
+                problems.append(
+                    Problem(
+                        int(i) + 2, "period", f"period {p} of {group!r} again", "a repeated period"
+                    )
+                )
+            seen[p] = int(i)
+        expected = list(range(len(seen)))
+        if seen and sorted(seen) != expected:
+            first = min(seen.values())
+            problems.append(
+                Problem(
+                    first + 2,
+                    "period",
+                    f"the periods of {group!r} must run 0, 1, 2, ... with none missing "
+                    f"(found {sorted(seen)[:8]})",
+                    "periods missing",
+                )
+            )
+            continue
+        for p in range(1, len(seen)):
+            now, before = seen[p], seen[p - 1]
+            if alive[now] > alive[before]:
+                problems.append(
+                    Problem(
+                        now + 2,
+                        "alive",
+                        f"{int(alive[now])} alive in period {p} of {group!r}, more than the "
+                        f"{int(alive[before])} of period {p - 1} (a cohort only shrinks)",
+                        "a cohort that grows",
+                    )
+                )
+    return problems
+
+
 def _result(
     path: Path,
     frame: pd.DataFrame,
@@ -231,6 +288,7 @@ def _result(
     lenient: bool,
     notes: list[str],
     pd: Any,
+    export: Export,
 ) -> Table:
     skipped: Counter[str] = Counter()
     if problems:
@@ -240,18 +298,19 @@ def _result(
         for p in {p.line: p for p in problems}.values():  # one reason per row: its first
             skipped[p.reason or p.message] += 1
         frame = frame.loc[[i for i in frame.index if i + 2 not in bad_lines]]
-    return Table(path, _typed(pd, frame), skipped, notes)
+    return Table(path, _typed(pd, frame, export), skipped, notes)
 
 
-def _typed(pd: Any, frame: pd.DataFrame) -> pd.DataFrame:
+def _typed(pd: Any, frame: pd.DataFrame, export: Export) -> pd.DataFrame:
     """Columns converted to their kinds: amounts and minutes to floats, dates to timestamps
-    (NaT where empty), months to integers, flags to booleans."""
+    (NaT where empty), months and counts to integers, flags to booleans."""
     out = frame.copy()
+    kinds = {**export.required, **export.optional}
     for name in out.columns:
-        kind = {**ACCOUNTS.required, **ACCOUNTS.optional, **TICKETS.required, **TICKETS.optional}[
-            name
-        ]
-        if kind in ("usd", "minutes"):
+        kind = kinds[name]
+        if kind == "count":
+            out[name] = pd.to_numeric(out[name]).astype(int)
+        elif kind in ("usd", "minutes"):
             out[name] = pd.to_numeric(out[name]).astype(float)
         elif kind in ("date", "date_or_empty"):
             out[name] = pd.to_datetime(out[name].replace("", None), format="ISO8601")

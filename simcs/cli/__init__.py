@@ -3,6 +3,7 @@
 - `run`: run, validate, schema, trace, report (one scenario, and result folders);
 - `experiments`: experiment, compare, sweep, robustness (variants compared in pairs);
 - `planning`: capacity, plan, size, allocate (how many people, where);
+- `calibrate`: a company's exports fitted (churn, case rates, handle times);
 - `options`: the options and error handling the commands share;
 - `docs`: generates the reference pages from the schema and these commands.
 
@@ -17,7 +18,7 @@ from typing import Any
 import click
 
 from simcs import __version__
-from simcs.cli import experiments, planning, run
+from simcs.cli import calibrate, experiments, planning, run
 
 
 def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
@@ -32,7 +33,7 @@ def main() -> None:
     warnings.showwarning = _show_warning
 
 
-for _module in (run, experiments, planning):
+for _module in (run, experiments, planning, calibrate):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

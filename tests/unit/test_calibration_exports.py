@@ -12,6 +12,7 @@ pytest.importorskip("pandera")
 
 from simcs.calibration.exports import (  # noqa: E402
     ACCOUNTS,
+    COHORTS,
     TICKETS,
     DataError,
     check_tickets,
@@ -117,3 +118,26 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00\x01garbage")
     with pytest.raises(DataError, match="cannot be read as a table|missing column"):
         read_export(path, ACCOUNTS)
+
+
+COHORTS_GOOD = "group,period,alive\nsmb,0,100\nsmb,1,80\nsmb,2,70\nent,0,50\nent,1,48\n"
+
+
+def test_a_cohort_table(tmp_path: Path) -> None:
+    table = read_export(_write(tmp_path, "cohorts.csv", COHORTS_GOOD), COHORTS)
+    assert table.frame["alive"].tolist() == [100, 80, 70, 50, 48]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("smb,1,85\n", "line 7, column period", "period 1 of 'smb' again"),
+        ("smb,4,60\n", "line 2, column period", "must run 0, 1, 2"),
+        ("ent,2,49\n", "line 7, column alive", "a cohort only shrinks"),
+        ("ent,2,4.5\n", "line 7, column alive", "not a whole number"),
+    ],
+)
+def test_bad_cohort_tables(tmp_path: Path, text: str, where: str, message: str) -> None:
+    with pytest.raises(DataError) as error:
+        read_export(_write(tmp_path, "cohorts.csv", COHORTS_GOOD + text), COHORTS)
+    assert where in str(error.value) and message in str(error.value), str(error.value)
