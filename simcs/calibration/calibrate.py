@@ -50,6 +50,7 @@ class GroupCalibration:
     case_rate: CaseRate | None = None
     handle_time: HandleTimeFit | None = None
     book: list[BookAccount] = field(default_factory=list)
+    new_logos: float | None = None  # accounts started in the year before the cut-off
 
 
 @dataclass
@@ -105,6 +106,8 @@ def calibrate(
         raise ValueError("nothing to calibrate: give accounts, tickets or cohorts")
     if tickets is not None and accounts is None:
         raise ValueError("tickets need the accounts export (a case rate is per customer-year)")
+    import pandas as pd
+
     if as_of is None and accounts is not None:
         as_of = latest_date(accounts.frame)
     groups: dict[str, GroupCalibration] = {}
@@ -116,6 +119,12 @@ def calibrate(
             _renewal(name, groups.setdefault(name, GroupCalibration()), data, "accounts", warnings)
         for account in book_at(accounts.frame, as_of):
             groups.setdefault(account.group, GroupCalibration()).book.append(account)
+        year_before = as_of - pd.DateOffset(years=1)
+        recent = accounts.frame["start_date"].between(year_before, as_of, inclusive="right")
+        group_of = _group_of(accounts.frame)
+        for name in groups:
+            mine = accounts.frame["account_id"].map(group_of) == name
+            groups[name].new_logos = float((recent & mine).sum())
     if cohorts is not None:
         for name, data in cohort_lifetimes(cohorts.frame).items():
             if name in groups and groups[name].lifetimes is not None:

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import click
 
-from simcs.calibration.calibrate import calibrate, calibration_document, skipped_total
+from simcs.calibration.calibrate import (
+    Calibration,
+    calibrate,
+    calibration_document,
+    skipped_total,
+)
 from simcs.calibration.exports import (
     ACCOUNTS,
     COHORTS,
@@ -25,8 +30,12 @@ from simcs.calibration.exports import (
     check_tickets,
     read_export,
 )
+from simcs.calibration.scenario_file import annotated_yaml, calibrated_scenario
+from simcs.cli.options import fail, load_scenario_file
+from simcs.scenario.files import ScenarioError, scenario_from_dict
 
 CALIBRATION = "calibration.json"
+SCENARIO = "scenario.yaml"
 
 
 def _fail(error: DataError) -> None:
@@ -80,6 +89,12 @@ def _read(path: str | None, export: Export, lenient: bool) -> Table | None:
     is_flag=True,
     help="Leave bad rows out (and count them by reason) instead of stopping.",
 )
+@click.option(
+    "--base",
+    type=click.Path(dir_okay=False),
+    help="Scenario whose staff, tiers, segmentation and levers the calibrated scenario keeps "
+    "[default: the built-in baseline].",
+)
 @click.option("-o", "--out", type=click.Path(file_okay=False), required=True, help="Output folder.")
 def calibrate_command(
     accounts: str | None,
@@ -88,9 +103,12 @@ def calibrate_command(
     as_of: date | None,
     project: int,
     lenient: bool,
+    base: str | None,
     out: str,
 ) -> None:
-    """Fit churn (sBG), case rates and handle times per customer group from the exports."""
+    """Fit churn (sBG), case rates and handle times per customer group from the exports, and
+    write calibration.json and, from the accounts, scenario.yaml: the base scenario with the
+    fitted customer groups, each fitted value's source beside it."""
     if accounts is None and cohorts is None:
         raise click.UsageError("give --accounts or --cohorts (tickets need --accounts)")
     if tickets is not None and accounts is None:
@@ -103,15 +121,24 @@ def calibrate_command(
             ticket_table = check_tickets(ticket_table, account_table, lenient=lenient)
         except DataError as error:
             _fail(error)
+    base_scenario = load_scenario_file(base)
     cut_off = _timestamp(as_of)
     result = calibrate(account_table, ticket_table, cohort_table, cut_off)
     document = calibration_document(result, project)
+    scenario_text = None
+    if account_table is not None:
+        data, notes = calibrated_scenario(base_scenario, result, result.sources)
+        try:
+            scenario_from_dict(data, SCENARIO)
+        except ScenarioError as error:
+            fail(error)
+        scenario_text = annotated_yaml(data, notes, _header(result, base or "the baseline"))
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / CALIBRATION
-    partial = target.with_suffix(".json.partial")
-    partial.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    partial.replace(target)
+    _write(target, json.dumps(document, indent=2, allow_nan=False) + "\n")
+    if scenario_text is not None:
+        _write(folder / SCENARIO, scenario_text)
     _summary(document)
     for reason, rows in sorted(skipped_total(result).items()):
         click.echo(f"left out: {rows} row(s): {reason}")
@@ -120,7 +147,29 @@ def calibrate_command(
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
     when = f" as of {document['as_of']}" if document["as_of"] else ""
-    click.echo(f"Calibration{when} written to {target}")
+    written = f"{target}" + (f" and {folder / SCENARIO}" if scenario_text is not None else "")
+    click.echo(f"Calibration{when} written to {written}")
+    if scenario_text is None:
+        click.echo("No scenario.yaml: it needs --accounts (the book at the cut-off).")
+
+
+def _write(target: Path, text: str) -> None:
+    """Write `text` whole or not at all (a temporary file, renamed)."""
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
+def _header(result: Calibration, base: str) -> str:
+    files = ", ".join(result.sources.values())
+    when = f" as of {result.as_of.date().isoformat()}" if result.as_of is not None else ""
+    return (
+        f"Calibrated by simcs calibrate from {files}{when}; staff, tiers, segmentation and "
+        f"levers from {base}.\n"
+        "Each fitted value says where it came from. The t=0 book has the real number of "
+        "customers and\ntheir real ARR total per group, its ARR drawn from the fitted law; "
+        "each account's own ARR,\ntenure and renewal date are in calibration.json."
+    )
 
 
 def _timestamp(day: date | None) -> object:

@@ -144,3 +144,44 @@ def test_a_cohort_table_alone(tmp_path: Path) -> None:
 def test_arguments_that_cannot_work() -> None:
     assert _invoke("calibrate", "--out", "x").exit_code == 2
     assert _invoke("calibrate", "--tickets", "t.csv", "--out", "x").exit_code == 2
+
+
+def test_the_calibrated_scenario_validates_runs_and_says_its_sources(
+    company: Path, tmp_path: Path
+) -> None:
+    import simcs
+    from simcs.simulation.replication import simulate
+
+    out = tmp_path / "calibration"
+    result = _invoke(
+        "calibrate",
+        "--accounts",
+        str(company / "accounts.csv"),
+        "--tickets",
+        str(company / "tickets.csv"),
+        "--as-of",
+        "2025-01-01",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "scenario.yaml").read_text(encoding="utf-8")
+    doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    assert "# fitted from accounts.csv" in text and "as of 2025-01-01" in text
+    assert "tickets over" in text and "lognormal fitted to" in text
+    scenario = simcs.load_scenario(out / "scenario.yaml")
+    assert set(scenario.population) == {"ent", "smb"}
+    for name, group in scenario.population.items():
+        fitted = doc["groups"][name]
+        assert group.renewal.alpha == pytest.approx(fitted["renewal"]["alpha"])
+        assert group.initial_customers == fitted["book"]["customers"]
+        assert group.initial_arr_total == pytest.approx(fitted["book"]["arr"])
+        assert group.cases_per_year == pytest.approx(fitted["support"]["cases_per_year"])
+    assert scenario.support.handle_time.mean_hours == pytest.approx(
+        doc["handle_time"]["mean_hours"]
+    )
+    # it runs: one year, and its book starts with the real customers and ARR
+    one = simulate(scenario.model_copy(update={"horizon_years": 1}), seed=1)
+    book = one.metrics[1]["all"]
+    assert book["customers_start"] == sum(g["book"]["customers"] for g in doc["groups"].values())
+    assert book["arr_start"] == pytest.approx(sum(g["book"]["arr"] for g in doc["groups"].values()))
