@@ -246,6 +246,9 @@ def _handle_document(fit: HandleTimeFit | None) -> dict[str, Any] | None:
         "tickets": fit.tickets,
         "tickets_without_time": fit.zero,
         "ks_distance": fit.ks_distance,
+        "log_minutes_mean": fit.mu,
+        "log_minutes_sd": fit.sigma,
+        "histogram_minutes": {"edges": fit.histogram[0], "counts": fit.histogram[1]},
     }
 
 

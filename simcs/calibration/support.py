@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
+#: Bins of the handle-time histogram kept for the report (log-spaced).
+HISTOGRAM_BINS = 24
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class HandleTimeFit:
     tickets: int  # tickets fitted (positive handle time)
     zero: int  # tickets with no handle time, not fitted
     ks_distance: float  # Kolmogorov-Smirnov distance between the data and the fitted law
+    mu: float = math.nan  # mean of log minutes (the law: lognormal(mu, sigma), minutes)
+    sigma: float = math.nan  # sd of log minutes
+    histogram: tuple[list[float], list[int]] = ([], [])  # log-spaced edges (minutes), counts
 
     @property
     def distribution(self) -> str:
@@ -112,10 +117,20 @@ def fit_handle_time(minutes: np.ndarray) -> HandleTimeFit:
         ks = float(stats.kstest(positive, law.cdf).statistic)
     else:  # every handle time the same: the law is that one value
         ks = 0.0
+    low, high = float(positive.min()), float(positive.max())
+    edges = (
+        np.geomspace(low, high * (1 + 1e-9), HISTOGRAM_BINS + 1)
+        if high > low
+        else np.array([low, low * 1.01 + 1e-9])
+    )
+    counts, _ = np.histogram(positive, bins=edges)
     return HandleTimeFit(
         mean_hours=mean_minutes / 60.0,
         cv=math.sqrt(math.expm1(sigma**2)),
         tickets=len(positive),
         zero=int(len(values) - len(positive)),
         ks_distance=ks,
+        mu=mu,
+        sigma=sigma,
+        histogram=([float(e) for e in edges], [int(c) for c in counts]),
     )

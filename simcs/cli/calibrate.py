@@ -32,9 +32,10 @@ from simcs.calibration.exports import (
 )
 from simcs.calibration.scenario_file import annotated_yaml, calibrated_scenario
 from simcs.cli.options import fail, load_scenario_file
+from simcs.reporting.report import build_report
+from simcs.reporting.results import CALIBRATION
 from simcs.scenario.files import ScenarioError, scenario_from_dict
 
-CALIBRATION = "calibration.json"
 SCENARIO = "scenario.yaml"
 
 
@@ -139,6 +140,7 @@ def calibrate_command(
     _write(target, json.dumps(document, indent=2, allow_nan=False) + "\n")
     if scenario_text is not None:
         _write(folder / SCENARIO, scenario_text)
+    report = build_report(folder)
     _summary(document)
     for reason, rows in sorted(skipped_total(result).items()):
         click.echo(f"left out: {rows} row(s): {reason}")
@@ -147,7 +149,7 @@ def calibrate_command(
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
     when = f" as of {document['as_of']}" if document["as_of"] else ""
-    written = f"{target}" + (f" and {folder / SCENARIO}" if scenario_text is not None else "")
+    written = ", ".join(str(p) for p in (target, folder / SCENARIO, report) if p.exists())
     click.echo(f"Calibration{when} written to {written}")
     if scenario_text is None:
         click.echo("No scenario.yaml: it needs --accounts (the book at the cut-off).")

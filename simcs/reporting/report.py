@@ -1,6 +1,6 @@
 """`simcs report DIR`: one self-contained HTML report of a run, experiment, sweep, robustness
-study, sizing or allocation, with its figures embedded (and written beside it as PNG and SVG
-for slides).
+study, sizing, allocation or calibration (calibration.html), with its figures embedded (and
+written beside it as PNG and SVG for slides).
 
 The report says the headline in plain words ("low_touch vs baseline: cost of delivery per
 customer -$1,249 per customer-year [-1,271, -1,227], GRR -1.4 points [-1.7, -1.1]"), then the
@@ -16,7 +16,15 @@ from pathlib import Path
 
 from simcs import __version__
 from simcs.reporting import figures, html, results
-from simcs.reporting.pages import allocation, experiment, robustness, run, sizing, sweep
+from simcs.reporting.pages import (
+    allocation,
+    calibration,
+    experiment,
+    robustness,
+    run,
+    sizing,
+    sweep,
+)
 from simcs.reporting.pages.common import Page
 
 #: The page builder of each kind of result folder.
@@ -27,17 +35,21 @@ PAGES: dict[str, Callable[[Path], Page]] = {
     "robustness": robustness.page,
     "sizing": sizing.page,
     "allocation": allocation.page,
+    "calibration": calibration.page,
 }
+#: The report's file name, where a kind has its own (else `results.REPORT`).
+REPORT_NAMES = {"calibration": "calibration.html"}
 
 
 def build_report(folder: str | Path) -> Path:
     """Write folder/report.html and folder/figures/*.png|svg; return the report's path."""
     folder = Path(folder)
-    page = PAGES[results.kind_of(folder)](folder)
+    kind = results.kind_of(folder)
+    page = PAGES[kind](folder)
     out = folder / results.FIGURES_DIR
     images = [html.embedded_image(figures.save(fig, out, name)) for name, fig in page.figures]
     method = f"{page.method} {page.counted}: {page.count}. simcs {__version__}."
-    report = folder / results.REPORT
+    report = folder / REPORT_NAMES.get(kind, results.REPORT)
     text = html.page(page.title, page.headlines, images, page.sections, method)
     report.write_text(text, encoding="utf-8")
     return report

@@ -34,6 +34,7 @@ from simcs.stats import Interval
 
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
+CALIBRATION = "calibration.json"
 REPLICATIONS = "replications.csv"
 TIMESERIES = "timeseries.csv"
 SCENARIO = "scenario.yaml"
@@ -53,7 +54,10 @@ KINDS = ("run", "experiment", "sweep", "robustness", "sizing", "allocation")
 
 
 def kind_of(folder: Path) -> str:
-    """run, experiment, sweep, robustness, sizing or allocation, from the files it holds."""
+    """run, experiment, sweep, robustness, sizing, allocation or calibration, from the files
+    it holds."""
+    if (folder / CALIBRATION).exists():
+        return "calibration"
     if (folder / ROBUSTNESS_SUMMARY).exists():
         return "robustness"
     if (folder / SIZING).exists():

@@ -105,6 +105,10 @@ def test_calibrate_recovers_the_company(company: Path, tmp_path: Path) -> None:
         assert support["handle_time"]["mean_hours"] == pytest.approx(HANDLE_MINUTES / 60, rel=0.1)
         assert group["book"]["customers"] > 0
     assert "name 1" not in (out / "calibration.json").read_text(encoding="utf-8")  # no names
+    # the report: the fits against their data, every group in words
+    page = (out / "calibration.html").read_text(encoding="utf-8")
+    assert page.count("<img") == 3 and "smb: first-renewal churn" in page
+    assert (out / "figures" / "survival_fit.png").exists()
 
 
 def test_a_bad_row_stops_it_and_nothing_is_written(company: Path, tmp_path: Path) -> None:
@@ -138,6 +142,10 @@ def test_a_cohort_table_alone(tmp_path: Path) -> None:
     assert renewal["survival_observed"] == pytest.approx([0.78, 0.66, 0.585, 0.53])
     assert renewal["source"] == "cohorts.csv" and renewal["n_accounts"] == 1000
     assert doc["as_of"] is None
+    assert (
+        "no handle times" in (tmp_path / "o" / "calibration.html").read_text(encoding="utf-8")
+        or (tmp_path / "o" / "figures" / "handle_time_fit.svg").exists()
+    )
     assert doc["groups"]["all"]["support"] is None
 
 

@@ -23,11 +23,13 @@ revenue against the 5%-20% band; customer_value: lifetime value against the cost
 `service` (support_service, wait_distribution, pools_over_time), `retention`
 (retention_by_year), `compare` (forest, tradeoff), `planning` (staffing_frontier, frontier of a
 sweep, allocation_path), `study` (robustness), `staffing` (staffing: people on payroll against
-the target and the need, and utilisation, month by month per pool).
+the target and the need, and utilisation, month by month per pool), `calibration`
+(survival_fit, handle_time_fit, case_rates: a calibration's fits against its data).
 """
 
 from __future__ import annotations
 
+from simcs.reporting.figures.calibration import case_rates, handle_time_fit, survival_fit
 from simcs.reporting.figures.compare import forest, tradeoff
 from simcs.reporting.figures.labels import (
     TierLabels,
@@ -77,9 +79,11 @@ __all__ = [
     "TierLabels",
     "allocation_path",
     "arr_bridge",
+    "case_rates",
     "cost_vs_value",
     "customer_value",
     "forest",
+    "handle_time_fit",
     "frontier",
     "metric_label",
     "param_label",
@@ -88,6 +92,7 @@ __all__ = [
     "revenue_and_margin",
     "robustness",
     "save",
+    "survival_fit",
     "scope_noun",
     "staffing",
     "staffing_frontier",
