@@ -17,10 +17,11 @@ The log-likelihood is maximised over (log alpha, log beta) with its analytic gra
 Hessian (digamma and trigamma); the 95% intervals are Wald intervals on the log scale from the
 observed information, exponentiated (so they stay positive and are asymmetric, as the
 likelihood is). When the data cannot separate alpha from beta (every account observed over one
-renewal only, the information matrix singular, or a book so homogeneous that the maximum lies at
-alpha, beta -> infinity with their ratio fixed) the fit says so instead of inventing an
-interval; when no account churned, or every one did at its first renewal, there is no finite
-maximum and the fit is refused with the reason.
+renewal only, the information matrix singular, a likelihood so flat along the mean churn that
+log alpha's or log beta's standard error passes `MAX_LOG_SE`, or a book so homogeneous that the
+maximum lies at alpha, beta -> infinity with their ratio fixed) the fit says so instead of
+inventing an interval; when no account churned, or every one did at its first renewal, there is
+no finite maximum and the fit is refused with the reason.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
+#: The largest standard error of log alpha or log beta of a fit that separates them: beyond it
+#: the 95% interval spans a factor of more than e^(2 x 1.96 x 2.5), about 18,000.
+MAX_LOG_SE = 2.5
 
 
 class FitError(ValueError):
@@ -227,7 +231,10 @@ def fit_renewal(data: Lifetimes) -> RenewalFit:
     alpha_ci, beta_ci = nan, nan
     if identified:
         cov = np.linalg.inv(info)
-        se_a, se_b = math.sqrt(cov[0, 0]), math.sqrt(cov[1, 1])
+        se_a, se_b = math.sqrt(max(cov[0, 0], 0.0)), math.sqrt(max(cov[1, 1], 0.0))
+        # a likelihood nearly flat along the mean: the shapes are not pinned at all
+        identified = max(se_a, se_b) <= MAX_LOG_SE
+    if identified:
         alpha_ci = (a * math.exp(-Z95 * se_a), a * math.exp(Z95 * se_a))
         beta_ci = (b * math.exp(-Z95 * se_b), b * math.exp(Z95 * se_b))
     return RenewalFit(

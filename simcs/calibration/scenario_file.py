@@ -35,6 +35,7 @@ import yaml
 
 from simcs.calibration.calibrate import Calibration
 from simcs.scenario import Scenario
+from simcs.scenario.fields import MAX_SHAPE
 from simcs.scenario.files import scenario_from_dict
 
 
@@ -42,6 +43,15 @@ def group_key(name: str) -> str:
     """A group's name as a scenario key: lower case, runs of other characters as '_'."""
     key = re.sub(r"[^a-z0-9_-]+", "_", name.strip().lower()).strip("_")[:40]
     return key or "group"
+
+
+def shapes(alpha: float, beta: float) -> tuple[float, float]:
+    """The fitted shapes as a scenario takes them (at most `MAX_SHAPE` each): a fit whose
+    maximum runs off towards a homogeneous book keeps its mean churn alpha / (alpha + beta)."""
+    top = max(alpha, beta)
+    if top <= MAX_SHAPE:
+        return alpha, beta
+    return alpha * MAX_SHAPE / top, beta * MAX_SHAPE / top
 
 
 def _template(base: Scenario, key: str, median_arr: float) -> str:
@@ -79,8 +89,11 @@ def calibrated_scenario(
         dated = f" as of {as_of}" if as_of else ""
         if fit.renewal is not None:
             source = sources.get(fit.renewal_source, fit.renewal_source)
-            group["renewal"] = {"alpha": fit.renewal.alpha, "beta": fit.renewal.beta}
+            alpha, beta = shapes(fit.renewal.alpha, fit.renewal.beta)
+            group["renewal"] = {"alpha": alpha, "beta": beta}
             said = f"fitted from {source}, {fit.renewal.n_accounts:,} accounts{dated}"
+            if not fit.renewal.identified:
+                said += " (its spread not pinned by the data: first-renewal churn only)"
             notes[(*where, "renewal", "alpha")] = said
             notes[(*where, "renewal", "beta")] = said
         if len(arrs):

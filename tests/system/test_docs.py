@@ -131,7 +131,7 @@ def test_there_are_examples() -> None:
 
 
 def _workspace(tmp_path: Path) -> Path:
-    for folder in ("scenarios", "experiments"):
+    for folder in ("scenarios", "experiments", "examples"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     _commands(tmp_path / ".bin")
     return tmp_path

@@ -138,3 +138,11 @@ def test_a_homogeneous_book_fits_a_concentrated_law() -> None:
     if fit.identified:
         assert fit.alpha_ci95[1] / fit.alpha_ci95[0] > 5  # and loosely known
     assert isinstance(fit.identified, bool)
+
+
+def test_a_flat_likelihood_is_not_passed_off_as_a_fit() -> None:
+    # 235 accounts whose churn barely depends on tenure: the maximum drifts far along the mean
+    data = Lifetimes({1: 23, 2: 8, 3: 10, 4: 3, 5: 6}, {0: 35, 1: 44, 2: 31, 3: 39, 4: 18, 5: 18})
+    fit = fit_renewal(data)
+    assert not fit.identified and math.isnan(fit.alpha_ci95[0])
+    assert fit.mean_churn == pytest.approx(0.1, abs=0.02)
