@@ -71,8 +71,11 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_calibrate_recovers_the_company(company: Path, tmp_path: Path) -> None:
-    out = tmp_path / "calibration"
+@pytest.fixture(scope="module")
+def calibrated(company: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The company calibrated as of 2025-01-01 with 3 periods projected: its folder and what
+    the command printed."""
+    out = tmp_path_factory.mktemp("calibrated") / "calibration"
     result = _invoke(
         "calibrate",
         "--accounts",
@@ -87,7 +90,12 @@ def test_calibrate_recovers_the_company(company: Path, tmp_path: Path) -> None:
         str(out),
     )
     assert result.exit_code == 0, result.output
-    assert "note: accounts.csv: column(s) name ignored" in result.output
+    return out, result.output
+
+
+def test_calibrate_recovers_the_company(calibrated: tuple[Path, str]) -> None:
+    out, printed = calibrated
+    assert "note: accounts.csv: column(s) name ignored" in printed
     doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert doc["as_of"] == "2025-01-01" and set(doc["groups"]) == {"ent", "smb"}
     for name, group in doc["groups"].items():
@@ -155,24 +163,12 @@ def test_arguments_that_cannot_work() -> None:
 
 
 def test_the_calibrated_scenario_validates_runs_and_says_its_sources(
-    company: Path, tmp_path: Path
+    calibrated: tuple[Path, str],
 ) -> None:
     import simcs
     from simcs.simulation.replication import simulate
 
-    out = tmp_path / "calibration"
-    result = _invoke(
-        "calibrate",
-        "--accounts",
-        str(company / "accounts.csv"),
-        "--tickets",
-        str(company / "tickets.csv"),
-        "--as-of",
-        "2025-01-01",
-        "--out",
-        str(out),
-    )
-    assert result.exit_code == 0, result.output
+    out, _ = calibrated
     text = (out / "scenario.yaml").read_text(encoding="utf-8")
     doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert "# fitted from accounts.csv" in text and "as of 2025-01-01" in text
