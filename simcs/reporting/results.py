@@ -50,7 +50,7 @@ ALLOCATION = "allocation.json"
 REPORT = "report.html"
 FIGURES_DIR = "figures"
 
-KINDS = ("run", "experiment", "sweep", "robustness", "sizing", "allocation")
+KINDS = ("run", "experiment", "sweep", "robustness", "sizing", "allocation", "calibration")
 
 
 def kind_of(folder: Path) -> str:
@@ -70,7 +70,7 @@ def kind_of(folder: Path) -> str:
     if not summary.exists():
         raise FileNotFoundError(
             f"{folder}: not a simcs result folder (no {SUMMARY}, {ROBUSTNESS_SUMMARY}, "
-            f"{SIZING} or {ALLOCATION} here)"
+            f"{SIZING}, {ALLOCATION} or {CALIBRATION} here)"
         )
     doc = read_json(summary)
     return "experiment" if "comparisons" in doc else "run"

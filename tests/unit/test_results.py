@@ -30,6 +30,7 @@ def test_kind_of_every_kind(tmp_path: Path) -> None:
         "robustness": {results.ROBUSTNESS_SUMMARY: "variant\n"},
         "sizing": {results.SIZING: "{}"},
         "allocation": {results.ALLOCATION: "{}"},
+        "calibration": {results.CALIBRATION: "{}"},
     }
     assert set(folders) == set(results.KINDS)
     for kind, files in folders.items():
