@@ -86,6 +86,8 @@ class Problem:
     reason: str = ""  # the problem's class, without the cell's value (lenient counts by it)
 
     def __str__(self) -> str:
+        if self.line <= 0:  # the file as a whole
+            return self.message
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -100,6 +102,16 @@ class DataError(ValueError):
         more = len(problems) - SHOWN
         tail = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(f"{self.path}: {len(problems)} problem(s)\n{shown}{tail}")
+
+
+class MissingExtra(DataError):
+    """The `calibrate` extra is not installed."""
+
+    def __init__(self, module: str) -> None:
+        ValueError.__init__(
+            self, f"{module} is needed to read exports: pip install 'simcs[calibrate]'"
+        )
+        self.path, self.problems = "", []
 
 
 @dataclass
@@ -118,9 +130,7 @@ def _pandas() -> tuple[Any, Any]:
         import pandas
         import pandera.pandas as pandera
     except ImportError as missing:  # the extra is not installed
-        raise DataError(
-            "simcs", [Problem(0, "", f"{missing.name} is needed: pip install 'simcs[calibrate]'")]
-        ) from None
+        raise MissingExtra(str(missing.name)) from None
     return pandas, pandera
 
 

@@ -141,3 +141,20 @@ def test_bad_cohort_tables(tmp_path: Path, text: str, where: str, message: str) 
     with pytest.raises(DataError) as error:
         read_export(_write(tmp_path, "cohorts.csv", COHORTS_GOOD + text), COHORTS)
     assert where in str(error.value) and message in str(error.value), str(error.value)
+
+
+def test_without_the_extra_the_message_says_what_to_install(monkeypatch) -> None:
+    import builtins
+
+    from simcs.calibration.exports import MissingExtra
+
+    real = builtins.__import__
+
+    def no_pandas(name: str, *args: object, **kwargs: object) -> object:
+        if name == "pandas":
+            raise ImportError("no pandas", name="pandas")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(MissingExtra, match=r"pandas is needed .*simcs\[calibrate\]"):
+        read_export("accounts.csv", ACCOUNTS)
