@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simcs.calibration.exports import Table
-from simcs.calibration.history import BOOK, BookAccount, book_at, group_lifetimes, latest_date
+from simcs.calibration.history import (
+    BookAccount,
+    account_groups,
+    book_at,
+    group_lifetimes,
+    latest_date,
+)
 from simcs.calibration.renewal import (
     FitError,
     Lifetimes,
@@ -121,10 +127,9 @@ def calibrate(
             groups.setdefault(account.group, GroupCalibration()).book.append(account)
         year_before = as_of - pd.DateOffset(years=1)
         recent = accounts.frame["start_date"].between(year_before, as_of, inclusive="right")
-        group_of = _group_of(accounts.frame)
+        group_of_account = account_groups(accounts.frame)
         for name in groups:
-            mine = accounts.frame["account_id"].map(group_of) == name
-            groups[name].new_logos = float((recent & mine).sum())
+            groups[name].new_logos = float((recent & (group_of_account == name)).sum())
     if cohorts is not None:
         for name, data in cohort_lifetimes(cohorts.frame).items():
             if name in groups and groups[name].lifetimes is not None:
@@ -134,11 +139,11 @@ def calibrate(
     if tickets is not None and accounts is not None and as_of is not None:
         for name, rate in case_rates(accounts.frame, tickets.frame, as_of).items():
             groups.setdefault(name, GroupCalibration()).case_rate = rate
-        group_of = _group_of(accounts.frame)
+        group_of_ticket = tickets.frame["account_id"].map(_group_of(accounts.frame))
         minutes = tickets.frame["handle_minutes"]
         handle = _handle(minutes.to_numpy(), "all tickets", warnings)
         for name in groups:
-            mine = tickets.frame["account_id"].map(group_of) == name
+            mine = group_of_ticket == name
             if mine.any():
                 groups[name].handle_time = _handle(minutes[mine].to_numpy(), name, warnings)
     tables = [t for t in (accounts, tickets, cohorts) if t is not None]
@@ -150,13 +155,8 @@ def calibrate(
 
 
 def _group_of(frame: pd.DataFrame) -> dict[str, str]:
-    """Account id -> its customer group (`BOOK` without a group)."""
-    if "group" not in frame.columns:
-        return {str(a): BOOK for a in frame["account_id"]}
-    return {
-        str(a): str(g) if g != "" else BOOK
-        for a, g in zip(frame["account_id"], frame["group"], strict=True)
-    }
+    """Account id -> its customer group (`history.account_groups`)."""
+    return dict(zip(frame["account_id"].astype(str), account_groups(frame), strict=True))
 
 
 def _handle(minutes: Any, name: str, warnings: list[str]) -> HandleTimeFit | None:

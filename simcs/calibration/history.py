@@ -74,7 +74,9 @@ class BookAccount:
     next_renewal_days: float  # days from the cut-off to its next anniversary
 
 
-def _groups(frame: pd.DataFrame) -> Any:
+def account_groups(frame: pd.DataFrame) -> Any:
+    """Each account's customer group, aligned with `frame`: its `group`, or `BOOK` where the
+    cell is empty or the export has no group column."""
     if "group" in frame.columns:
         return frame["group"].where(frame["group"] != "", BOOK)
     return frame["account_id"].map(lambda _: BOOK)
@@ -95,7 +97,7 @@ def latest_date(frame: pd.DataFrame) -> pd.Timestamp:
 def group_lifetimes(frame: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, Lifetimes]:
     """Each group's churn history as of `as_of`, as counts for the sBG fit."""
     started = frame[frame["start_date"] <= as_of]
-    groups = _groups(started)
+    groups = account_groups(started)
     terms = _terms(started)
     out: dict[str, Lifetimes] = {}
     for name in sorted(set(groups)):
@@ -117,7 +119,7 @@ def book_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[BookAccount]:
     live = frame[
         (frame["start_date"] <= as_of) & ~(frame["end_date"].notna() & (frame["end_date"] <= as_of))
     ]
-    groups, terms = _groups(live), _terms(live)
+    groups, terms = account_groups(live), _terms(live)
     out = []
     for (_, row), group, term in zip(live.iterrows(), groups, terms, strict=True):
         made = renewals_survived(row["start_date"], as_of, int(term), False)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import stats
 
-from simcs.calibration.history import BOOK
+from simcs.calibration.history import account_groups
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,11 +77,7 @@ def case_rates(
     cut-off)."""
     window_start = tickets["created_at"].min()
     in_window = tickets[(tickets["created_at"] >= window_start) & (tickets["created_at"] <= as_of)]
-    groups = (
-        accounts["group"].where(accounts["group"] != "", BOOK)
-        if "group" in accounts.columns
-        else accounts["account_id"].map(lambda _: BOOK)
-    )
+    groups = account_groups(accounts)
     group_of = dict(zip(accounts["account_id"], groups, strict=True))
     begin = accounts["start_date"].clip(lower=window_start)
     end = accounts["end_date"].fillna(as_of).clip(upper=as_of)

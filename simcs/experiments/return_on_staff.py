@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from scipy import stats
 
 from simcs.catalogue import ALL, HORIZON_YEAR
-from simcs.formulas.value import discount_factor
+from simcs.formulas.value import present_value
 from simcs.records import Row
 from simcs.stats import Interval, t_interval
 
@@ -96,17 +96,14 @@ def economic_values(rows: Iterable[Row], tier: str = ALL) -> dict[int, float]:
 
 def discounted_costs(rows: Iterable[Row], rate: float, tier: str = ALL) -> dict[int, float]:
     """Replication -> the present value of its yearly `cost_total` for `tier`, at the start of
-    the first measurement year: the k-th measurement year's cost at ``(1 + rate) ** -(k - 1/2)``
-    (NaN if any year's cost is)."""
+    the first measurement year, discounted as economic value discounts margins
+    (`simcs.formulas.value.present_value`; NaN if any year's cost is)."""
     by_replication: dict[int, dict[int, float]] = {}
     for r, year, t, m, v in rows:
         if year != HORIZON_YEAR and t == tier and m == "cost_total":
             by_replication.setdefault(r, {})[year] = v
     return {
-        r: math.fsum(
-            cost * discount_factor(k - 0.5, rate)
-            for k, (_, cost) in enumerate(sorted(years.items()), start=1)
-        )
+        r: present_value([cost for _, cost in sorted(years.items())], rate)
         for r, years in sorted(by_replication.items())
     }
 

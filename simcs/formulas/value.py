@@ -17,6 +17,7 @@ __all__ = [
     "discount_factor",
     "economic_value",
     "margin_years_left",
+    "present_value",
 ]
 
 
@@ -47,13 +48,17 @@ def margin_years_left(term_left_years: float, derl: float, discount: float) -> f
     return f + (1.0 + _check_rate(discount)) ** -f * derl
 
 
+def present_value(yearly: Sequence[float], discount: float) -> float:
+    """The value at a horizon's start of amounts earned through its years k = 1..n, each
+    counted at its year's middle: ``sum_k x_k (1 + d) ** -(k - 1/2)``. NaN if any is."""
+    return math.fsum(x * discount_factor(k - 0.5, discount) for k, x in enumerate(yearly, start=1))
+
+
 def economic_value(
     yearly_margins: Sequence[float], book_value_end: float, discount: float
 ) -> float:
-    """The net present value of a horizon, at its start: ``sum_k m_k (1 + d) ** -(k - 1/2)`` over
-    the years k = 1..n (each year's margin earned through it, counted at its middle) plus
-    ``B (1 + d) ** -n``, the residual value B of the book at the horizon's end. Undefined (NaN)
-    if any term is."""
-    d = _check_rate(discount)
-    total = math.fsum(m * (1.0 + d) ** -(k - 0.5) for k, m in enumerate(yearly_margins, start=1))
-    return total + book_value_end * (1.0 + d) ** -len(yearly_margins)
+    """The net present value of a horizon, at its start: the yearly margins' `present_value`
+    plus ``B (1 + d) ** -n``, the residual value B of the book at the horizon's end (n years).
+    Undefined (NaN) if any term is."""
+    end = book_value_end * discount_factor(len(yearly_margins), discount)
+    return present_value(yearly_margins, discount) + end

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from simcs.catalogue import metric
+from simcs.reporting.results import num
 
 #: The share of revenue customer success spend runs at, depending on the motion (seed 1G.1).
 BAND: tuple[float, float] = (0.05, 0.20)
@@ -27,25 +28,14 @@ MONEY = ("revenue", "cost_total", "cost_to_revenue", "delivery_margin", "economi
 Estimate = Mapping[str, Any]
 
 
-def _num(x: Any) -> float:
-    """A float from a JSON value; NaN for None, non-numbers and infinities."""
-    if x is None or isinstance(x, bool):
-        return math.nan
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return math.nan
-    return v if math.isfinite(v) else math.nan
-
-
 def _mean(entry: Estimate | None) -> float:
-    return _num(entry.get("mean")) if isinstance(entry, Mapping) else math.nan
+    return num(entry.get("mean")) if isinstance(entry, Mapping) else math.nan
 
 
 def _bounds(entry: Estimate | None) -> tuple[float, float]:
     if not isinstance(entry, Mapping):
         return math.nan, math.nan
-    return _num(entry.get("ci95_low")), _num(entry.get("ci95_high"))
+    return num(entry.get("ci95_low")), num(entry.get("ci95_high"))
 
 
 def has_money(book: Mapping[str, Any] | None) -> bool:
@@ -82,7 +72,7 @@ def usd(x: float | None, *, sign: bool = False, minus: str = "-", trim: bool = F
 
 def usd_interval(low: float | None, high: float | None) -> str:
     """' [-$7.00M, -$5.20M]', or '' where the interval is undefined."""
-    lo, hi = _num(low), _num(high)
+    lo, hi = num(low), num(high)
     if math.isnan(lo) or math.isnan(hi):
         return ""
     return f" [{usd(lo)}, {usd(hi)}]"

@@ -101,6 +101,22 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def num(x: Any) -> float:
+    """A float from a JSON/CSV value of a result file; NaN for None, '', 'nan', non-numbers
+    and infinities (undefined)."""
+    if x is None or isinstance(x, bool):
+        return math.nan
+    if isinstance(x, str):
+        x = x.strip()
+        if not x:
+            return math.nan
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return math.nan
+    return v if math.isfinite(v) else math.nan
+
+
 def json_number(x: float) -> float | None:
     """A number in a JSON result file: null where undefined (NaN; JSON has no NaN)."""
     return None if math.isnan(x) else x

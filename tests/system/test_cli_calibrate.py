@@ -10,12 +10,11 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-pd = pytest.importorskip("pandas")
-
-from simcs.cli import main  # noqa: E402
+from simcs.cli import main
 
 ALPHA, BETA, CASES_PER_YEAR, HANDLE_MINUTES = (
     {"smb": 1.2, "ent": 0.9},

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-pd = pytest.importorskip("pandas")
-pytest.importorskip("pandera")
-
-from simcs.calibration.exports import (  # noqa: E402
+from simcs.calibration.exports import (
     ACCOUNTS,
     COHORTS,
     TICKETS,
@@ -103,7 +101,6 @@ def test_tickets_for_unknown_accounts(tmp_path: Path) -> None:
 
 
 def test_the_first_sheet_of_a_workbook(tmp_path: Path) -> None:
-    pytest.importorskip("openpyxl")
     frame = pd.read_csv(_write(tmp_path, "a.csv", GOOD), dtype=str, keep_default_na=False)
     path = tmp_path / "accounts.xlsx"
     frame.to_excel(path, index=False)

@@ -5,11 +5,10 @@ company's known churn law recovered through the whole path (dates -> counts -> f
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-pd = pytest.importorskip("pandas")
-
-from simcs.calibration.history import (  # noqa: E402
+from simcs.calibration.history import (
     BOOK,
     book_at,
     group_lifetimes,
@@ -17,7 +16,7 @@ from simcs.calibration.history import (  # noqa: E402
     next_anniversary,
     renewals_survived,
 )
-from simcs.calibration.renewal import fit_renewal  # noqa: E402
+from simcs.calibration.renewal import fit_renewal
 
 
 @pytest.mark.parametrize(

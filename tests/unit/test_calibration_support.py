@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-pd = pytest.importorskip("pandas")
-
-from simcs.calibration.support import (  # noqa: E402
+from simcs.calibration.support import (
     case_rates,
     fit_handle_time,
     poisson_rate_interval,

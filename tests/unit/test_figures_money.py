@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 from simcs.catalogue import metric
 from simcs.reporting import figures
 from simcs.reporting.figures.money import BAND_GID
+from tests.unit.test_figures import texts
 
 ALLOWED = {c.lower() for c in figures.PALETTE} | {figures.GREY.lower()}
 SCOPES = ["big", "small", "empty", "all"]
@@ -69,16 +70,6 @@ def bars(ax: Axes) -> list[Rectangle]:
 
 def band(ax: Axes) -> list[Rectangle]:
     return [p for p in ax.patches if p.get_gid() == BAND_GID]
-
-
-def texts(fig: Figure) -> list[str]:
-    out = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        out += [t.get_text() for t in ax.texts]
-    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
-        if legend is not None:
-            out += [t.get_text() for t in legend.get_texts()]
-    return out
 
 
 def whisker_spans(ax: Axes) -> list[tuple[float, float]]:

@@ -8,7 +8,12 @@ import math
 import pytest
 
 from simcs.formulas.sbg import sbg_discounted_residual_lifetime, sbg_survival
-from simcs.formulas.value import discount_factor, economic_value, margin_years_left
+from simcs.formulas.value import (
+    discount_factor,
+    economic_value,
+    margin_years_left,
+    present_value,
+)
 
 
 def test_discount_factor() -> None:
@@ -63,3 +68,11 @@ def test_economic_value_discounts_mid_year_and_the_book_at_the_end() -> None:
     assert math.isnan(economic_value([1.0, math.nan], 0.0, d))
     # undiscounted it is the plain sum
     assert economic_value([1.0, 2.0], 3.0, 0.0) == 6.0
+
+
+def test_present_value_counts_each_year_at_its_middle() -> None:
+    assert present_value([100.0, 200.0], 0.1) == pytest.approx(100 / 1.1**0.5 + 200 / 1.1**1.5)
+    assert present_value([], 0.1) == 0.0
+    assert economic_value([100.0, 200.0], 50.0, 0.1) == pytest.approx(
+        present_value([100.0, 200.0], 0.1) + 50 / 1.1**2
+    )

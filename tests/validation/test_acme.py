@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("pandas")
-
-from simcs.cli import main  # noqa: E402
+from simcs.cli import main
 
 ACME = Path(__file__).resolve().parents[2] / "examples" / "acme"
 

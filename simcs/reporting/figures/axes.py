@@ -18,24 +18,10 @@ from matplotlib.ticker import Formatter, FuncFormatter, PercentFormatter
 from simcs.reporting.figures.labels import AT_MOST_ONE, TierLabels, known, tier_label
 from simcs.reporting.figures.style import BLACK, PALETTE
 from simcs.reporting.money import usd
+from simcs.reporting.results import num
 
 NAN = float("nan")
 MINUS = "\u2212"
-
-
-def num(x: Any) -> float:
-    """A float from a JSON/CSV value; NaN for None, '', 'nan', non-numbers."""
-    if x is None or isinstance(x, bool):
-        return NAN
-    if isinstance(x, str):
-        x = x.strip()
-        if not x:
-            return NAN
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return NAN
-    return v if math.isfinite(v) else NAN
 
 
 def defined(v: float) -> bool:

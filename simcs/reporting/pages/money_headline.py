@@ -24,6 +24,7 @@ from typing import Any
 
 from simcs.catalogue import ALL, metric
 from simcs.reporting.money import usd, usd_interval
+from simcs.reporting.results import num
 
 NA = "n/a"
 ONE_REPLICATION = "one replication: no interval"
@@ -53,20 +54,15 @@ def inline(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
-def _number(x: Any) -> float:
-    """A number from a result file, NaN where undefined (null, missing)."""
-    return float("nan") if x is None else float(x)
-
-
 def _undetectable(part: Mapping[str, Any]) -> bool:
     """A part whose 95% interval contains 0 (or whose difference is 0)."""
-    d, lo, hi = (_number(part.get(k)) for k in ("difference", "ci95_low", "ci95_high"))
+    d, lo, hi = (num(part.get(k)) for k in ("difference", "ci95_low", "ci95_high"))
     return d == 0.0 or (not math.isnan(lo) and lo <= 0.0 <= hi)
 
 
 def _cost_part(part: Mapping[str, Any] | None) -> str:
     name = inline(metric("cost_total").label)
-    d = _number((part or {}).get("difference"))
+    d = num((part or {}).get("difference"))
     if math.isnan(d):
         return f"has no {name} figure"
     if _undetectable(part or {}):
@@ -78,7 +74,7 @@ def _cost_part(part: Mapping[str, Any] | None) -> str:
 
 def _revenue_part(part: Mapping[str, Any] | None) -> str:
     name = inline(metric("subscription_revenue").label)
-    d = _number((part or {}).get("difference"))
+    d = num((part or {}).get("difference"))
     if math.isnan(d):
         return f"has no {name} figure"
     if _undetectable(part or {}):
@@ -90,7 +86,7 @@ def _revenue_part(part: Mapping[str, Any] | None) -> str:
 
 def _value_part(value: Mapping[str, Any] | None, reference: str, years: int | None) -> str:
     v = value or {}
-    d = _number(v.get("difference"))
+    d = num(v.get("difference"))
     over = "" if years is None else f"over {years} year{'s' if years != 1 else ''} "
     if math.isnan(d):
         return f"its worth {over}plus the book it leaves behind against {reference} is {NA}"
@@ -160,8 +156,8 @@ def _ratio_bounds(low: float, high: float) -> str:
 def return_sentence(entry: Mapping[str, Any]) -> str:
     """One variant's return on staff in words (net of the cost itself)."""
     variant, reference = entry["variant"], entry["reference"]
-    net, low, high = (_number(entry.get(k)) for k in ("net_per_dollar", "ci95_low", "ci95_high"))
-    cost = _number((entry.get("cost_difference_pv") or {}).get("mean"))
+    net, low, high = (num(entry.get(k)) for k in ("net_per_dollar", "ci95_low", "ci95_high"))
+    cost = num((entry.get("cost_difference_pv") or {}).get("mean"))
     if math.isnan(net):
         status = entry.get("status") or NA
         return f"{variant} vs {reference}: return on staff undefined ({status})."
@@ -184,13 +180,13 @@ def return_rows(doc: Mapping[str, Any]) -> list[list[str]]:
     rows = []
     for e in doc.get("return_on_staff") or []:
         cost, value = e.get("cost_difference_pv") or {}, e.get("value_difference") or {}
-        net, low, high = (_number(e.get(k)) for k in ("net_per_dollar", "ci95_low", "ci95_high"))
+        net, low, high = (num(e.get(k)) for k in ("net_per_dollar", "ci95_low", "ci95_high"))
         rows.append(
             [
                 e["variant"],
-                usd(_number(cost.get("mean")), sign=True)
+                usd(num(cost.get("mean")), sign=True)
                 + usd_interval(cost.get("ci95_low"), cost.get("ci95_high")),
-                usd(_number(value.get("mean")), sign=True)
+                usd(num(value.get("mean")), sign=True)
                 + usd_interval(value.get("ci95_low"), value.get("ci95_high")),
                 _per_dollar(net) + _ratio_bounds(low, high),
                 _per_dollar(net + 1.0) + _ratio_bounds(low + 1.0, high + 1.0),
