@@ -72,6 +72,7 @@ class BookAccount:
     arr: float
     renewals: int  # renewals made (tenure in terms)
     next_renewal_days: float  # days from the cut-off to its next anniversary
+    trained: bool | None = None  # the export's `trained` flag, if it has one
 
 
 def account_groups(frame: pd.DataFrame) -> Any:
@@ -120,8 +121,10 @@ def book_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[BookAccount]:
         (frame["start_date"] <= as_of) & ~(frame["end_date"].notna() & (frame["end_date"] <= as_of))
     ]
     groups, terms = account_groups(live), _terms(live)
+    has_flag = "trained" in live.columns
     out = []
     for (_, row), group, term in zip(live.iterrows(), groups, terms, strict=True):
+        flag = row["trained"] if has_flag else None
         made = renewals_survived(row["start_date"], as_of, int(term), False)
         due = next_anniversary(row["start_date"], made, int(term))
         out.append(
@@ -131,6 +134,7 @@ def book_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[BookAccount]:
                 arr=float(row["arr"]),
                 renewals=made,
                 next_renewal_days=(due - as_of).total_seconds() / 86400.0,
+                trained=None if flag is None or flag != flag else bool(flag),
             )
         )
     return out

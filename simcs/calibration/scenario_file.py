@@ -17,9 +17,10 @@ with the same key, else the base group whose ARR band holds the group's median A
 base's first group. The base's segmentation rule places the customers: an ARR rule as it is; a
 rule by group gives each fitted group the tier of the base group it was modelled on.
 
-The t=0 book has the real number of customers and their real total ARR, drawn from the
-fitted ARR law (each account's own ARR, tenure and renewal date are in the calibration, not
-yet in the model's book).
+The t=0 book is the real one (`initial_book.accounts`): every account under contract at the
+cut-off with its own ARR, renewals made, next renewal date and, if the export says, training.
+The command writes it beside the scenario as `book.csv` (`simcs.scenario.book`); ids are kept
+there and nowhere else, names and e-mails never.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def calibrated_scenario(
     population: dict[str, Any] = {}
     notes: dict[tuple[str, ...], str] = {}
     placed: dict[str, str] = {}
+    book: list[dict[str, Any]] = []
     for name, fit in calibration.groups.items():
         key = group_key(name)
         while key in population:
@@ -96,13 +98,22 @@ def calibrated_scenario(
                 said += " (its spread not pinned by the data: first-renewal churn only)"
             notes[(*where, "renewal", "alpha")] = said
             notes[(*where, "renewal", "beta")] = said
+        group["initial_customers"] = len(fit.book)
+        group.pop("initial_arr_total", None)
+        notes[(*where, "initial_customers")] = f"under contract{dated} in {accounts}"
+        book.extend(
+            {
+                "account_id": a.account_id,
+                "group": key,
+                "arr": a.arr,
+                "renewals": a.renewals,
+                "renewal_in_days": a.next_renewal_days,
+                "trained": a.trained,
+            }
+            for a in fit.book
+        )
         if len(arrs):
             positive = arrs[arrs > 0]
-            group["initial_customers"] = len(arrs)
-            notes[(*where, "initial_customers")] = f"under contract{dated} in {accounts}"
-            if arrs.sum() > 0:
-                group["initial_arr_total"] = float(arrs.sum())
-                notes[(*where, "initial_arr_total")] = f"their ARR{dated} in {accounts}"
             if len(positive) >= 2:
                 mean, sd = float(positive.mean()), float(positive.std(ddof=1))
                 group["arr"] = {"kind": "lognormal", "mean": mean, "cv": min(sd / mean, 10.0)}
@@ -121,6 +132,8 @@ def calibrated_scenario(
             )
         population[key] = group
     data["population"] = population
+    data["initial_book"] = {**data.get("initial_book", {}), "accounts": book}
+    notes[("initial_book", "accounts")] = f"the accounts under contract{dated} in {accounts}"
     data["name"] = f"{base.name}_calibrated"
     data["description"] = f"{base.name} with the customer groups fitted from the exports{dated}"
     if calibration.handle_time is not None:

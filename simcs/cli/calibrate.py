@@ -34,9 +34,12 @@ from simcs.calibration.scenario_file import annotated_yaml, calibrated_scenario
 from simcs.cli.options import fail, load_scenario_file
 from simcs.reporting.report import build_report
 from simcs.reporting.results import CALIBRATION
+from simcs.scenario.book import write_book
 from simcs.scenario.files import ScenarioError, scenario_from_dict
 
 SCENARIO = "scenario.yaml"
+#: the t=0 book written beside the scenario
+BOOK = "book.csv"
 
 
 def _fail(error: DataError) -> None:
@@ -126,19 +129,24 @@ def calibrate_command(
     cut_off = _timestamp(as_of)
     result = calibrate(account_table, ticket_table, cohort_table, cut_off)
     document = calibration_document(result, project)
-    scenario_text = None
+    scenario_text, book = None, []
     if account_table is not None:
         data, notes = calibrated_scenario(base_scenario, result, result.sources)
         try:
             scenario_from_dict(data, SCENARIO)
         except ScenarioError as error:
             fail(error)
+        book = data["initial_book"]["accounts"]
+        data["initial_book"]["accounts"] = BOOK
         scenario_text = annotated_yaml(data, notes, _header(result, base or "the baseline"))
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / CALIBRATION
     _write(target, json.dumps(document, indent=2, allow_nan=False) + "\n")
     if scenario_text is not None:
+        partial = folder / (BOOK + ".partial")
+        write_book(partial, book)
+        partial.replace(folder / BOOK)
         _write(folder / SCENARIO, scenario_text)
     report = build_report(folder)
     _summary(document)
@@ -149,7 +157,8 @@ def calibrate_command(
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
     when = f" as of {document['as_of']}" if document["as_of"] else ""
-    written = ", ".join(str(p) for p in (target, folder / SCENARIO, report) if p.exists())
+    files = (target, folder / SCENARIO, folder / BOOK, report)
+    written = ", ".join(str(p) for p in files if p.exists())
     click.echo(f"Calibration{when} written to {written}")
     if scenario_text is None:
         click.echo("No scenario.yaml: it needs --accounts (the book at the cut-off).")
@@ -168,9 +177,9 @@ def _header(result: Calibration, base: str) -> str:
     return (
         f"Calibrated by simcs calibrate from {files}{when}; staff, tiers, segmentation and "
         f"levers from {base}.\n"
-        "Each fitted value says where it came from. The t=0 book has the real number of "
-        "customers and\ntheir real ARR total per group, its ARR drawn from the fitted law; "
-        "each account's own ARR,\ntenure and renewal date are in calibration.json."
+        "Each fitted value says where it came from. The t=0 book is the real one: "
+        f"{BOOK} beside this\nfile lists every account under contract at the cut-off with its "
+        "ARR, renewals made and days to\nits next renewal."
     )
 
 

@@ -9,6 +9,8 @@ rule itself. The t=0 book is live, with contract anniversaries spread over the
 year and, by default, tenures in steady state: tenure k with probability proportional to the
 sBG survival S(k), and base churn propensity drawn from the survivors' posterior
 Beta(alpha, beta + k) -- so the initial book already shows retention rising with tenure.
+A real book (`initial_book.accounts`) gives instead each account's own ARR, tenure, renewal
+date and training; its churn propensity is drawn from Beta(alpha, beta + its renewals).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from simcs.formulas.sbg import sbg_survival
 from simcs.model.customer import INSTRUCTOR_LED, Customer
 from simcs.model.draws import truncated_lognormal
 from simcs.scenario import CustomerGroup, Scenario
+from simcs.scenario.book import DAYS_PER_YEAR, BookAccount
 from simcs.streams import (
     CUSTOMER_ATTRIBUTES,
     NEW_LOGOS,
@@ -118,11 +121,24 @@ class CustomerFactory:
             name: tenure_cdf(g.renewal.alpha, g.renewal.beta, book.max_tenure_years)
             for name, g in scenario.population.items()
         }
+        self._accounts: dict[str, list[BookAccount]] | None = None
+        if book.accounts is not None:
+            self._accounts = {}
+            for account in book.accounts:
+                self._accounts.setdefault(account.group, []).append(account)
         rule = scenario.rule
         self._placements = (rule.previous or rule, rule)  # (t=0 book, sales)
 
-    def create(self, group_name: str, serial: int, now: float, initial: bool) -> Customer:
-        """Draw one customer's attributes; `initial` customers are live at t=0."""
+    def create(
+        self,
+        group_name: str,
+        serial: int,
+        now: float,
+        initial: bool,
+        account: BookAccount | None = None,
+    ) -> Customer:
+        """Draw one customer's attributes; `initial` customers are live at t=0, and a real
+        `account` of the t=0 book gives its ARR, tenure, renewal date and training."""
         scenario = self.scenario
         group = scenario.population[group_name]
         key = name_key(group_name)
@@ -135,10 +151,16 @@ class CustomerFactory:
         renewal_z = attrs.standard_normal(MAX_RENEWALS).tolist()
         book = scenario.initial_book
         tenure = 0
-        if initial and book.tenure == "steady_state":
+        if account is not None:
+            tenure = account.renewals
+        elif initial and book.tenure == "steady_state":
             tenure = bisect.bisect_left(self._tenure_cdfs[group_name], u[3])
         theta = float(attrs.beta(group.renewal.alpha, group.renewal.beta + tenure))
-        if initial:
+        if account is not None:
+            anniversary = account.renewal_in_days / DAYS_PER_YEAR * HOURS_PER_YEAR
+            # a term longer than the model's year: sold no later than t=0
+            sale_time = min(anniversary - (tenure + 1) * HOURS_PER_YEAR, 0.0)
+        elif initial:
             if book.anniversaries == "aligned":
                 anniversary = HOURS_PER_YEAR
             else:
@@ -147,7 +169,7 @@ class CustomerFactory:
         else:
             sale_time = now
             anniversary = now + HOURS_PER_YEAR
-        arr = draw_arr(group, u[0])
+        arr = draw_arr(group, u[0]) if account is None else account.arr
         tier = self._placements[0 if initial else 1].tier_of(arr, group_name)
         customer = Customer(
             serial=serial,
@@ -170,7 +192,10 @@ class CustomerFactory:
         customer.term.start = customer.earned_until = max(sale_time, 0.0)
         if initial:
             customer.go_live_time = sale_time
-            if u[4] < book.trained_share:
+            trained = u[4] < book.trained_share
+            if account is not None and account.trained is not None:
+                trained = account.trained
+            if trained:
                 customer.training = INSTRUCTOR_LED
         return customer
 
@@ -178,6 +203,11 @@ class CustomerFactory:
         """The group's live customers at t=0 (ARR scaled to `initial_arr_total` if given),
         each placed in the tier the t=0 rule gives its final ARR."""
         group = self.scenario.population[group_name]
+        if self._accounts is not None:
+            return [
+                self.create(group_name, k, 0.0, True, account)
+                for k, account in enumerate(self._accounts.get(group_name, []))
+            ]
         customers = [self.create(group_name, k, 0.0, True) for k in range(group.initial_customers)]
         if group.initial_arr_total is not None and customers:
             scaled = scale_to_total(

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from simcs.scenario import legacy
+from simcs.scenario.book import BookFileError, book_path, read_book
 from simcs.scenario.safe_yaml import YamlInputError, read_data, shown
 from simcs.scenario.schema import Scenario
 
@@ -154,7 +155,23 @@ def read_yaml(path: str | Path) -> Any:
 def load_scenario(path: str | Path | None = None) -> Scenario:
     """Load and validate a scenario file (None: the built-in default scenario)."""
     p = default_scenario_path() if path is None else Path(path)
-    return scenario_from_dict(read_yaml(p), str(p))
+    return scenario_from_dict(with_book_file(read_yaml(p), p), str(p))
+
+
+def with_book_file(data: Any, path: Path) -> Any:
+    """`data` with a book file named at `initial_book.accounts` read in (`simcs.scenario.book`);
+    a `ScenarioError` names the file, line and column of any bad cell."""
+    book = data.get("initial_book") if isinstance(data, dict) else None
+    if not isinstance(book, dict) or not isinstance(book.get("accounts"), str):
+        return data
+    try:
+        file = book_path(book["accounts"], path.parent, "initial_book.accounts")
+        accounts = read_book(file)
+    except BookFileError as exc:
+        source = str(path) if exc.source == "initial_book.accounts" else exc.source
+        prefix = "initial_book.accounts: " if source == str(path) else ""
+        raise ScenarioError(source, capped([prefix + p for p in exc.problems])) from None
+    return {**data, "initial_book": {**book, "accounts": accounts}}
 
 
 def with_overrides(

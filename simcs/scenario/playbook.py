@@ -1,14 +1,15 @@
 """The playbook: how the support desk works, training, champion turnover, the levers
 (self-service deflection, the content council, the Smooth Transition play, partner delivery),
-non-staff costs and the layout of the t=0 book.
+non-staff costs and the layout of the t=0 book (drawn, or the real accounts: `book`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from simcs.scenario.book import BookAccount
 from simcs.scenario.fields import (
     NUMBER,
     SHARE,
@@ -304,3 +305,21 @@ class InitialBook(Strict):
             source="seed 1F.3 ('a small percentage of customers in the well-trained category')",
         ),
     )
+    accounts: list[BookAccount] | None = Field(
+        None,
+        **about(
+            "the real t=0 book, account by account (or a CSV file of them beside the scenario); "
+            "null = drawn as above. Each group's initial_customers must match its accounts",
+            source="the company's accounts export (simcs calibrate writes it)",
+        ),
+    )
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _not_a_file_here(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                f"'{value}': a book file is read only when the scenario is loaded from its file "
+                "(load_scenario); give the accounts as a list here"
+            )
+        return value

@@ -154,6 +154,7 @@ class Scenario(Strict):
         for name in self.staff.csm:
             if name not in self.tiers:
                 raise ValueError(f"staff.csm.{name}: no tier of that name in tiers")
+        self._check_book()
         customers = sum(
             group.initial_customers
             + sum(self.new_logo_rate(name, y) for y in range(1, self.horizon_years + 1))
@@ -165,6 +166,30 @@ class Scenario(Strict):
                 f"new logos), more than the {MAX_CUSTOMERS_TOTAL:,} one replication can hold"
             )
         return self
+
+    def _check_book(self) -> None:
+        accounts = self.initial_book.accounts
+        if accounts is None:
+            return
+        counts: dict[str, int] = {}
+        for k, account in enumerate(accounts):
+            if account.group not in self.population:
+                raise ValueError(
+                    f"initial_book.accounts.{k}.group: no customer group '{account.group}' in "
+                    "population"
+                )
+            counts[account.group] = counts.get(account.group, 0) + 1
+        for name, group in self.population.items():
+            if group.initial_customers != counts.get(name, 0):
+                raise ValueError(
+                    f"population.{name}.initial_customers: {group.initial_customers:,}, but "
+                    f"initial_book.accounts lists {counts.get(name, 0):,} accounts of the group"
+                )
+            if group.initial_arr_total is not None:
+                raise ValueError(
+                    f"population.{name}.initial_arr_total: leave it out when initial_book."
+                    "accounts gives each account's ARR"
+                )
 
     def _check_segmentation(self) -> None:
         rule = self.segmentation

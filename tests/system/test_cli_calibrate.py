@@ -171,6 +171,7 @@ def test_the_calibrated_scenario_validates_runs_and_says_its_sources(
     text = (out / "scenario.yaml").read_text(encoding="utf-8")
     doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert "# fitted from accounts.csv" in text and "as of 2025-01-01" in text
+    assert "accounts: book.csv" in text and (out / "book.csv").is_file()
     assert "tickets over" in text and "lognormal fitted to" in text
     scenario = simcs.load_scenario(out / "scenario.yaml")
     assert set(scenario.population) == {"ent", "smb"}
@@ -178,7 +179,8 @@ def test_the_calibrated_scenario_validates_runs_and_says_its_sources(
         fitted = doc["groups"][name]
         assert group.renewal.alpha == pytest.approx(fitted["renewal"]["alpha"])
         assert group.initial_customers == fitted["book"]["customers"]
-        assert group.initial_arr_total == pytest.approx(fitted["book"]["arr"])
+        accounts = [a for a in scenario.initial_book.accounts or [] if a.group == name]
+        assert sum(a.arr for a in accounts) == pytest.approx(fitted["book"]["arr"])
         assert group.cases_per_year == pytest.approx(fitted["support"]["cases_per_year"])
     assert scenario.support.handle_time.mean_hours == pytest.approx(
         doc["handle_time"]["mean_hours"]
