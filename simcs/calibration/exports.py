@@ -1,12 +1,15 @@
-"""A company's exports, read and checked row by row: accounts (CRM) and tickets (help desk).
+"""A company's exports, read and checked row by row: accounts and ARR history (CRM), tickets
+(help desk) and cohort tables.
 
 A file is CSV (UTF-8, a byte-order mark allowed) or the first sheet of an .xlsx workbook. pandas
 reads every cell as text, so nothing is guessed, and pandera checks the table against the
-export's schema (`ACCOUNTS`, `TICKETS`: required and optional columns, each of a kind), then
-the checks across columns and files (an account ending before it starts, a ticket for an
-unknown account). Every problem is reported with the file, the line (a CSV's header is line 1;
-an .xlsx's row numbers likewise) and the column: `DataError` carries them all, and nothing is
-read. `lenient=True` leaves the bad rows out instead and says how many, for which reason.
+export's schema (`ACCOUNTS`, `TICKETS`, `COHORTS`, `ARR_HISTORY` in
+`simcs.calibration.export_specs`: required and optional columns, each of a kind), then the
+checks across columns, rows and files (an account ending before it starts, two ARR rows for
+one account on one date, a ticket or an ARR row for an unknown account). Every problem is
+reported with the file, the line (a CSV's header is line 1; an .xlsx's row numbers likewise)
+and the column: `DataError` carries them all, and nothing is read. `lenient=True` leaves the
+bad rows out instead and says how many, for which reason.
 Columns are matched without regard to case or surrounding spaces; other columns are ignored,
 with a note. Only what the model needs is kept: no names, no e-mails.
 
@@ -23,57 +26,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simcs.calibration.export_specs import ACCOUNTS, ARR_HISTORY, COHORTS, KINDS, TICKETS, Export
+
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "ACCOUNTS",
+    "ARR_HISTORY",
+    "COHORTS",
+    "KINDS",
+    "TICKETS",
+    "DataError",
+    "Export",
+    "MissingExtra",
+    "Problem",
+    "Table",
+    "check_arr_history",
+    "check_tickets",
+    "read_export",
+    "read_raw",
+]
 
 #: The largest export read (bytes), and its rows.
 MAX_FILE_BYTES = 500_000_000
 MAX_ROWS = 5_000_000
 #: Problems listed in an error message (the count of the rest is given).
 SHOWN = 20
-
-#: What a column may hold: its check and the problem named when a cell fails it.
-KINDS: dict[str, str] = {
-    "id": "an empty id",
-    "text": "",
-    "usd": "not an amount in dollars >= 0",
-    "date": "not a date (YYYY-MM-DD, or ISO 8601 with a time)",
-    "date_or_empty": "not a date (YYYY-MM-DD, or ISO 8601 with a time) or empty",
-    "months": "not a whole number of months from 1 to 120",
-    "minutes": "not a number of minutes >= 0",
-    "flag": "not yes/no (true/false, 1/0)",
-    "count": "not a whole number >= 0",
-}
-
-
-@dataclass(frozen=True)
-class Export:
-    """The columns of one export: name -> kind (`KINDS`), required and optional."""
-
-    name: str
-    required: dict[str, str]
-    optional: dict[str, str]
-    key: str | None  # the id column: unique within the file
-
-
-ACCOUNTS = Export(
-    "accounts",
-    {"account_id": "id", "arr": "usd", "start_date": "date", "end_date": "date_or_empty"},
-    {"group": "text", "tier": "text", "csm_id": "text", "term_months": "months", "trained": "flag"},
-    "account_id",
-)
-COHORTS = Export(
-    "cohorts",
-    {"group": "id", "period": "count", "alive": "count"},
-    {},
-    None,
-)
-TICKETS = Export(
-    "tickets",
-    {"ticket_id": "id", "account_id": "id", "created_at": "date", "handle_minutes": "minutes"},
-    {"first_response_at": "date_or_empty", "priority": "text"},
-    "ticket_id",
-)
 
 
 @dataclass(frozen=True)
@@ -225,15 +204,17 @@ def read_export(path: Path | str, export: Export, lenient: bool = False) -> Tabl
 
 
 def _row_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
-    """Checks across the columns of a row (and, for a cohort table, across its rows)."""
+    """Checks across the columns of a row (and, for a cohort table or columns unique together,
+    across its rows)."""
+    problems = _together_checks(pd, frame, export)
     if export is COHORTS:
-        return _cohort_checks(pd, frame)
+        return problems + _cohort_checks(pd, frame)
     if export is not ACCOUNTS:
-        return []
+        return problems
     start = pd.to_datetime(frame["start_date"], errors="coerce", format="ISO8601")
     end = pd.to_datetime(frame["end_date"], errors="coerce", format="ISO8601")
     bad = end.notna() & start.notna() & (end < start)
-    return [
+    return problems + [
         Problem(
             int(i) + 2,
             "end_date",
@@ -241,6 +222,36 @@ def _row_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
             "ends before it starts",
         )
         for i in frame.index[bad]
+    ]
+
+
+def _together_checks(pd: Any, frame: pd.DataFrame, export: Export) -> list[Problem]:
+    """Every row sharing all of `export.unique_together` with another (dates compared as
+    dates; a row with a cell already reported, empty or unreadable, is not compared)."""
+    columns = list(export.unique_together)
+    if not columns:
+        return []
+    kinds = {**export.required, **export.optional}
+    keys = pd.DataFrame(
+        {
+            c: pd.to_datetime(frame[c], errors="coerce", format="ISO8601")
+            if kinds[c] in ("date", "date_or_empty")
+            else frame[c].replace("", None)
+            for c in columns
+        },
+        index=frame.index,
+    )
+    readable = keys.notna().all(axis=1)
+    twice = readable & keys[readable].duplicated(keep=False).reindex(frame.index, fill_value=False)
+    reason = f"a duplicate ({', '.join(columns)}) pair"
+    return [
+        Problem(
+            int(i) + 2,
+            columns[-1],
+            f"{reason} ({', '.join(str(frame.at[i, c]) for c in columns)!r})",
+            reason,
+        )
+        for i in frame.index[twice]
     ]
 
 
@@ -334,22 +345,33 @@ def _typed(pd: Any, frame: pd.DataFrame, export: Export) -> pd.DataFrame:
 def check_tickets(tickets: Table, accounts: Table, lenient: bool = False) -> Table:
     """The tickets whose account is in the accounts export; a ticket for an unknown account
     is a problem (lenient: left out and counted)."""
-    pd, _ = _pandas()
+    return _known_accounts(tickets, accounts, "a ticket", lenient)
+
+
+def check_arr_history(history: Table, accounts: Table, lenient: bool = False) -> Table:
+    """The ARR history rows whose account is in the accounts export; a row for an unknown
+    account is a problem (lenient: left out and counted)."""
+    return _known_accounts(history, accounts, "an ARR row", lenient)
+
+
+def _known_accounts(table: Table, accounts: Table, what: str, lenient: bool) -> Table:
+    """`table`'s rows whose `account_id` is in the accounts export; each other row is a
+    problem, "`what` for an unknown account" (lenient: left out and counted)."""
     known = set(accounts.frame["account_id"])
-    bad = ~tickets.frame["account_id"].isin(known)
+    bad = ~table.frame["account_id"].isin(known)
+    reason = f"{what} for an unknown account"
     problems = [
         Problem(
             int(i) + 2,
             "account_id",
-            f"a ticket for an unknown account ({tickets.frame.at[i, 'account_id']!r})",
-            "a ticket for an unknown account",
+            f"{reason} ({table.frame.at[i, 'account_id']!r})",
+            reason,
         )
-        for i in tickets.frame.index[bad]
+        for i in table.frame.index[bad]
     ]
     if problems and not lenient:
-        raise DataError(tickets.path, problems)
-    kept = tickets.frame.loc[~bad]
-    skipped = tickets.skipped.copy()
+        raise DataError(table.path, problems)
+    skipped = table.skipped.copy()
     if problems:
-        skipped["a ticket for an unknown account"] += len(problems)
-    return Table(tickets.path, kept, skipped, tickets.notes)
+        skipped[reason] += len(problems)
+    return Table(table.path, table.frame.loc[~bad], skipped, table.notes)

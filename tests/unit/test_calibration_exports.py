@@ -10,9 +10,11 @@ import pytest
 
 from simcs.calibration.exports import (
     ACCOUNTS,
+    ARR_HISTORY,
     COHORTS,
     TICKETS,
     DataError,
+    check_arr_history,
     check_tickets,
     read_export,
 )
@@ -138,6 +140,87 @@ def test_bad_cohort_tables(tmp_path: Path, text: str, where: str, message: str) 
     with pytest.raises(DataError) as error:
         read_export(_write(tmp_path, "cohorts.csv", COHORTS_GOOD + text), COHORTS)
     assert where in str(error.value) and message in str(error.value), str(error.value)
+
+
+HISTORY_GOOD = """account_id,date,arr,note
+a1,2020-01-15,12000,signed
+a1,2021-01-15,13500.25,upsell
+a2,2019-06-01,250000.5,
+"""
+
+
+def test_an_arr_history(tmp_path: Path) -> None:
+    table = read_export(_write(tmp_path, "arr_history.csv", HISTORY_GOOD), ARR_HISTORY)
+    assert list(table.frame["account_id"]) == ["a1", "a1", "a2"]
+    assert table.frame["arr"].tolist() == [12000.0, 13500.25, 250000.5]
+    assert table.frame["date"].iloc[1] == pd.Timestamp("2021-01-15")
+    assert table.notes == ["arr_history.csv: column(s) note ignored"]
+
+
+@pytest.mark.parametrize(
+    ("row", "where", "message"),
+    [
+        ("a2,2020-02-30,1,", "line 5, column date", "not a date"),
+        ("a2,2020-06-01,-10,", "line 5, column arr", "not an amount in dollars >= 0"),
+        ("a2,2020-06-01,,", "line 5, column arr", "not an amount in dollars >= 0"),
+        (",2020-06-01,10,", "line 5, column account_id", "an empty id"),
+        # the same date written with a time is the same date: both rows are named
+        ("a1,2021-01-15T00:00:00,14000,", "line 3, column date", "a duplicate (account_id, date)"),
+        ("a1,2021-01-15T00:00:00,14000,", "line 5, column date", "a duplicate (account_id, date)"),
+    ],
+)
+def test_every_bad_arr_history_row_is_named(
+    tmp_path: Path, row: str, where: str, message: str
+) -> None:
+    path = _write(tmp_path, "arr_history.csv", HISTORY_GOOD + row + "\n")
+    with pytest.raises(DataError) as error:
+        read_export(path, ARR_HISTORY)
+    text = str(error.value)
+    assert text.startswith(f"{path}: ") and where in text and message in text, text
+
+
+def test_an_arr_history_without_a_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "arr_history.csv", "account_id,arr\na1,10\n")
+    with pytest.raises(DataError, match="line 1, column date: missing column"):
+        read_export(path, ARR_HISTORY)
+
+
+def test_arr_history_for_unknown_accounts(tmp_path: Path) -> None:
+    accounts = read_export(_write(tmp_path, "accounts.csv", GOOD), ACCOUNTS)
+    history = read_export(
+        _write(tmp_path, "arr_history.csv", HISTORY_GOOD + "zz,2020-01-01,5,\n"), ARR_HISTORY
+    )
+    with pytest.raises(DataError, match="line 5, column account_id: an ARR row for an unknown"):
+        check_arr_history(history, accounts)
+    kept = check_arr_history(history, accounts, lenient=True)
+    assert list(kept.frame["account_id"]) == ["a1", "a1", "a2"]
+    assert kept.skipped == {"an ARR row for an unknown account": 1}
+
+
+def test_lenient_arr_history_leaves_bad_rows_out_and_counts_them(tmp_path: Path) -> None:
+    bad = (
+        "a2,2020-06-01,-10,\n"
+        "a3,someday,10,\n"
+        "a1,2020-01-15,1,again\n"
+        "a3,2022-03-01,10,\n"
+        "zz,2021-01-01,1,\n"
+    )
+    path = _write(tmp_path, "arr_history.csv", HISTORY_GOOD + bad)
+    table = read_export(path, ARR_HISTORY, lenient=True)
+    assert table.skipped == {
+        "not an amount in dollars >= 0": 1,
+        "not a date (YYYY-MM-DD, or ISO 8601 with a time)": 1,
+        "a duplicate (account_id, date) pair": 2,  # both rows of a1 on 2020-01-15
+    }
+    accounts = read_export(_write(tmp_path, "accounts.csv", GOOD), ACCOUNTS)
+    kept = check_arr_history(table, accounts, lenient=True)
+    assert kept.frame[["account_id", "arr"]].values.tolist() == [
+        ["a1", 13500.25],
+        ["a2", 250000.5],
+        ["a3", 10.0],
+    ]
+    assert kept.skipped["an ARR row for an unknown account"] == 1
+    assert sum(kept.skipped.values()) + len(kept.frame) == 8  # nothing dropped silently
 
 
 def test_without_the_extra_the_message_says_what_to_install(monkeypatch) -> None:

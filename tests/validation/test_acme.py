@@ -1,5 +1,6 @@
 """The shipped example company (examples/acme): its exports are what its documented script
-makes, and `simcs calibrate` recovers the laws the script put in, inside its intervals."""
+makes, and `simcs calibrate` recovers the laws the script put in, inside its intervals: churn
+and support from the accounts and tickets, the ARR change at renewal from the ARR history."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from simcs.calibration.expansion import arr_at, fit_expansion, renewal_changes_by_account
+from simcs.calibration.exports import ACCOUNTS, ARR_HISTORY, check_arr_history, read_export
 from simcs.cli import main
 
 ACME = Path(__file__).resolve().parents[2] / "examples" / "acme"
@@ -26,7 +30,8 @@ def _script():
 
 def test_the_exports_are_what_the_script_makes() -> None:
     made = _script().make()
-    for name, rows in zip(("accounts", "tickets", "cohorts"), made, strict=True):
+    names = ("accounts", "tickets", "cohorts", "arr_history")
+    for name, rows in zip(names, made, strict=True):
         with (ACME / f"{name}.csv").open(newline="", encoding="utf-8") as f:
             assert list(csv.reader(f)) == rows, name
 
@@ -62,3 +67,24 @@ def test_calibration_recovers_the_truth(tmp_path: Path) -> None:
         handle = support["handle_time"]
         assert handle["mean_hours"] * 60 == pytest.approx(35.0, rel=0.08), name
         assert handle["cv"] == pytest.approx(1.1, rel=0.15), name
+
+
+def test_the_arr_history_gives_the_expansion_law() -> None:
+    script = _script()
+    cut_off = pd.Timestamp(script.CUT_OFF)
+    accounts = read_export(ACME / "accounts.csv", ACCOUNTS)
+    history = check_arr_history(read_export(ACME / "arr_history.csv", ARR_HISTORY), accounts)
+    frame = accounts.frame
+    # the accounts' `arr` is the CRM's current ARR: the history's at the end or the cut-off
+    assert arr_at(frame, history.frame, cut_off).round(2).tolist() == frame["arr"].tolist()
+    rows = history.frame.groupby("account_id").size()
+    by_group = renewal_changes_by_account(frame, history.frame, cut_off)
+    assert set(by_group) == set(script.EXPANSION)
+    for name, (mean, sd) in script.EXPANSION.items():
+        by_account = by_group[name]
+        changes = [c for account in by_account.values() for c in account]
+        # every renewal the script made (one history row each, after the start's) is seen
+        assert len(changes) == sum(rows[a] - 1 for a in by_account), name
+        fit = fit_expansion(changes, accounts=sum(1 for c in by_account.values() if c))
+        assert fit.mean_ci95[0] < mean < fit.mean_ci95[1], (name, fit)
+        assert fit.sd_ci95[0] < sd < fit.sd_ci95[1], (name, fit)
