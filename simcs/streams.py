@@ -22,6 +22,8 @@ CUSTOMER_CHAMPION = 4
 CUSTOMER_TRAINING = 6
 STAFF_ATTRITION = 7
 STAFF_START = 8
+#: a back-test's draws of the fitted parameters (outside any replication's model)
+PARAMETER_DRAWS = 9
 
 
 def name_key(name: str) -> int:

@@ -1,7 +1,8 @@
 """A calibration: what a company's exports say about each customer group, as one document.
 
-From the accounts export (churn histories and the book at the cut-off), the help-desk export
-(case rates, handle times) and a cohort table (churn for groups with aggregates only), per
+From the accounts export (churn histories and the book at the cut-off), an ARR history (the
+ARR change at renewal, and each account's ARR at the cut-off), the help-desk export (case
+rates, handle times) and a cohort table (churn for groups with aggregates only), per
 customer group: the sBG renewal law with its 95% intervals and the accounts behind it, observed
 against fitted survival (and, on request, the fitted law projected beyond the data), cases per
 customer-year and the handle-time law; for the whole export the handle-time law and the book at
@@ -21,6 +22,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simcs.calibration.expansion import (
+    ExpansionFit,
+    arr_at,
+    fit_expansion,
+    renewal_changes_by_account,
+)
 from simcs.calibration.exports import Table
 from simcs.calibration.history import (
     BookAccount,
@@ -57,6 +64,7 @@ class GroupCalibration:
     handle_time: HandleTimeFit | None = None
     book: list[BookAccount] = field(default_factory=list)
     new_logos: float | None = None  # accounts started in the year before the cut-off
+    expansion: ExpansionFit | None = None  # the ARR change at renewal (from an ARR history)
 
 
 @dataclass
@@ -105,9 +113,11 @@ def calibrate(
     tickets: Table | None = None,
     cohorts: Table | None = None,
     as_of: pd.Timestamp | None = None,
+    arr_history: Table | None = None,
 ) -> Calibration:
     """Fit every group the exports describe, as of `as_of` (default: the latest date in the
-    accounts; a cohort table alone has no dates)."""
+    accounts; a cohort table alone has no dates). Only what happened by the cut-off is used:
+    later tickets and ARR changes are left out, later ends are in the future."""
     if accounts is None and cohorts is None and tickets is None:
         raise ValueError("nothing to calibrate: give accounts, tickets or cohorts")
     if tickets is not None and accounts is None:
@@ -118,12 +128,17 @@ def calibrate(
         as_of = latest_date(accounts.frame)
     groups: dict[str, GroupCalibration] = {}
     warnings: list[str] = []
-    sources = {t.path.stem: t.path.name for t in (accounts, tickets, cohorts) if t is not None}
+    exports = (accounts, tickets, cohorts, arr_history)
+    sources = {t.path.stem: t.path.name for t in exports if t is not None}
+    history = None if arr_history is None else arr_history.frame
     if accounts is not None:
         assert as_of is not None
         for name, data in group_lifetimes(accounts.frame, as_of).items():
             _renewal(name, groups.setdefault(name, GroupCalibration()), data, "accounts", warnings)
-        for account in book_at(accounts.frame, as_of):
+        if history is not None:
+            _expansion(accounts.frame, history, as_of, groups, warnings)
+        current = accounts.frame.assign(arr=arr_at(accounts.frame, history, as_of))
+        for account in book_at(current, as_of):
             groups.setdefault(account.group, GroupCalibration()).book.append(account)
         year_before = as_of - pd.DateOffset(years=1)
         recent = accounts.frame["start_date"].between(year_before, as_of, inclusive="right")
@@ -136,22 +151,49 @@ def calibrate(
                 continue  # its accounts tell more
             _renewal(name, groups.setdefault(name, GroupCalibration()), data, "cohorts", warnings)
     handle = None
-    if tickets is not None and accounts is not None and as_of is not None:
-        for name, rate in case_rates(accounts.frame, tickets.frame, as_of).items():
+    filed = None
+    if tickets is not None and as_of is not None:
+        filed = tickets.frame[tickets.frame["created_at"] <= as_of]
+        if filed.empty:
+            warnings.append(
+                f"{tickets.path.name}: no ticket on or before {as_of.date()}: case rates and "
+                "handle times not fitted (the base scenario's are kept)"
+            )
+            filed = None
+    if filed is not None and accounts is not None:
+        for name, rate in case_rates(accounts.frame, filed, as_of).items():
             groups.setdefault(name, GroupCalibration()).case_rate = rate
-        group_of_ticket = tickets.frame["account_id"].map(_group_of(accounts.frame))
-        minutes = tickets.frame["handle_minutes"]
+        group_of_ticket = filed["account_id"].map(_group_of(accounts.frame))
+        minutes = filed["handle_minutes"]
         handle = _handle(minutes.to_numpy(), "all tickets", warnings)
         for name in groups:
             mine = group_of_ticket == name
             if mine.any():
                 groups[name].handle_time = _handle(minutes[mine].to_numpy(), name, warnings)
-    tables = [t for t in (accounts, tickets, cohorts) if t is not None]
+    tables = [t for t in exports if t is not None]
     skipped = {t.path.name: dict(t.skipped) for t in tables if t.skipped}
     notes = [n for t in tables for n in t.notes]
     return Calibration(
         as_of, dict(sorted(groups.items())), handle, sources, warnings, skipped, notes
     )
+
+
+def _expansion(
+    accounts: pd.DataFrame,
+    history: pd.DataFrame,
+    as_of: pd.Timestamp,
+    groups: dict[str, GroupCalibration],
+    warnings: list[str],
+) -> None:
+    """Each group's ARR change at renewal, from the renewals made by the cut-off."""
+    for name, by_account in renewal_changes_by_account(accounts, history, as_of).items():
+        changes = [c for account in by_account.values() for c in account]
+        try:
+            fit = fit_expansion(changes, sum(1 for a in by_account.values() if a))
+        except FitError as reason:
+            warnings.append(f"{name}: ARR change at renewal not fitted: {reason}")
+            continue
+        groups.setdefault(name, GroupCalibration()).expansion = fit
 
 
 def _group_of(frame: pd.DataFrame) -> dict[str, str]:
@@ -217,6 +259,16 @@ def calibration_document(calibration: Calibration, project: int = 0) -> dict[str
                 "cases": rate.cases,
                 "customer_years": rate.customer_years,
                 "handle_time": _handle_document(g.handle_time),
+            }
+        if g.expansion is not None:
+            law = g.expansion
+            entry["expansion"] = {
+                "mean_log_change": law.mean_log_change,
+                "mean_log_change_ci95": list(law.mean_ci95),
+                "sd": law.sd,
+                "sd_ci95": list(law.sd_ci95),
+                "renewals": law.changes,
+                "accounts": law.accounts,
             }
         entry["book"] = {"customers": len(g.book), "arr": math.fsum(a.arr for a in g.book)}
         groups[name] = entry

@@ -10,17 +10,23 @@ exports say replaces the base's values, and the YAML says where each came from b
 - `arr`: a lognormal law with the mean and spread of their ARR, over the band they span;
 - `new_logos_per_year`: the accounts that started in the year before the cut-off;
 - `cases_per_year`: the group's tickets per customer-year; `support.handle_time`: the
-  lognormal law of every ticket's handle time.
+  lognormal law of every ticket's handle time;
+- `expansion` (mean and sd of the log ARR change at renewal), from an ARR history.
 
-The rest of a group (implementation hours, expansion, champions) comes from the base group
-with the same key, else the base group whose ARR band holds the group's median ARR, else the
-base's first group. The base's segmentation rule places the customers: an ARR rule as it is; a
-rule by group gives each fitted group the tier of the base group it was modelled on.
+The rest of a group (implementation hours, expansion without an ARR history, champions) comes
+from the base group with the same key, else the base group whose ARR band holds the group's
+median ARR, else the base's first group. The base's segmentation rule places the customers: an
+ARR rule as it is; a rule by group gives each fitted group the tier of the base group it was
+modelled on.
 
 The t=0 book is the real one (`initial_book.accounts`): every account under contract at the
 cut-off with its own ARR, renewals made, next renewal date and, if the export says, training.
 The command writes it beside the scenario as `book.csv` (`simcs.scenario.book`); ids are kept
 there and nowhere else, names and e-mails never.
+
+`anchored_scenario` then anchors what was fitted to the scenario's service: the observed churn,
+ARR changes and tickets already carry the company's service, which the model adds on top of a
+group's base laws (`simcs.calibration.anchor`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simcs.calibration.anchor import Anchor, anchored
 from simcs.calibration.calibrate import Calibration
 from simcs.scenario import Scenario
 from simcs.scenario.fields import MAX_SHAPE
@@ -65,6 +72,34 @@ def _template(base: Scenario, key: str, median_arr: float) -> str:
     return next(iter(base.population))
 
 
+def group_keys(calibration: Calibration) -> dict[str, str]:
+    """Each fitted group's key in the scenario (`group_key`, made unique with '_')."""
+    keys: dict[str, str] = {}
+    for name in calibration.groups:
+        key = group_key(name)
+        while key in keys.values():
+            key += "_"
+        keys[name] = key
+    return keys
+
+
+def fitted_parts(calibration: Calibration) -> dict[str, set[str]]:
+    """Per scenario group key, which of 'renewal', 'expansion' and 'cases' the calibration
+    fitted (what anchoring may adjust, `simcs.calibration.anchor`)."""
+    out: dict[str, set[str]] = {}
+    keys = group_keys(calibration)
+    for name, fit in calibration.groups.items():
+        key = keys[name]
+        parts = {"renewal"} if fit.renewal is not None else set()
+        if fit.expansion is not None:
+            parts.add("expansion")
+        rate = fit.case_rate
+        if rate is not None and rate.cases_per_year == rate.cases_per_year:
+            parts.add("cases")
+        out[key] = parts
+    return out
+
+
 def calibrated_scenario(
     base: Scenario, calibration: Calibration, sources: dict[str, str]
 ) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
@@ -76,10 +111,9 @@ def calibrated_scenario(
     notes: dict[tuple[str, ...], str] = {}
     placed: dict[str, str] = {}
     book: list[dict[str, Any]] = []
+    keys = group_keys(calibration)
     for name, fit in calibration.groups.items():
-        key = group_key(name)
-        while key in population:
-            key += "_"
+        key = keys[name]
         arrs = np.array([a.arr for a in fit.book], dtype=float)
         median = float(np.median(arrs)) if len(arrs) else 0.0
         template = _template(base, key, median)
@@ -119,6 +153,18 @@ def calibrated_scenario(
                 group["arr"] = {"kind": "lognormal", "mean": mean, "cv": min(sd / mean, 10.0)}
                 group["arr_band"] = [math.floor(positive.min()), math.ceil(positive.max()) + 1]
                 notes[(*where, "arr", "mean")] = f"mean ARR of {len(positive):,} accounts"
+        if fit.expansion is not None:
+            law = fit.expansion
+            group["expansion"] = {
+                "mean_log_change": min(2.0, max(-2.0, law.mean_log_change)),
+                "sd": min(law.sd, 2.0),
+            }
+            said = (
+                f"fitted from {sources.get('arr_history', 'the ARR history')}, "
+                f"{law.changes:,} renewals{dated}"
+            )
+            notes[(*where, "expansion", "mean_log_change")] = said
+            notes[(*where, "expansion", "sd")] = said
         if fit.new_logos is not None:
             group["new_logos_per_year"] = float(fit.new_logos)
             group.pop("new_logo_growth_per_month", None)
@@ -178,3 +224,37 @@ def annotated_yaml(data: dict[str, Any], notes: dict[tuple[str, ...], str], head
 def write_checked(data: dict[str, Any], source: str) -> Scenario:
     """The scenario validated (a `ScenarioError` names any field the calibration got wrong)."""
     return scenario_from_dict(data, source)
+
+
+def anchored_scenario(
+    base: Scenario,
+    calibration: Calibration,
+    sources: dict[str, str],
+    anchor: bool = True,
+    seed: int = 0,
+) -> tuple[dict[str, Any], dict[tuple[str, ...], str], dict[str, Anchor]]:
+    """`calibrated_scenario`, validated, and (unless `anchor` is False) anchored to the base's
+    service (`simcs.calibration.anchor`): the mapping, its sources and each group's anchoring."""
+    data, notes = calibrated_scenario(base, calibration, sources)
+    scenario = write_checked(data, "scenario.yaml")
+    if not anchor:
+        return data, notes, {}
+    scenario, anchors = anchored(scenario, fitted_parts(calibration), seed)
+    out = scenario.model_dump(mode="json")
+    for key, a in anchors.items():
+        where = ("population", key)
+        if a.beta_base != a.beta_fitted:
+            notes[(*where, "renewal", "beta")] = (
+                f"anchored: the fitted law (beta {a.beta_fitted:.4g}) under this scenario's "
+                f"service, which multiplies churn odds by {a.odds_factor:.2f} (geometric mean)"
+            )
+        if (*where, "expansion", "mean_log_change") in notes:
+            notes[(*where, "expansion", "mean_log_change")] += (
+                f", less the service's shift {a.expansion_shift:+.4f}"
+            )
+        if (*where, "cases_per_year") in notes and a.desk_share != 1.0:
+            notes[(*where, "cases_per_year")] += (
+                f"; over the {a.desk_share:.1%} of cases that reach the desk (training, "
+                "deflection, go-live)"
+            )
+    return out, notes, anchors

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from simcs import __version__
-from simcs.cli import calibrate, experiments, planning, run
+from simcs.cli import backtest, calibrate, experiments, planning, run
 
 
 def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
@@ -33,7 +33,7 @@ def main() -> None:
     warnings.showwarning = _show_warning
 
 
-for _module in (run, experiments, planning, calibrate):
+for _module in (run, experiments, planning, calibrate, backtest):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -8,7 +8,6 @@ to a temporary file and renamed, so a folder never holds half a calibration.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -20,56 +19,22 @@ from simcs.calibration.calibrate import (
     calibration_document,
     skipped_total,
 )
-from simcs.calibration.exports import (
-    ACCOUNTS,
-    COHORTS,
-    TICKETS,
-    DataError,
-    Export,
-    Table,
-    check_tickets,
-    read_export,
-)
-from simcs.calibration.scenario_file import annotated_yaml, calibrated_scenario
+from simcs.calibration.exports import COHORTS
+from simcs.calibration.scenario_file import anchored_scenario, annotated_yaml
+from simcs.cli.exports_input import export_options, read_exports, read_table
 from simcs.cli.options import fail, load_scenario_file
 from simcs.reporting.report import build_report
 from simcs.reporting.results import CALIBRATION
 from simcs.scenario.book import write_book
-from simcs.scenario.files import ScenarioError, scenario_from_dict
+from simcs.scenario.files import ScenarioError
 
 SCENARIO = "scenario.yaml"
 #: the t=0 book written beside the scenario
 BOOK = "book.csv"
 
 
-def _fail(error: DataError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(2)
-
-
-def _read(path: str | None, export: Export, lenient: bool) -> Table | None:
-    if path is None:
-        return None
-    try:
-        return read_export(path, export, lenient=lenient)
-    except DataError as error:
-        _fail(error)
-    raise AssertionError  # unreachable: _fail exits
-
-
 @click.command("calibrate")
-@click.option(
-    "--accounts",
-    type=click.Path(dir_okay=False),
-    help="Accounts export (CSV or .xlsx): account_id, arr, start_date, end_date; optional "
-    "group, tier, csm_id, term_months, trained.",
-)
-@click.option(
-    "--tickets",
-    type=click.Path(dir_okay=False),
-    help="Help-desk export: ticket_id, account_id, created_at, handle_minutes; optional "
-    "first_response_at, priority (needs --accounts).",
-)
+@export_options(accounts_required=False)
 @click.option(
     "--cohorts",
     type=click.Path(dir_okay=False),
@@ -89,51 +54,48 @@ def _read(path: str | None, export: Export, lenient: bool) -> Table | None:
     help="Also project each group's fitted survival this many periods beyond the data.",
 )
 @click.option(
-    "--lenient",
-    is_flag=True,
-    help="Leave bad rows out (and count them by reason) instead of stopping.",
-)
-@click.option(
     "--base",
     type=click.Path(dir_okay=False),
     help="Scenario whose staff, tiers, segmentation and levers the calibrated scenario keeps "
     "[default: the built-in baseline].",
 )
+@click.option(
+    "--anchor/--no-anchor",
+    default=True,
+    show_default=True,
+    help="Anchor the fitted churn, ARR change and case rate to the base's service (a pilot "
+    "year measures what the service adds; see the model page).",
+)
 @click.option("-o", "--out", type=click.Path(file_okay=False), required=True, help="Output folder.")
 def calibrate_command(
     accounts: str | None,
     tickets: str | None,
+    arr_history: str | None,
+    lenient: bool,
     cohorts: str | None,
     as_of: date | None,
     project: int,
-    lenient: bool,
     base: str | None,
+    anchor: bool,
     out: str,
 ) -> None:
-    """Fit churn (sBG), case rates and handle times per customer group from the exports, and
-    write calibration.json and, from the accounts, scenario.yaml: the base scenario with the
-    fitted customer groups, each fitted value's source beside it."""
+    """Fit churn (sBG), ARR changes, case rates and handle times per customer group from the
+    exports, and write calibration.json and, from the accounts, scenario.yaml and book.csv: the
+    base scenario with the fitted customer groups and the real book, each fitted value's source
+    beside it."""
     if accounts is None and cohorts is None:
         raise click.UsageError("give --accounts or --cohorts (tickets need --accounts)")
-    if tickets is not None and accounts is None:
-        raise click.UsageError("--tickets needs --accounts: a case rate is per customer-year")
-    account_table = _read(accounts, ACCOUNTS, lenient)
-    ticket_table = _read(tickets, TICKETS, lenient)
-    cohort_table = _read(cohorts, COHORTS, lenient)
-    if ticket_table is not None and account_table is not None:
-        try:
-            ticket_table = check_tickets(ticket_table, account_table, lenient=lenient)
-        except DataError as error:
-            _fail(error)
+    exports = read_exports(accounts, tickets, arr_history, lenient)
+    cohort_table = read_table(cohorts, COHORTS, lenient)
     base_scenario = load_scenario_file(base)
     cut_off = _timestamp(as_of)
-    result = calibrate(account_table, ticket_table, cohort_table, cut_off)
+    account_table = exports.accounts
+    result = calibrate(account_table, exports.tickets, cohort_table, cut_off, exports.arr_history)
     document = calibration_document(result, project)
     scenario_text, book = None, []
     if account_table is not None:
-        data, notes = calibrated_scenario(base_scenario, result, result.sources)
         try:
-            scenario_from_dict(data, SCENARIO)
+            data, notes, _ = anchored_scenario(base_scenario, result, result.sources, anchor)
         except ScenarioError as error:
             fail(error)
         book = data["initial_book"]["accounts"]

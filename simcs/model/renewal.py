@@ -184,6 +184,9 @@ class Renewals:
         # a renewal closes the year its term ends in (one at exactly a year's end belongs to it)
         book = self.ledger.bucket(max(1, math.ceil(now / HOURS_PER_YEAR)), cell)
         book["renewals_due"] += 1
+        log_odds = math.log(odds)  # the service's effect, for calibration's anchoring
+        book["renewal_log_odds"] += log_odds
+        book["renewal_log_odds_sq"] += log_odds * log_odds
         if term.champion_lost:
             book["renewals_after_champion_loss"] += 1
         if self.journal.enabled:
@@ -219,6 +222,7 @@ class Renewals:
                 relationship=relationship,
                 training=training,
             )
+            book["renewal_expansion_shift"] += shift
             before = customer.arr
             law = scenario.population[customer.group].expansion
             try:

@@ -62,18 +62,24 @@ def gather(
     scheduler: str | None = None,
     store: ResultStore | None = None,
     on_progress: Progress | None = None,
+    first: dict[str, int] | None = None,
 ) -> Gathered:
-    """Replications 0..replications-1 of every variant of `scenarios` with root seed `seed`.
+    """Replications 0..replications-1 of every variant of `scenarios` with root seed `seed`
+    (from `first[variant]` on instead of 0 where given: variants that are draws of one
+    scenario's uncertain parameters each take their own replication's streams).
 
     With a `store`, replications already in it are reused and every new one is committed as
     it finishes, so an interrupted call loses at most the replications in flight; the results
     are then read back from the store. Without, they are kept in memory.
     """
     hashes = {v: stored_key(s) for v, s in scenarios.items()} if store else {}
+    span = {
+        v: range((first or {}).get(v, 0), (first or {}).get(v, 0) + replications) for v in scenarios
+    }
     missing: list[Task] = []
     for variant in scenarios:
         done = store.done(hashes[variant], variant, seed) if store else set()
-        missing.extend((variant, r) for r in range(replications) if r not in done)
+        missing.extend((variant, r) for r in span[variant] if r not in done)
     kept: dict[Task, tuple[list[Row], list[SeriesRow]]] = {}
     computed = 0
     if missing:
@@ -91,10 +97,10 @@ def gather(
     )
     for variant in scenarios:
         if store is not None:
-            rows, series = store.outputs(hashes[variant], variant, seed, range(replications))
+            rows, series = store.outputs(hashes[variant], variant, seed, span[variant])
         else:
-            rows = [row for r in range(replications) for row in kept[(variant, r)][0]]
-            series = [point for r in range(replications) for point in kept[(variant, r)][1]]
+            rows = [row for r in span[variant] for row in kept[(variant, r)][0]]
+            series = [point for r in span[variant] for point in kept[(variant, r)][1]]
         gathered.rows[variant] = rows
         gathered.series[variant] = series
     return gathered
