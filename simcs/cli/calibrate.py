@@ -8,6 +8,7 @@ to a temporary file and renamed, so a folder never holds half a calibration.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from simcs.calibration.calibrate import (
     skipped_total,
 )
 from simcs.calibration.exports import COHORTS
-from simcs.calibration.scenario_file import anchored_scenario, annotated_yaml
+from simcs.calibration.scenario_file import anchored_scenario, annotated_yaml, group_keys
 from simcs.cli.exports_input import export_options, read_exports, read_table
 from simcs.cli.options import fail, load_scenario_file
 from simcs.reporting.report import build_report
@@ -92,14 +93,27 @@ def calibrate_command(
     account_table = exports.accounts
     result = calibrate(account_table, exports.tickets, cohort_table, cut_off, exports.arr_history)
     document = calibration_document(result, project)
-    scenario_text, book = None, []
+    scenario_text, book, anchors = None, [], {}
+    labels = {key: name for name, key in group_keys(result).items()}
     if account_table is not None:
         try:
-            data, notes, _ = anchored_scenario(base_scenario, result, result.sources, anchor)
+            data, notes, anchors = anchored_scenario(base_scenario, result, result.sources, anchor)
         except ScenarioError as error:
             fail(error)
         book = data["initial_book"]["accounts"]
         data["initial_book"]["accounts"] = BOOK
+        for key, a in anchors.items():
+            document["groups"][labels[key]]["anchor"] = {
+                "churn_odds_factor": a.odds_factor,
+                "log_odds_mean": a.log_odds_mean,
+                "log_odds_sd": a.log_odds_sd,
+                "renewals_measured": a.renewals,
+                "beta_fitted": a.beta_fitted,
+                "beta_base": a.beta_base,
+                "clamped": a.clamped,
+                "expansion_shift": a.expansion_shift,
+                "desk_share": a.desk_share,
+            }
         scenario_text = annotated_yaml(data, notes, _header(result, base or "the baseline"))
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,6 +126,13 @@ def calibrate_command(
         _write(folder / SCENARIO, scenario_text)
     report = build_report(folder)
     _summary(document)
+    for key, a in anchors.items():
+        click.echo(
+            f"anchored: {labels.get(key, key)}: the service multiplies churn odds by "
+            f"{a.odds_factor:.2f} (base beta {a.beta_fitted:.3g} -> {a.beta_base:.3g}), shifts "
+            f"the log ARR change by {a.expansion_shift:+.3f}; {a.desk_share:.0%} of cases reach "
+            "the desk"
+        )
     for reason, rows in sorted(skipped_total(result).items()):
         click.echo(f"left out: {rows} row(s): {reason}")
     for note in result.notes:
@@ -157,7 +178,10 @@ def _timestamp(day: date | None) -> object:
 def _summary(document: dict[str, object]) -> None:
     groups = document["groups"]
     assert isinstance(groups, dict)
-    click.echo(f"{'Group':<20}{'Accounts':>9}{'alpha':>22}{'beta':>22}{'Cases/yr':>10}{'Book':>8}")
+    click.echo(
+        f"{'Group':<20}{'Accounts':>9}{'alpha':>22}{'beta':>22}{'Cases/yr':>10}"
+        f"{'ARR chg':>9}{'Book':>8}"
+    )
     for name, g in groups.items():
         renewal, support = g["renewal"], g["support"]
         if renewal is not None:
@@ -170,7 +194,12 @@ def _summary(document: dict[str, object]) -> None:
             alpha = beta = n = "-"
         rate = support["cases_per_year"] if support is not None else None
         cases = f"{rate:.2f}" if rate is not None else "-"
-        click.echo(f"{name:<20}{n:>9}{alpha:>22}{beta:>22}{cases:>10}{g['book']['customers']:>8,}")
+        law = g.get("expansion")
+        change = f"{math.expm1(law['mean_log_change']):+.1%}" if law else "-"
+        click.echo(
+            f"{name:<20}{n:>9}{alpha:>22}{beta:>22}{cases:>10}{change:>9}"
+            f"{g['book']['customers']:>8,}"
+        )
 
 
 COMMANDS = [calibrate_command]
