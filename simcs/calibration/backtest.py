@@ -228,9 +228,10 @@ def backtest(
     tenures: dict[str, Counter[int]] = {}
     for account in scenario.initial_book.accounts or []:
         tenures.setdefault(account.group, Counter())[account.renewals] += 1
+    grids: dict[str, Any] = {}
     draws = {
         VARIANT.format(d): with_overrides(
-            scenario, parameter_draw(cal, anchors, tenures, seed, d), f"<draw {d}>"
+            scenario, parameter_draw(cal, anchors, tenures, seed, d, grids), f"<draw {d}>"
         )
         for d in range(replications)
     }

@@ -137,6 +137,16 @@ def log_likelihood(alpha: float, beta: float, data: Lifetimes) -> float:
     )
 
 
+def log_likelihoods(alpha: np.ndarray, beta: np.ndarray, data: Lifetimes) -> np.ndarray:
+    """The sBG log-likelihood at many (alpha, beta) pairs at once (arrays of one shape)."""
+    t, c, n, s = _arrays(data)
+    a, b = np.asarray(alpha, dtype=float)[..., None], np.asarray(beta, dtype=float)[..., None]
+    base = betaln(a, b)
+    churned = np.sum(c * (betaln(a + 1.0, b + t - 1.0) - base), axis=-1)
+    censored = np.sum(s * (betaln(a, b + n) - base), axis=-1)
+    return np.asarray(churned + censored)
+
+
 def _gradient_hessian(alpha: float, beta: float, data: Lifetimes) -> tuple[np.ndarray, np.ndarray]:
     """Gradient and Hessian of the log-likelihood in (alpha, beta)."""
     t, c, n, s = _arrays(data)

@@ -6,9 +6,16 @@ that drew only the first would call a correct model wrong whenever a group is th
 replication of a back-test therefore runs its own draw of the parameters, so the spread of the
 replications is the predictive spread:
 
-- the sBG law: the group's account histories resampled with replacement (a bootstrap of the
-  accounts, as a multinomial over its churned-at-t and censored-after-n counts) and refitted;
-  a resample the law cannot be fitted to keeps the point estimate;
+- the sBG law: a draw from its posterior given the group's account histories, under the
+  weakly informative prior of Gelman et al. (Bayesian Data Analysis, 3rd ed., section 5.3) for
+  a beta law, p(alpha, beta) ~ (alpha + beta)^(-5/2): uniform in the first renewal's mean churn
+  m = alpha / (alpha + beta) and in (alpha + beta)^(-1/2), computed on a grid (`LAW_GRID`
+  points a side, over the logit of m around the fit and the log of alpha + beta up to twice the
+  scenario's largest shape). Where the data pin the law, this is the
+  likelihood's own spread; where they cannot separate the spread of churn from its level (a
+  thin or young group, whose maximum runs off to a book where everyone churns alike), the draws
+  cover the heterogeneous laws that fit as well -- which predict more churn among new
+  customers -- instead of betting on the one the maximum happened to take;
 - the ARR change at renewal: its mean from Normal(mean, sd / sqrt(changes));
 - cases per customer-year: the ticket count from Poisson(count), over the same exposure;
 - new logos a year: Poisson(the year's count).
@@ -27,24 +34,44 @@ import numpy as np
 
 from simcs.calibration.anchor import Anchor, base_beta
 from simcs.calibration.calibrate import Calibration
-from simcs.calibration.renewal import FitError, Lifetimes, fit_renewal
+from simcs.calibration.renewal import Lifetimes, log_likelihoods
 from simcs.calibration.scenario_file import group_keys, shapes
-from simcs.scenario.fields import MAX_CASES_PER_YEAR, MAX_NEW_LOGOS_PER_YEAR
+from simcs.scenario.fields import MAX_CASES_PER_YEAR, MAX_NEW_LOGOS_PER_YEAR, MAX_SHAPE
 from simcs.streams import PARAMETER_DRAWS
 
+#: grid points a side of the posterior of the sBG law
+LAW_GRID = 121
+#: the span of the logit of the mean churn around the fitted one, each side
+LOGIT_SPAN = 2.5
 
-def resampled(data: Lifetimes, rng: np.random.Generator) -> Lifetimes:
-    """The accounts behind `data` resampled with replacement (as many as there are)."""
-    cells = [("churned", t, n) for t, n in data.churned.items()]
-    cells += [("censored", t, n) for t, n in data.censored.items()]
-    weights = np.array([n for _, _, n in cells], dtype=float)
-    counts = rng.multinomial(data.accounts, weights / weights.sum())
-    churned: dict[int, int] = {}
-    censored: dict[int, int] = {}
-    for (kind, t, _), count in zip(cells, counts, strict=True):
-        if count:
-            (churned if kind == "churned" else censored)[t] = int(count)
-    return Lifetimes(churned, censored)
+
+def law_posterior(data: Lifetimes, fitted_mean: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The posterior of (logit mean churn, log concentration) on a grid: its centres on each
+    axis and the cells' probabilities (see the module for the prior)."""
+    centre = math.log(fitted_mean / (1.0 - fitted_mean))
+    logits = np.linspace(centre - LOGIT_SPAN, centre + LOGIT_SPAN, LAW_GRID)
+    logs = np.linspace(math.log(0.05), math.log(2.0 * MAX_SHAPE), LAW_GRID)
+    u, v = np.meshgrid(logits, logs, indexing="ij")
+    m, c = 1.0 / (1.0 + np.exp(-u)), np.exp(v)
+    # Gelman et al.'s prior p(alpha, beta) ~ (alpha + beta)^(-5/2), uniform in m and in
+    # c^(-1/2) (BDA3 section 5.3), times the Jacobian of the grid's coordinates
+    log_post = log_likelihoods(m * c, (1.0 - m) * c, data) + np.log(m * (1.0 - m)) - 0.5 * v
+    weights = np.exp(log_post - log_post.max())
+    return logits, logs, weights / weights.sum()
+
+
+def draw_law(
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray], rng: np.random.Generator
+) -> tuple[float, float]:
+    """One (alpha, beta) from a grid posterior (`law_posterior`), uniform within its cell."""
+    logits, logs, probabilities = grid
+    cell = int(rng.choice(probabilities.size, p=probabilities.ravel()))
+    i, j = divmod(cell, probabilities.shape[1])
+    du, dv = logits[1] - logits[0], logs[1] - logs[0]
+    u = logits[i] + (rng.random() - 0.5) * du
+    v = logs[j] + (rng.random() - 0.5) * dv
+    m, c = 1.0 / (1.0 + math.exp(-u)), math.exp(v)
+    return shapes(m * c, (1.0 - m) * c)
 
 
 def parameter_draw(
@@ -53,9 +80,12 @@ def parameter_draw(
     tenures: dict[str, Counter[int]],
     seed: int,
     draw: int,
+    grids: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> dict[str, float]:
     """Draw `draw` of the fitted parameters, anchored, as scenario overrides (dotted paths).
-    `anchors` and `tenures` (renewals made -> accounts of the t=0 book) are by group key."""
+    `anchors` and `tenures` (renewals made -> accounts of the t=0 book) are by group key;
+    `grids` caches each group's posterior of the sBG law across draws."""
+    grids = {} if grids is None else grids
     seq = np.random.SeedSequence(seed, spawn_key=(draw, PARAMETER_DRAWS))
     rng = np.random.Generator(np.random.PCG64(seq))
     out: dict[str, float] = {}
@@ -63,11 +93,9 @@ def parameter_draw(
         fit, where = calibration.groups[name], f"population.{key}"
         anchor = anchors.get(key)
         if fit.renewal is not None and fit.lifetimes is not None:
-            try:
-                law = fit_renewal(resampled(fit.lifetimes, rng))
-                alpha, beta = shapes(law.alpha, law.beta)
-            except FitError:
-                alpha, beta = shapes(fit.renewal.alpha, fit.renewal.beta)
+            if key not in grids:
+                grids[key] = law_posterior(fit.lifetimes, fit.renewal.mean_churn)
+            alpha, beta = draw_law(grids[key], rng)
             if anchor is not None and tenures.get(key):
                 mu, sigma = anchor.log_odds_mean, anchor.log_odds_sd
                 beta = base_beta(alpha, beta, tenures[key], mu, sigma)[0]

@@ -1,9 +1,10 @@
 """Tests for simcs.calibration.backtest and .uncertainty: the actual figures of a hand-built
-history, the window's whole years, the prediction interval's coverage, the bootstrap."""
+history, the window's whole years, the prediction interval's coverage, the posterior of the
+sBG law the parameter draws come from."""
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,8 @@ from simcs.calibration.backtest import (
     window_years,
 )
 from simcs.calibration.renewal import Lifetimes
-from simcs.calibration.uncertainty import resampled
+from simcs.calibration.uncertainty import draw_law, law_posterior
+from simcs.scenario.fields import MAX_SHAPE
 
 AS_OF = pd.Timestamp("2024-01-01")
 
@@ -98,11 +100,52 @@ def test_the_prediction_interval_covers_one_more_draw_95_percent_of_the_time() -
     assert 0.93 <= hits / trials <= 0.97
 
 
-def test_a_resample_keeps_the_number_of_accounts_and_their_kinds() -> None:
-    data = Lifetimes({1: 30, 2: 10}, {0: 50, 3: 10})
+def _lifetimes(
+    alpha: float, beta: float, accounts: int, years: int, rng: np.random.Generator
+) -> Lifetimes:
+    """Accounts started evenly over `years`, observed to today (right-censored)."""
+    theta = rng.beta(alpha, beta, accounts)
+    lifetime = rng.geometric(theta)  # the renewal it does not make
+    seen = rng.integers(0, years + 1, accounts)  # renewals it could have made by now
+    churned = Counter(int(t) for t, s in zip(lifetime, seen, strict=True) if t <= s)
+    censored = Counter(int(s) for t, s in zip(lifetime, seen, strict=True) if t > s)
+    return Lifetimes(dict(churned), dict(censored))
+
+
+def _mean_churn_interval(data: Lifetimes, fitted_mean: float) -> tuple[float, float]:
+    logits, _, probabilities = law_posterior(data, fitted_mean)
+    marginal = np.cumsum(probabilities.sum(axis=1))
+    means = 1.0 / (1.0 + np.exp(-logits))
+    return float(np.interp(0.025, marginal, means)), float(np.interp(0.975, marginal, means))
+
+
+def test_the_law_posterior_covers_the_true_mean_churn_about_95_percent_of_the_time() -> None:
+    rng = np.random.default_rng(3)
+    alpha, beta, hits, trials = 1.2, 4.0, 0, 120
+    for _ in range(trials):
+        data = _lifetimes(alpha, beta, 600, 5, rng)
+        observed = data.churned.get(1, 0) / max(1, data.accounts - data.censored.get(0, 0))
+        low, high = _mean_churn_interval(data, min(max(observed, 0.02), 0.9))
+        hits += low <= alpha / (alpha + beta) <= high
+    assert 0.88 <= hits / trials <= 0.995, hits
+
+
+def test_draws_cover_heterogeneous_laws_where_the_data_cannot_separate_them() -> None:
+    # a young group: two renewals observed at most, a few hundred accounts
+    data = _lifetimes(0.7, 7.3, 300, 2, np.random.default_rng(8))
+    grid = law_posterior(data, 0.08)
     rng = np.random.default_rng(1)
-    draws = [resampled(data, rng) for _ in range(400)]
-    assert all(d.accounts == 100 for d in draws)
-    assert all(set(d.churned) <= {1, 2} and set(d.censored) <= {0, 3} for d in draws)
-    mean_first = np.mean([d.churned.get(1, 0) for d in draws])
-    assert mean_first == pytest.approx(30, abs=4 * math.sqrt(100 * 0.3 * 0.7 / 400))
+    concentrations = [sum(draw_law(grid, rng)) for _ in range(400)]
+    assert min(concentrations) < 20 < 1_000 < max(concentrations)
+    # each draw is a valid scenario law: shapes within the scenario's bounds
+    assert all(
+        a <= MAX_SHAPE and b <= MAX_SHAPE for a, b in (draw_law(grid, rng) for _ in range(50))
+    )
+
+
+def test_a_draw_is_the_same_whatever_the_number_of_draws() -> None:
+    data = _lifetimes(1.0, 3.0, 500, 4, np.random.default_rng(2))
+    grid = law_posterior(data, 0.25)
+    first = [draw_law(grid, np.random.default_rng(s)) for s in range(3)]
+    again = [draw_law(grid, np.random.default_rng(s)) for s in range(3)]
+    assert first == again
