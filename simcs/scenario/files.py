@@ -8,6 +8,7 @@ reader (`safe_yaml`) limits their size, depth and alias expansion, and never bui
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -220,5 +221,14 @@ def scenario_yaml(scenario: Scenario) -> str:
 
 
 def scenario_sha256(scenario: Scenario) -> str:
-    """SHA-256 of the resolved scenario: equal for equal parameters, whatever the file layout."""
-    return hashlib.sha256(scenario_yaml(scenario).encode()).hexdigest()
+    """SHA-256 of the resolved scenario: equal for equal parameters, whatever the file layout.
+
+    It hashes the resolved fields as compact JSON in schema order (fast: a real book of
+    thousands of accounts takes milliseconds, where YAML took over a second)."""
+    text = json.dumps(
+        scenario.model_dump(mode="json"),
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
