@@ -316,5 +316,6 @@ def backtest_document(result: Backtest) -> dict[str, Any]:
             for c in result.comparisons
         ],
         "warnings": result.calibration.warnings,
+        "skipped_rows": result.calibration.skipped,
         "notes": result.notes,
     }

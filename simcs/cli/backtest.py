@@ -23,6 +23,7 @@ from simcs.calibration.backtest import (
     backtest,
     backtest_document,
 )
+from simcs.calibration.calibrate import skipped_total
 from simcs.cli.exports_input import export_options, read_exports
 from simcs.cli.options import (
     load_scenario_file,
@@ -152,6 +153,8 @@ def backtest_command(
         partial.replace(target)
         _write_csv(result, folder / TABLE)
     click.echo(backtest_table(result))
+    for reason, rows in sorted(skipped_total(result.calibration).items()):
+        click.echo(f"left out: {rows} row(s): {reason}")
     for note in result.notes:
         click.echo(f"note: {note}")
     click.echo(

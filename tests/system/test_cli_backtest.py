@@ -99,3 +99,20 @@ def test_a_bad_row_stops_the_back_test_naming_line_and_column(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "line 5, column start_date" in result.output
     assert not (tmp_path / "out" / "backtest.json").exists()
+
+
+def test_lenient_leaves_bad_rows_out_and_says_so(tmp_path: Path) -> None:
+    lines = (ACME / "accounts.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[4].split(",")
+    fields[2] = "-12"  # arr
+    lines[4] = ",".join(fields)
+    broken = tmp_path / "accounts.csv"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _invoke("--accounts", str(broken), "--lenient", "--as-of", "2024-06-30",
+                     "--until", "2025-06-30", "-n", "2", "-w", "1", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "left out: 1 row(s): not an amount in dollars >= 0" in result.output
+    doc = json.loads((out / "backtest.json").read_text(encoding="utf-8"))
+    assert doc["skipped_rows"] == {"accounts.csv": {"not an amount in dollars >= 0": 1}}
+    assert any("GRR and NRR left out" in n for n in doc["notes"])
