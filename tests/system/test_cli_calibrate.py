@@ -116,6 +116,28 @@ def test_calibrate_recovers_the_company(calibrated: tuple[Path, str]) -> None:
     page = (out / "calibration.html").read_text(encoding="utf-8")
     assert page.count("<img") == 3 and "smb: first-renewal churn" in page
     assert (out / "figures" / "survival_fit.png").exists()
+    # anchored to the baseline's service: what it measured is kept and shown
+    for group in doc["groups"].values():
+        anchor = group["anchor"]
+        assert 0 < anchor["desk_share"] <= 1 and anchor["renewals_measured"] > 0
+        assert anchor["churn_odds_factor"] == pytest.approx(math.exp(anchor["log_odds_mean"]))
+    assert "Anchored to the base" in page and "Mean log change" not in page  # no ARR history
+    assert "anchored: smb: the service multiplies churn odds by" in printed
+
+
+def test_without_anchoring_the_fitted_laws_go_in_as_they_are(company: Path, tmp_path: Path) -> None:
+    import simcs
+
+    out = tmp_path / "plain"
+    result = _invoke("calibrate", "--accounts", str(company / "accounts.csv"), "--as-of",
+                     "2025-01-01", "--no-anchor", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "anchored:" not in result.output
+    doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    scenario = simcs.load_scenario(out / "scenario.yaml")
+    for name, group in scenario.population.items():
+        assert "anchor" not in doc["groups"][name]
+        assert group.renewal.beta == pytest.approx(doc["groups"][name]["renewal"]["beta"])
 
 
 def test_a_bad_row_stops_it_and_nothing_is_written(company: Path, tmp_path: Path) -> None:

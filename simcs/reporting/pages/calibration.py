@@ -19,7 +19,9 @@ METHOD = (
     "the observed information. Observed survival: Kaplan-Meier. Case rates: tickets over "
     "customer-years under contract in the tickets' window, exact Poisson intervals (Garwood "
     "1936). Handle time: a lognormal law by maximum likelihood, with its Kolmogorov-Smirnov "
-    "distance to the data."
+    "distance to the data. ARR change at renewal: a normal law of the log changes. Anchoring: "
+    "a pilot year of the calibrated scenario measures the service's effects (see the model "
+    "page)."
 )
 
 
@@ -91,6 +93,66 @@ def page(folder: Path) -> Page:
             ),
         )
     ]
+    expansion = [
+        [
+            name,
+            f"{x['mean_log_change']:+.4f} {_ci(x['mean_log_change_ci95'], '{:+.4f}')}",
+            f"{x['sd']:.4f} {_ci(x['sd_ci95'], '{:.4f}')}",
+            f"{x['renewals']:,}",
+        ]
+        for name, g in groups.items()
+        if (x := g.get("expansion"))
+    ]
+    if expansion:
+        sections.append(
+            (
+                "ARR change at renewal",
+                paragraph(
+                    "The log of each renewal's ARR over the ARR of the term before, from the ARR "
+                    "history: the model draws it from a normal law with this mean and standard "
+                    "deviation (95% Student's t and chi-square intervals)."
+                )
+                + table(["Group", "Mean log change [95%]", "sd [95%]", "Renewals"], expansion),
+            )
+        )
+    anchors = [
+        [
+            name,
+            f"{a['churn_odds_factor']:.2f}",
+            f"{a['beta_fitted']:.4g} -> {a['beta_base']:.4g}"
+            + (" (clamped)" if a["clamped"] else ""),
+            f"{a['expansion_shift']:+.4f}",
+            f"{a['desk_share']:.1%}",
+            f"{a['renewals_measured']:,}",
+        ]
+        for name, g in groups.items()
+        if (a := g.get("anchor"))
+    ]
+    if anchors:
+        sections.append(
+            (
+                "Anchored to the base scenario's service",
+                paragraph(
+                    "What the base scenario's service does to each group in a pilot year, and "
+                    "what the scenario's base laws absorb so that the model, serving the real "
+                    "book, churns, grows and files tickets as the history says: the churn odds "
+                    "multiplier (geometric mean), the beta of the sBG law before and after, the "
+                    "shift of the log ARR change at renewal, and the share of cases that reach "
+                    "the desk (after training, self-service and go-live)."
+                )
+                + table(
+                    [
+                        "Group",
+                        "Churn odds x",
+                        "beta",
+                        "ARR change shift",
+                        "Cases to the desk",
+                        "Renewals measured",
+                    ],
+                    anchors,
+                ),  # fmt: skip
+            )
+        )
     warnings = doc.get("warnings") or []
     if warnings:
         sections.append(("Where the data are thin", "".join(paragraph(w) for w in warnings)))
