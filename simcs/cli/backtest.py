@@ -24,7 +24,7 @@ from simcs.calibration.backtest import (
     backtest_document,
 )
 from simcs.calibration.calibrate import skipped_total
-from simcs.cli.exports_input import export_options, read_exports
+from simcs.cli.exports_input import base_option, export_options, read_exports
 from simcs.cli.options import (
     load_scenario_file,
     progress_bar,
@@ -95,12 +95,7 @@ def _write_csv(result: Backtest, path: Path) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Compare up to this date: a whole number of years after --as-of, within the data.",
 )
-@click.option(
-    "--base",
-    type=click.Path(dir_okay=False),
-    help="Scenario whose staff, tiers, segmentation and levers serve the book "
-    "[default: the built-in baseline].",
-)
+@base_option("serve the book")
 @replications_option(40, 2, ", each with its own draw of the fitted parameters")
 @seed_option
 @workers_option

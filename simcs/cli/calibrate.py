@@ -21,8 +21,13 @@ from simcs.calibration.calibrate import (
     skipped_total,
 )
 from simcs.calibration.exports import COHORTS
-from simcs.calibration.scenario_file import anchored_scenario, annotated_yaml, group_keys
-from simcs.cli.exports_input import export_options, read_exports, read_table
+from simcs.calibration.scenario_file import (
+    anchored_scenario,
+    annotated_yaml,
+    fitted_parts,
+    group_keys,
+)
+from simcs.cli.exports_input import base_option, export_options, read_exports, read_table
 from simcs.cli.options import fail, load_scenario_file
 from simcs.reporting.report import build_report
 from simcs.reporting.results import CALIBRATION
@@ -54,12 +59,7 @@ BOOK = "book.csv"
     show_default=True,
     help="Also project each group's fitted survival this many periods beyond the data.",
 )
-@click.option(
-    "--base",
-    type=click.Path(dir_okay=False),
-    help="Scenario whose staff, tiers, segmentation and levers the calibrated scenario keeps "
-    "[default: the built-in baseline].",
-)
+@base_option("the calibrated scenario keeps")
 @click.option(
     "--anchor/--no-anchor",
     default=True,
@@ -135,6 +135,13 @@ def calibrate_command(
         )
     for reason, rows in sorted(skipped_total(result).items()):
         click.echo(f"left out: {rows} row(s): {reason}")
+    if anchor and account_table is not None:
+        for key, parts in fitted_parts(result).items():
+            if parts and key not in anchors:
+                click.echo(
+                    f"warning: {labels[key]}: not anchored (no account of its book renewed in the "
+                    "pilot year): its fitted laws go in as they are"
+                )
     for note in result.notes:
         click.echo(f"note: {note}")
     for warning in result.warnings:

@@ -112,3 +112,13 @@ def export_options(accounts_required: bool) -> Callable[[F], F]:
         return command
 
     return decorate
+
+
+def base_option(what: str) -> Callable[[F], F]:
+    """The --base option: the scenario whose staff, tiers, segmentation and levers `what`."""
+    return click.option(
+        "--base",
+        type=click.Path(dir_okay=False),
+        help=f"Scenario whose staff, tiers, segmentation and levers {what} "
+        "[default: the built-in baseline].",
+    )

@@ -87,13 +87,19 @@ def test_dates_a_back_test_cannot_use_are_refused(tmp_path: Path, until: str, ph
     assert not (tmp_path / "backtest.json").exists()
 
 
-def test_a_bad_row_stops_the_back_test_naming_line_and_column(tmp_path: Path) -> None:
+def _broken(folder: Path, column: int, value: str) -> Path:
+    """Acme's accounts.csv with one cell of line 5 replaced."""
     lines = (ACME / "accounts.csv").read_text(encoding="utf-8").splitlines()
     fields = lines[4].split(",")
-    fields[3] = "30/02/2021"  # start_date
+    fields[column] = value
     lines[4] = ",".join(fields)
-    broken = tmp_path / "accounts.csv"
+    broken = folder / "accounts.csv"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return broken
+
+
+def test_a_bad_row_stops_the_back_test_naming_line_and_column(tmp_path: Path) -> None:
+    broken = _broken(tmp_path, 3, "30/02/2021")  # start_date
     result = _invoke("--accounts", str(broken), "--as-of", "2024-06-30", "--until", "2025-06-30",
                      "--out", str(tmp_path / "out"))  # fmt: skip
     assert result.exit_code == 2
@@ -102,12 +108,7 @@ def test_a_bad_row_stops_the_back_test_naming_line_and_column(tmp_path: Path) ->
 
 
 def test_lenient_leaves_bad_rows_out_and_says_so(tmp_path: Path) -> None:
-    lines = (ACME / "accounts.csv").read_text(encoding="utf-8").splitlines()
-    fields = lines[4].split(",")
-    fields[2] = "-12"  # arr
-    lines[4] = ",".join(fields)
-    broken = tmp_path / "accounts.csv"
-    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = _broken(tmp_path, 2, "-12")  # arr
     out = tmp_path / "out"
     result = _invoke("--accounts", str(broken), "--lenient", "--as-of", "2024-06-30",
                      "--until", "2025-06-30", "-n", "2", "-w", "1", "--out", str(out))  # fmt: skip

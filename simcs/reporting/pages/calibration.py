@@ -31,6 +31,11 @@ def _ci(pair: Any, fmt: str = "{:.2f}") -> str:
     return "[" + fmt.format(pair[0]) + ", " + fmt.format(pair[1]) + "]"
 
 
+def _section(title: str, text: str, header: list[str], rows: list[list[str]]) -> tuple[str, str]:
+    """A page section: a paragraph saying what the table holds, then the table."""
+    return title, paragraph(text) + table(header, rows)
+
+
 def headline(name: str, group: dict[str, Any]) -> str:
     """One group in plain words."""
     renewal, support = group.get("renewal"), group.get("support")
@@ -105,14 +110,13 @@ def page(folder: Path) -> Page:
     ]
     if expansion:
         sections.append(
-            (
+            _section(
                 "ARR change at renewal",
-                paragraph(
-                    "The log of each renewal's ARR over the ARR of the term before, from the ARR "
-                    "history: the model draws it from a normal law with this mean and standard "
-                    "deviation (95% Student's t and chi-square intervals)."
-                )
-                + table(["Group", "Mean log change [95%]", "sd [95%]", "Renewals"], expansion),
+                "The log of each renewal's ARR over the ARR of the term before, from the ARR "
+                "history: the model draws it from a normal law with this mean and standard "
+                "deviation (95% Student's t and chi-square intervals).",
+                ["Group", "Mean log change [95%]", "sd [95%]", "Renewals"],
+                expansion,
             )
         )
     anchors = [
@@ -130,28 +134,24 @@ def page(folder: Path) -> Page:
     ]
     if anchors:
         sections.append(
-            (
+            _section(
                 "Anchored to the base scenario's service",
-                paragraph(
-                    "What the base scenario's service does to each group in a pilot year, and "
-                    "what the scenario's base laws absorb so that the model, serving the real "
-                    "book, churns, grows and files tickets as the history says: the churn odds "
-                    "multiplier (geometric mean), the beta of the sBG law before and after, the "
-                    "shift of the log ARR change at renewal, and the share of cases that reach "
-                    "the desk (after training, self-service and go-live)."
-                )
-                + table(
-                    [
-                        "Group",
-                        "Churn odds x",
-                        "beta",
-                        "ARR change shift",
-                        "Cases to the desk",
-                        "Renewals measured",
-                    ],
-                    anchors,
-                ),  # fmt: skip
-            )
+                "What the base scenario's service does to each group in a pilot year, and what "
+                "the scenario's base laws absorb so that the model, serving the real book, "
+                "churns, grows and files tickets as the history says: the churn odds multiplier "
+                "(geometric mean), the beta of the sBG law before and after, the shift of the "
+                "log ARR change at renewal, and the share of cases that reach the desk (after "
+                "training, self-service and go-live).",
+                [
+                    "Group",
+                    "Churn odds x",
+                    "beta",
+                    "ARR change shift",
+                    "Cases to the desk",
+                    "Renewals measured",
+                ],
+                anchors,
+            )  # fmt: skip
         )
     warnings = doc.get("warnings") or []
     if warnings:
