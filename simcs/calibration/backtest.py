@@ -61,6 +61,8 @@ MEASURES: dict[str, tuple[str, str]] = {
 }
 #: a tickets export whose last ticket is this close to a year's end covers the year
 TICKETS_SLACK_DAYS = 14
+#: shares that cannot pass 1 (NRR can)
+AT_MOST_ONE = frozenset({"logo_retention", "grr"})
 #: the variant name of draw d in the result store
 VARIANT = "draw{:04d}"
 
@@ -176,14 +178,18 @@ def actual_figures(
 def predicted_figure(metrics: dict[str, float], measure: str) -> float:
     """The model's value of a back-test figure from one replication's metrics of a scope-year."""
     if measure == "churned_accounts":
-        return metrics["customers_start"] * (1.0 - metrics["logo_retention"])
+        start = metrics["customers_start"]
+        return start * (1.0 - metrics["logo_retention"]) if start > 0 else 0.0
     if measure == "support_tickets":
         return metrics["support_cases"] - metrics["support_deflected"]
     return metrics[measure]
 
 
-def prediction_interval(values: list[float], kind: str) -> tuple[float, float, float]:
-    """Mean and 95% prediction interval of one more draw from the law of `values`."""
+def prediction_interval(
+    values: list[float], kind: str, at_most_one: bool = False
+) -> tuple[float, float, float]:
+    """Mean and 95% prediction interval of one more draw from the law of `values`, inside the
+    figure's range (counts and shares at least 0; retention shares at most 1)."""
     r = len(values)
     mean = float(np.mean(values))
     sd = float(np.std(values, ddof=1)) if r > 1 else 0.0
@@ -191,6 +197,8 @@ def prediction_interval(values: list[float], kind: str) -> tuple[float, float, f
     low, high = mean - half, mean + half
     if kind in ("count", "share"):
         low = max(low, 0.0)
+    if at_most_one:
+        high = min(high, 1.0)
     return mean, low, high
 
 
@@ -269,12 +277,16 @@ def backtest(
             by.setdefault((year, scope), {})[name] = value
         for k, v in by.items():
             metrics.setdefault(k, []).append(v)
+    one_group = len(keys) == 1  # its figures are the whole book's: shown once, as 'All'
     for (year, scope, measure), value in sorted(actual.items(), key=_order):
         runs = metrics.get((year, scope))
-        if runs is None or value != value:
+        if runs is None or value != value or (one_group and scope != ALL):
             continue
-        values = [predicted_figure(m, measure) for m in runs]
-        mean, low, high = prediction_interval(values, MEASURES[measure][1])
+        values = [v for v in (predicted_figure(m, measure) for m in runs) if v == v]
+        if len(values) < 2:  # the model has no such figure (e.g. no cohort in the year)
+            continue
+        kind = MEASURES[measure][1]
+        mean, low, high = prediction_interval(values, kind, measure in AT_MOST_ONE)
         result.comparisons.append(Comparison(year, scope, measure, value, mean, low, high))
     if history is None:
         result.notes.append(

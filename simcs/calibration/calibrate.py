@@ -137,6 +137,15 @@ def calibrate(
             _renewal(name, groups.setdefault(name, GroupCalibration()), data, "accounts", warnings)
         if history is not None:
             _expansion(accounts.frame, history, as_of, groups, warnings)
+        if "term_months" in accounts.frame.columns:
+            longer = int((accounts.frame["term_months"] != 12).sum())
+            if longer:
+                warnings.append(
+                    f"{longer:,} account(s) have contract terms other than 12 months: their "
+                    "churn law is fitted per renewal, but the model renews every customer every "
+                    "year, so it over-states the yearly churn of multi-year contracts (and "
+                    "under-states that of shorter ones)"
+                )
         current = accounts.frame.assign(arr=arr_at(accounts.frame, history, as_of))
         for account in book_at(current, as_of):
             groups.setdefault(account.group, GroupCalibration()).book.append(account)

@@ -152,6 +152,8 @@ def backtest_command(
         click.echo(f"left out: {rows} row(s): {reason}")
     for note in result.notes:
         click.echo(f"note: {note}")
+    for warning in result.calibration.warnings:
+        click.echo(f"warning: {warning}")
     click.echo(
         f"\n{result.inside} of {len(result.comparisons)} actual figures inside their 95% "
         f"prediction intervals (fitted as of {as_of.date()}, {replications} replications, each "

@@ -137,7 +137,7 @@ def calibrate_command(
         click.echo(f"left out: {rows} row(s): {reason}")
     if anchor and account_table is not None:
         for key, parts in fitted_parts(result).items():
-            if parts and key not in anchors:
+            if parts and key not in anchors and result.groups[labels[key]].book:
                 click.echo(
                     f"warning: {labels[key]}: not anchored (no account of its book renewed in the "
                     "pilot year): its fitted laws go in as they are"

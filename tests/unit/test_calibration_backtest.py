@@ -4,6 +4,7 @@ sBG law the parameter draws come from."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from simcs.calibration.backtest import (
     BacktestError,
     actual_figures,
+    predicted_figure,
     prediction_interval,
     window_years,
 )
@@ -149,3 +151,13 @@ def test_a_draw_is_the_same_whatever_the_number_of_draws() -> None:
     first = [draw_law(grid, np.random.default_rng(s)) for s in range(3)]
     again = [draw_law(grid, np.random.default_rng(s)) for s in range(3)]
     assert first == again
+
+
+def test_a_figure_stays_in_its_range() -> None:
+    mean, low, high = prediction_interval([0.97, 0.99, 1.0, 0.98], "share", at_most_one=True)
+    assert 0.0 <= low <= mean <= high == 1.0
+    _, low, _ = prediction_interval([1.0, 0.0, 2.0], "count")
+    assert low == 0.0
+    # a group with no cohort in a year churned no one (its logo retention has no value)
+    empty = {"customers_start": 0.0, "logo_retention": math.nan}
+    assert predicted_figure(empty, "churned_accounts") == 0.0
