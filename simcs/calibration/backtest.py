@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
-from simcs.calibration.calibrate import Calibration, calibrate
+from simcs.calibration.calibrate import Calibration, NothingToFit, calibrate
 from simcs.calibration.expansion import arr_at
 from simcs.calibration.exports import Table
 from simcs.calibration.history import account_groups, months_between
@@ -227,7 +227,10 @@ def backtest(
         )
     if replications < 2:
         raise BacktestError("a prediction interval needs at least 2 replications")
-    cal = calibrate(accounts, tickets, None, as_of, arr_history)
+    try:
+        cal = calibrate(accounts, tickets, None, as_of, arr_history)
+    except NothingToFit as error:
+        raise BacktestError(str(error)) from None
     data, _, anchors = anchored_scenario(base, cal, cal.sources, True, seed)
     data.update(horizon_years=years, warmup_years=0)
     for group in data["population"].values():

@@ -53,6 +53,10 @@ if TYPE_CHECKING:
 PRECISE_FACTOR = 2.0
 
 
+class NothingToFit(ValueError):
+    """Exports that hold no history before the cut-off (the message says why)."""
+
+
 @dataclass
 class GroupCalibration:
     """One customer group's fitted laws and the data behind them."""
@@ -133,6 +137,12 @@ def calibrate(
     history = None if arr_history is None else arr_history.frame
     if accounts is not None:
         assert as_of is not None
+        if not (accounts.frame["start_date"] <= as_of).any():
+            raise NothingToFit(
+                f"no account of {accounts.path.name} had started by {as_of.date()}: there is "
+                "no history to fit (its first start is "
+                f"{accounts.frame['start_date'].min().date()})"
+            )
         for name, data in group_lifetimes(accounts.frame, as_of).items():
             _renewal(name, groups.setdefault(name, GroupCalibration()), data, "accounts", warnings)
         if history is not None:

@@ -16,6 +16,7 @@ import click
 
 from simcs.calibration.calibrate import (
     Calibration,
+    NothingToFit,
     calibrate,
     calibration_document,
     skipped_total,
@@ -91,7 +92,12 @@ def calibrate_command(
     base_scenario = load_scenario_file(base)
     cut_off = _timestamp(as_of)
     account_table = exports.accounts
-    result = calibrate(account_table, exports.tickets, cohort_table, cut_off, exports.arr_history)
+    try:
+        result = calibrate(
+            account_table, exports.tickets, cohort_table, cut_off, exports.arr_history
+        )
+    except NothingToFit as error:
+        raise click.UsageError(str(error)) from None
     document = calibration_document(result, project)
     scenario_text, book, anchors = None, [], {}
     labels = {key: name for name, key in group_keys(result).items()}

@@ -117,3 +117,10 @@ def test_lenient_leaves_bad_rows_out_and_says_so(tmp_path: Path) -> None:
     doc = json.loads((out / "backtest.json").read_text(encoding="utf-8"))
     assert doc["skipped_rows"] == {"accounts.csv": {"not an amount in dollars >= 0": 1}}
     assert any("GRR and NRR left out" in n for n in doc["notes"])
+
+
+def test_a_cut_off_before_any_history_is_refused(tmp_path: Path) -> None:
+    result = _invoke(*EXPORTS, "--as-of", "2015-01-01", "--until", "2016-01-01",
+                     "--out", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 2
+    assert "no account of accounts.csv had started by 2015-01-01" in result.output
