@@ -102,8 +102,13 @@ def _renewal(
         )
         return
     low, high = fit.alpha_ci95
-    factor = high / low
-    if factor > PRECISE_FACTOR:
+    factor = high / low if low > 0 else math.inf
+    if not math.isfinite(factor):
+        warnings.append(
+            f"{name}: alpha has no upper bound from {fit.n_accounts:,} accounts: the data "
+            "cannot say how far churn spreads across customers"
+        )
+    elif factor > PRECISE_FACTOR:
         needed = fit.n_accounts * (math.log(factor) / math.log(PRECISE_FACTOR)) ** 2
         warnings.append(
             f"{name}: alpha is known only within a factor of {factor:.1f} from "
@@ -237,7 +242,8 @@ def cohort_lifetimes(frame: pd.DataFrame) -> dict[str, Lifetimes]:
 
 
 def _interval(pair: tuple[float, float]) -> list[float | None]:
-    return [None if x != x else x for x in pair]
+    """An interval for JSON: an end the data cannot set (open, or not a number) is null."""
+    return [x if math.isfinite(x) else None for x in pair]
 
 
 def calibration_document(calibration: Calibration, project: int = 0) -> dict[str, Any]:

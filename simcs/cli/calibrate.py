@@ -188,6 +188,12 @@ def _timestamp(day: date | None) -> object:
     return pd.Timestamp(day)
 
 
+def _bounds(pair: list[float | None]) -> str:
+    """' [low, high]' of a 95% interval, 'inf' for an end the data cannot set."""
+    low, high = ("inf" if x is None else f"{x:.2f}" for x in pair)
+    return f" [{low}, {high}]"
+
+
 def _summary(document: dict[str, object]) -> None:
     groups = document["groups"]
     assert isinstance(groups, dict)
@@ -198,10 +204,8 @@ def _summary(document: dict[str, object]) -> None:
     for name, g in groups.items():
         renewal, support = g["renewal"], g["support"]
         if renewal is not None:
-            lo, hi = renewal["alpha_ci95"]
-            alpha = f"{renewal['alpha']:.3f}" + (f" [{lo:.2f}, {hi:.2f}]" if lo is not None else "")
-            lo, hi = renewal["beta_ci95"]
-            beta = f"{renewal['beta']:.3f}" + (f" [{lo:.2f}, {hi:.2f}]" if lo is not None else "")
+            alpha = f"{renewal['alpha']:.3f}{_bounds(renewal['alpha_ci95'])}"
+            beta = f"{renewal['beta']:.3f}{_bounds(renewal['beta_ci95'])}"
             n = f"{renewal['n_accounts']:,}"
         else:
             alpha = beta = n = "-"

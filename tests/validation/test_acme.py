@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -59,8 +60,9 @@ def test_calibration_recovers_the_truth(tmp_path: Path) -> None:
         group = doc["groups"][name]
         renewal, support = group["renewal"], group["support"]
         assert renewal["source"] == "accounts.csv"  # the accounts, not the cohort table
-        assert renewal["alpha_ci95"][0] < alpha < renewal["alpha_ci95"][1], name
-        assert renewal["beta_ci95"][0] < beta < renewal["beta_ci95"][1], name
+        for true, key in ((alpha, "alpha_ci95"), (beta, "beta_ci95")):
+            low, high = renewal[key]  # an end the data cannot bound is null: open
+            assert low < true < (math.inf if high is None else high), (name, key)
         # within 5% (for this seed Mid-Market's count sits 2.3 sd above its expectation, outside
         # its exact 95% interval: one in twenty groups may)
         assert support["cases_per_year"] == pytest.approx(cases, rel=0.05), name

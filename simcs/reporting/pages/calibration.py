@@ -15,8 +15,8 @@ from simcs.reporting.pages.common import Page
 
 METHOD = (
     "Churn: the shifted-beta-geometric law (Fader & Hardie 2007) by maximum likelihood, "
-    "customers still under contract right-censored; 95% Wald intervals on the log scale from "
-    "the observed information. Observed survival: Kaplan-Meier. Case rates: tickets over "
+    "customers still under contract right-censored; 95% profile-likelihood intervals (an end "
+    "the data cannot bound is open). Observed survival: Kaplan-Meier. Case rates: tickets over "
     "customer-years under contract in the tickets' window, exact Poisson intervals (Garwood "
     "1936). Handle time: a lognormal law by maximum likelihood, with its Kolmogorov-Smirnov "
     "distance to the data. ARR change at renewal: a normal law of the log changes. Anchoring: "
@@ -26,9 +26,10 @@ METHOD = (
 
 
 def _ci(pair: Any, fmt: str = "{:.2f}") -> str:
-    if not pair or pair[0] is None or pair[1] is None:
-        return "not separable"
-    return "[" + fmt.format(pair[0]) + ", " + fmt.format(pair[1]) + "]"
+    if not pair or pair[0] is None:
+        return "not bounded"
+    high = "no upper bound" if pair[1] is None else fmt.format(pair[1])
+    return "[" + fmt.format(pair[0]) + ", " + high + "]"
 
 
 def _section(title: str, text: str, header: list[str], rows: list[list[str]]) -> tuple[str, str]:
