@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from simcs.calibration.history import account_groups, months_between
 from simcs.calibration.scenario_file import anchored_scenario, group_keys
 from simcs.calibration.uncertainty import parameter_draw
 from simcs.catalogue import ALL
-from simcs.records import group_scope
+from simcs.records import Row, group_scope
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.simulation.runner import gather
@@ -216,7 +216,6 @@ def backtest(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Fit as of `as_of`, predict each year up to `until`, compare (see the module)."""
-    import pandas as pd
 
     years = window_years(as_of, until)
     latest = max(accounts.frame["start_date"].max(), accounts.frame["end_date"].max())
@@ -254,32 +253,10 @@ def backtest(
     labels = {group_scope(key): name for name, key in keys.items()} | {ALL: "All"}
     result = Backtest(as_of, until, years, replications, cal, scenario, labels)
     history = None if arr_history is None else arr_history.frame
-    ticket_frame = None if tickets is None else tickets.frame
-    covered = list(range(1, years + 1))
-    if ticket_frame is not None and not any(g.case_rate for g in cal.groups.values()):
-        ticket_frame = None
-        result.notes.append(
-            "support tickets left out: the tickets export has no ticket on or before --as-of "
-            "to fit case rates from"
-        )
-    elif ticket_frame is not None:
-        reach = ticket_frame["created_at"].max() + pd.Timedelta(days=TICKETS_SLACK_DAYS)
-        covered = [y for y in covered if as_of + pd.DateOffset(years=y) <= reach]
-        if len(covered) < years:
-            result.notes.append(
-                "support tickets compared only for the years the tickets export covers (its "
-                f"last ticket is on {reach.date() - pd.Timedelta(days=TICKETS_SLACK_DAYS)})"
-            )
+    ticket_frame, covered = _tickets_compared(tickets, cal, as_of, years, result.notes)
     actual = actual_figures(accounts.frame, ticket_frame, history, as_of, years, keys)
-    if ticket_frame is not None:
-        actual = {k: v for k, v in actual.items() if k[2] != "support_tickets" or k[0] in covered}
-    metrics: dict[tuple[int, str], list[dict[str, float]]] = {}
-    for rows in gathered.rows.values():
-        by: dict[tuple[int, str], dict[str, float]] = {}
-        for _, year, scope, name, value in rows:
-            by.setdefault((year, scope), {})[name] = value
-        for k, v in by.items():
-            metrics.setdefault(k, []).append(v)
+    actual = {k: v for k, v in actual.items() if k[2] != "support_tickets" or k[0] in covered}
+    metrics = _metrics_by_scope_year(gathered.rows.values())
     one_group = len(keys) == 1  # its figures are the whole book's: shown once, as 'All'
     for (year, scope, measure), value in sorted(actual.items(), key=_order):
         runs = metrics.get((year, scope))
@@ -299,6 +276,46 @@ def backtest(
     if tickets is None:
         result.notes.append("support tickets left out: no tickets export (give --tickets)")
     return result
+
+
+def _tickets_compared(
+    tickets: Table | None, cal: Calibration, as_of: pd.Timestamp, years: int, notes: list[str]
+) -> tuple[pd.DataFrame | None, list[int]]:
+    """The tickets to compare and the years they cover: none without case rates fitted (no
+    ticket before the cut-off), only the years the export reaches (with a note)."""
+    import pandas as pd
+
+    if tickets is None:
+        return None, []
+    if not any(g.case_rate for g in cal.groups.values()):
+        notes.append(
+            "support tickets left out: the tickets export has no ticket on or before --as-of "
+            "to fit case rates from"
+        )
+        return None, []
+    last = tickets.frame["created_at"].max()
+    reach = last + pd.Timedelta(days=TICKETS_SLACK_DAYS)
+    covered = [y for y in range(1, years + 1) if as_of + pd.DateOffset(years=y) <= reach]
+    if len(covered) < years:
+        notes.append(
+            "support tickets compared only for the years the tickets export covers (its last "
+            f"ticket is on {last.date()})"
+        )
+    return tickets.frame, covered
+
+
+def _metrics_by_scope_year(
+    replications: Iterable[list[Row]],
+) -> dict[tuple[int, str], list[dict[str, float]]]:
+    """Each replication's metrics, by (year, scope), in replication order."""
+    metrics: dict[tuple[int, str], list[dict[str, float]]] = {}
+    for rows in replications:
+        by: dict[tuple[int, str], dict[str, float]] = {}
+        for _, year, scope, name, value in rows:
+            by.setdefault((year, scope), {})[name] = value
+        for k, v in by.items():
+            metrics.setdefault(k, []).append(v)
+    return metrics
 
 
 def _order(item: tuple[tuple[int, str, str], float]) -> tuple[int, int, str, int]:
