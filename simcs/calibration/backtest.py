@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
+from simcs.calibration.anchor import Anchor
 from simcs.calibration.calibrate import Calibration, NothingToFit, calibrate
 from simcs.calibration.expansion import arr_at
 from simcs.calibration.exports import Table
@@ -100,6 +101,7 @@ class Backtest:
     calibration: Calibration
     scenario: Scenario
     labels: dict[str, str]  # scope -> the company's own name for it
+    anchors: dict[str, Anchor] = field(default_factory=dict)  # group key -> its anchoring
     comparisons: list[Comparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -251,7 +253,7 @@ def backtest(
     )
     keys = group_keys(cal)
     labels = {group_scope(key): name for name, key in keys.items()} | {ALL: "All"}
-    result = Backtest(as_of, until, years, replications, cal, scenario, labels)
+    result = Backtest(as_of, until, years, replications, cal, scenario, labels, anchors)
     history = None if arr_history is None else arr_history.frame
     ticket_frame, covered = _tickets_compared(tickets, cal, as_of, years, result.notes)
     actual = actual_figures(accounts.frame, ticket_frame, history, as_of, years, keys)
@@ -333,6 +335,16 @@ def backtest_document(result: Backtest) -> dict[str, Any]:
         "sources": result.calibration.sources,
         "inside": result.inside,
         "figures": len(result.comparisons),
+        "anchors": {
+            result.labels[group_scope(key)]: {
+                "churn_odds_factor": a.odds_factor,
+                "beta_fitted": a.beta_fitted,
+                "beta_base": a.beta_base,
+                "expansion_shift": a.expansion_shift,
+                "desk_share": a.desk_share,
+            }
+            for key, a in result.anchors.items()
+        },
         "comparisons": [
             {
                 "year": c.year,

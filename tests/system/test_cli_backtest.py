@@ -49,6 +49,9 @@ def test_the_example_back_test_predicts_the_year_that_followed(
     assert measures == {"churned_accounts", "logo_retention", "grr", "nrr", "customers_end",
                         "support_tickets"}  # fmt: skip
     assert len(rows) == 24 and doc["figures"] == 24
+    # what the anchoring measured: the baseline's service lowers every group's churn odds
+    assert set(doc["anchors"]) == {"SMB", "Mid-Market", "Enterprise"}
+    assert all(0 < a["churn_odds_factor"] < 1 for a in doc["anchors"].values())
     for r in rows:
         low, high = r["prediction_interval95"]
         assert low <= r["predicted_mean"] <= high
