@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize, special, stats
 
 from simcs.records import split_cell
 from simcs.scenario import Scenario
-from simcs.scenario.fields import MAX_CASES_PER_YEAR, MAX_SHAPE
+from simcs.scenario.fields import MAX_CASES_PER_YEAR, MAX_LOG_CHANGE, MAX_SHAPE
 from simcs.scenario.files import with_overrides
 from simcs.simulation.replication import simulate
 
@@ -61,11 +61,31 @@ class Anchor:
     expansion_shift: float  # the service's mean shift of the log ARR change at renewal
     desk_share: float  # share of the cases its rate files that reach the desk
     clamped: bool = False  # no beta in range reproduces the fitted churn: the nearest taken
+    #: the group's t=0 book: renewals made -> accounts
+    tenures: Counter[int] = field(default_factory=Counter)
 
     @property
     def odds_factor(self) -> float:
         """The service's typical (geometric mean) odds multiplier."""
         return math.exp(self.log_odds_mean)
+
+    def base_law_beta(self, alpha: float, beta_fitted: float) -> tuple[float, bool]:
+        """The base beta of a fitted law (alpha, `beta_fitted`) under this service, and whether
+        it was clamped (`base_beta` over this group's book)."""
+        return base_beta(alpha, beta_fitted, self.tenures, self.log_odds_mean, self.log_odds_sd)
+
+    def base_mean_log_change(self, fitted: float) -> float:
+        """The base mean log ARR change of a fitted one: less the service's shift."""
+        return log_change_in_bounds(fitted - self.expansion_shift)
+
+    def base_cases_per_year(self, tickets_per_year: float) -> float:
+        """The cases a customer files a year for `tickets_per_year` to reach the desk."""
+        return min(tickets_per_year / self.desk_share, MAX_CASES_PER_YEAR)
+
+
+def log_change_in_bounds(mean: float) -> float:
+    """A mean log ARR change as a scenario takes it (within +-`MAX_LOG_CHANGE`)."""
+    return min(float(MAX_LOG_CHANGE), max(-float(MAX_LOG_CHANGE), mean))
 
 
 def expected_churn(
@@ -153,17 +173,16 @@ def anchored(
         if name not in service or not tenures:
             continue
         n, mu, sigma, shift, reach = service[name]
-        law, which = group.renewal, fitted.get(name, set())
+        law, which, where = group.renewal, fitted.get(name, set()), f"population.{name}"
         beta, clamped = law.beta, False
         if "renewal" in which:
             beta, clamped = base_beta(law.alpha, law.beta, tenures, mu, sigma)
-            overrides[f"population.{name}.renewal.beta"] = beta
-        anchors[name] = Anchor(n, mu, sigma, law.beta, beta, shift, reach, clamped)
+            overrides[f"{where}.renewal.beta"] = beta
+        anchor = Anchor(n, mu, sigma, law.beta, beta, shift, reach, clamped, tenures)
+        anchors[name] = anchor
         if "expansion" in which:
-            mean = group.expansion.mean_log_change - shift
-            overrides[f"population.{name}.expansion.mean_log_change"] = min(2.0, max(-2.0, mean))
+            mean = anchor.base_mean_log_change(group.expansion.mean_log_change)
+            overrides[f"{where}.expansion.mean_log_change"] = mean
         if "cases" in which:
-            overrides[f"population.{name}.cases_per_year"] = min(
-                group.cases_per_year / reach, MAX_CASES_PER_YEAR
-            )
+            overrides[f"{where}.cases_per_year"] = anchor.base_cases_per_year(group.cases_per_year)
     return with_overrides(scenario, overrides, "<anchored>"), anchors

@@ -26,7 +26,6 @@ model predicted. About one figure in twenty falls outside by chance.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,13 +37,13 @@ from simcs.calibration.anchor import Anchor
 from simcs.calibration.calibrate import Calibration, NothingToFit, calibrate
 from simcs.calibration.expansion import arr_at
 from simcs.calibration.exports import Table
-from simcs.calibration.history import account_groups, months_between
+from simcs.calibration.history import account_groups, months_between, under_contract
 from simcs.calibration.scenario_file import anchored_scenario, group_keys
 from simcs.calibration.uncertainty import parameter_draw
 from simcs.catalogue import ALL
 from simcs.records import Row, group_scope
 from simcs.scenario import Scenario
-from simcs.scenario.files import with_overrides
+from simcs.scenario.files import scenario_from_dict, with_overrides
 from simcs.simulation.runner import gather
 from simcs.simulation.store import ResultStore
 
@@ -141,7 +140,6 @@ def actual_figures(
     import pandas as pd
 
     scopes = account_groups(accounts).map(lambda g: group_scope(keys.get(g, g)))
-    start, end = accounts["start_date"], accounts["end_date"]
     out: dict[tuple[int, str, str], float] = {}
     ticket_scope = None
     if tickets is not None:
@@ -149,12 +147,15 @@ def actual_figures(
         ticket_scope = tickets["account_id"].map(owner)
     for year in range(1, years + 1):
         t0, t1 = as_of + pd.DateOffset(years=year - 1), as_of + pd.DateOffset(years=year)
-        cohort = (start <= t0) & ~(end.notna() & (end <= t0))
-        churned = cohort & end.notna() & (end <= t1)
-        alive_end = (start <= t1) & ~(end.notna() & (end <= t1))
+        cohort = under_contract(accounts, t0)
+        alive_end = under_contract(accounts, t1)
+        churned = cohort & ~alive_end  # under contract at the start, not at the end
         arr0 = arr1 = None
         if history is not None:
             arr0, arr1 = arr_at(accounts, history, t0), arr_at(accounts, history, t1)
+        filed = None
+        if tickets is not None:
+            filed = (tickets["created_at"] > t0) & (tickets["created_at"] <= t1)
         for scope in [*sorted(set(scopes)), ALL]:
             mine = scopes == scope if scope != ALL else scopes == scopes
             n = int((cohort & mine).sum())
@@ -170,8 +171,7 @@ def actual_figures(
                         np.minimum(arr0[kept], arr1[kept]).sum() / base
                     )
                     out[(year, scope, "nrr")] = float(arr1[kept].sum() / base)
-            if tickets is not None and ticket_scope is not None:
-                filed = (tickets["created_at"] > t0) & (tickets["created_at"] <= t1)
+            if filed is not None and ticket_scope is not None:
                 hit = filed if scope == ALL else filed & (ticket_scope == scope)
                 out[(year, scope, "support_tickets")] = int(hit.sum())
     return out
@@ -236,14 +236,11 @@ def backtest(
     data.update(horizon_years=years, warmup_years=0)
     for group in data["population"].values():
         group["new_logos_per_year"] = float(np.mean(group["new_logos_per_year"]))
-    scenario = with_overrides(Scenario.model_validate(data), {}, "<backtest>")
-    tenures: dict[str, Counter[int]] = {}
-    for account in scenario.initial_book.accounts or []:
-        tenures.setdefault(account.group, Counter())[account.renewals] += 1
+    scenario = scenario_from_dict(data, "<backtest>")
     grids: dict[str, Any] = {}
     draws = {
         VARIANT.format(d): with_overrides(
-            scenario, parameter_draw(cal, anchors, tenures, seed, d, grids), f"<draw {d}>"
+            scenario, parameter_draw(cal, anchors, seed, d, grids), f"<draw {d}>"
         )
         for d in range(replications)
     }

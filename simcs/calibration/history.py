@@ -114,12 +114,17 @@ def group_lifetimes(frame: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, Lifet
     return out
 
 
+def under_contract(frame: pd.DataFrame, when: pd.Timestamp) -> Any:
+    """Which accounts are under contract at `when` (started, not yet ended), aligned with
+    `frame`: an account that ends on `when` is gone."""
+    end = frame["end_date"]
+    return (frame["start_date"] <= when) & ~(end.notna() & (end <= when))
+
+
 def book_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[BookAccount]:
     """The accounts under contract at `as_of` (started, not yet ended), with their ARR, the
     renewals they have made and the days to their next anniversary."""
-    live = frame[
-        (frame["start_date"] <= as_of) & ~(frame["end_date"].notna() & (frame["end_date"] <= as_of))
-    ]
+    live = frame[under_contract(frame, as_of)]
     groups, terms = account_groups(live), _terms(live)
     has_flag = "trained" in live.columns
     out = []

@@ -40,10 +40,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simcs.calibration.anchor import Anchor, anchored
+from simcs.calibration.anchor import Anchor, anchored, log_change_in_bounds
 from simcs.calibration.calibrate import Calibration
 from simcs.scenario import Scenario
-from simcs.scenario.fields import MAX_SHAPE
+from simcs.scenario.fields import MAX_CV, MAX_LOG_SD, MAX_SHAPE
 from simcs.scenario.files import scenario_from_dict
 
 
@@ -94,7 +94,7 @@ def fitted_parts(calibration: Calibration) -> dict[str, set[str]]:
         if fit.expansion is not None:
             parts.add("expansion")
         rate = fit.case_rate
-        if rate is not None and rate.cases_per_year == rate.cases_per_year:
+        if rate is not None and rate.cases_per_year == rate.cases_per_year:  # not NaN
             parts.add("cases")
         out[key] = parts
     return out
@@ -111,7 +111,9 @@ def calibrated_scenario(
     notes: dict[tuple[str, ...], str] = {}
     placed: dict[str, str] = {}
     book: list[dict[str, Any]] = []
-    keys = group_keys(calibration)
+    keys, fitted = group_keys(calibration), fitted_parts(calibration)
+    accounts = sources.get("accounts", "the accounts")
+    dated = f" as of {as_of}" if as_of else ""
     for name, fit in calibration.groups.items():
         key = keys[name]
         arrs = np.array([a.arr for a in fit.book], dtype=float)
@@ -121,8 +123,6 @@ def calibrated_scenario(
         group = copy.deepcopy(data["population"][template])
         group["label"] = name
         where = ("population", key)
-        accounts = sources.get("accounts", "the accounts")
-        dated = f" as of {as_of}" if as_of else ""
         if fit.renewal is not None:
             source = sources.get(fit.renewal_source, fit.renewal_source)
             alpha, beta = shapes(fit.renewal.alpha, fit.renewal.beta)
@@ -150,14 +150,14 @@ def calibrated_scenario(
             positive = arrs[arrs > 0]
             if len(positive) >= 2:
                 mean, sd = float(positive.mean()), float(positive.std(ddof=1))
-                group["arr"] = {"kind": "lognormal", "mean": mean, "cv": min(sd / mean, 10.0)}
+                group["arr"] = {"kind": "lognormal", "mean": mean, "cv": min(sd / mean, MAX_CV)}
                 group["arr_band"] = [math.floor(positive.min()), math.ceil(positive.max()) + 1]
                 notes[(*where, "arr", "mean")] = f"mean ARR of {len(positive):,} accounts"
         if fit.expansion is not None:
             law = fit.expansion
             group["expansion"] = {
-                "mean_log_change": min(2.0, max(-2.0, law.mean_log_change)),
-                "sd": min(law.sd, 2.0),
+                "mean_log_change": log_change_in_bounds(law.mean_log_change),
+                "sd": min(law.sd, MAX_LOG_SD),
             }
             said = (
                 f"fitted from {sources.get('arr_history', 'the ARR history')}, "
@@ -170,7 +170,7 @@ def calibrated_scenario(
             group.pop("new_logo_growth_per_month", None)
             notes[(*where, "new_logos_per_year")] = f"started in the year before {as_of}"
         rate = fit.case_rate
-        if rate is not None and rate.cases_per_year == rate.cases_per_year:  # not NaN
+        if rate is not None and "cases" in fitted[key]:
             group["cases_per_year"] = rate.cases_per_year
             notes[(*where, "cases_per_year")] = (
                 f"{rate.cases:,} tickets over {rate.customer_years:,.0f} customer-years in "
@@ -187,7 +187,7 @@ def calibrated_scenario(
         data["support"]["handle_time"] = {
             "distribution": "lognormal",
             "mean_hours": law.mean_hours,
-            "cv": min(law.cv, 10.0),
+            "cv": min(law.cv, MAX_CV),
         }
         notes[("support", "handle_time", "mean_hours")] = (
             f"lognormal fitted to {law.tickets:,} tickets in {sources.get('tickets', 'tickets')}"

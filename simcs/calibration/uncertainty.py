@@ -28,11 +28,10 @@ so a draw is the same whatever the number of draws.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 
-from simcs.calibration.anchor import Anchor, base_beta
+from simcs.calibration.anchor import Anchor, log_change_in_bounds
 from simcs.calibration.calibrate import Calibration
 from simcs.calibration.renewal import Lifetimes, log_likelihoods
 from simcs.calibration.scenario_file import group_keys, shapes
@@ -77,14 +76,13 @@ def draw_law(
 def parameter_draw(
     calibration: Calibration,
     anchors: dict[str, Anchor],
-    tenures: dict[str, Counter[int]],
     seed: int,
     draw: int,
     grids: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> dict[str, float]:
     """Draw `draw` of the fitted parameters, anchored, as scenario overrides (dotted paths).
-    `anchors` and `tenures` (renewals made -> accounts of the t=0 book) are by group key;
-    `grids` caches each group's posterior of the sBG law across draws."""
+    `anchors` are by group key; `grids` caches each group's posterior of the sBG law across
+    draws."""
     grids = {} if grids is None else grids
     seq = np.random.SeedSequence(seed, spawn_key=(draw, PARAMETER_DRAWS))
     rng = np.random.Generator(np.random.PCG64(seq))
@@ -96,23 +94,22 @@ def parameter_draw(
             if key not in grids:
                 grids[key] = law_posterior(fit.lifetimes, fit.renewal.mean_churn)
             alpha, beta = draw_law(grids[key], rng)
-            if anchor is not None and tenures.get(key):
-                mu, sigma = anchor.log_odds_mean, anchor.log_odds_sd
-                beta = base_beta(alpha, beta, tenures[key], mu, sigma)[0]
+            if anchor is not None:
+                beta = anchor.base_law_beta(alpha, beta)[0]
             out[f"{where}.renewal.alpha"] = alpha
             out[f"{where}.renewal.beta"] = beta
         if fit.expansion is not None:
             law_x = fit.expansion
             mean = rng.normal(law_x.mean_log_change, law_x.sd / math.sqrt(law_x.changes))
-            if anchor is not None:
-                mean -= anchor.expansion_shift
-            out[f"{where}.expansion.mean_log_change"] = min(2.0, max(-2.0, mean))
+            out[f"{where}.expansion.mean_log_change"] = (
+                anchor.base_mean_log_change(mean) if anchor else log_change_in_bounds(mean)
+            )
         rate = fit.case_rate
         if rate is not None and rate.customer_years > 0:
-            cases = rng.poisson(rate.cases) / rate.customer_years
-            if anchor is not None:
-                cases /= anchor.desk_share
-            out[f"{where}.cases_per_year"] = min(cases, MAX_CASES_PER_YEAR)
+            tickets = rng.poisson(rate.cases) / rate.customer_years
+            out[f"{where}.cases_per_year"] = (
+                anchor.base_cases_per_year(tickets) if anchor else min(tickets, MAX_CASES_PER_YEAR)
+            )
         if fit.new_logos is not None:
             logos = float(rng.poisson(fit.new_logos))
             out[f"{where}.new_logos_per_year"] = min(logos, MAX_NEW_LOGOS_PER_YEAR)

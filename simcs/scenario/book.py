@@ -131,6 +131,7 @@ def read_book(path: Path) -> list[dict[str, Any]]:
     if len(rows) - 1 > MAX_CUSTOMERS_TOTAL:
         raise BookFileError(source, [f"more than {MAX_CUSTOMERS_TOTAL:,} accounts"])
     accounts: list[dict[str, Any]] = []
+    lines: list[int] = []  # the file's line of each account
     problems: list[str] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -147,8 +148,8 @@ def read_book(path: Path) -> list[dict[str, Any]]:
                 account[column] = _FLAGS.get(cell.lower())
             else:
                 account[column] = cell
-        accounts.append({**account, "_line": number})
-    lines = [a.pop("_line") for a in accounts]
+        accounts.append(account)
+        lines.append(number)
     try:
         _ACCOUNTS.validate_python(accounts)
     except ValidationError as exc:

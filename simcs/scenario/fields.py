@@ -59,6 +59,8 @@ MAX_SHAPE = 10_000
 MAX_CV = 10
 #: the sd of a log change (exp() of any draw stays far from overflow)
 MAX_LOG_SD = 2
+#: the largest mean log ARR change at renewal, either way (e^2: ARR x7.4 or /7.4 a renewal)
+MAX_LOG_CHANGE = 2
 #: a queue priority rank
 MAX_PRIORITY = 1_000
 #: characters of a name, a label, a description

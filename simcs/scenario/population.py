@@ -20,6 +20,7 @@ from simcs.scenario.fields import (
     MAX_CASES_PER_YEAR,
     MAX_CUSTOMERS,
     MAX_CUSTOMERS_TOTAL,
+    MAX_LOG_CHANGE,
     MAX_LOG_SD,
     MAX_NEW_LOGOS_PER_YEAR,
     MAX_SHAPE,
@@ -96,7 +97,7 @@ class RenewalLaw(Strict):
 class ExpansionLaw(Strict):
     """ARR change of a renewing customer: log(new/old) ~ Normal(mean + drivers, sd)."""
 
-    mean_log_change: Annotated[float, Field(ge=-2, le=2), NUMBER] = Field(
+    mean_log_change: Annotated[float, Field(ge=-MAX_LOG_CHANGE, le=MAX_LOG_CHANGE), NUMBER] = Field(
         0.05,
         **about(
             "mean log ARR change at renewal before drivers",
