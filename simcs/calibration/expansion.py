@@ -31,7 +31,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
-from simcs.calibration.history import account_groups, next_anniversary, renewals_survived
+from simcs.calibration.history import (
+    account_groups,
+    contract_terms,
+    next_anniversary,
+    renewals_survived,
+)
 from simcs.calibration.renewal import FitError
 
 if TYPE_CHECKING:
@@ -85,12 +90,6 @@ def arr_at(accounts: pd.DataFrame, history: pd.DataFrame | None, when: pd.Timest
     return found
 
 
-def _terms(frame: pd.DataFrame) -> list[int]:
-    if "term_months" in frame.columns:
-        return [int(t) for t in frame["term_months"]]
-    return [12] * len(frame)
-
-
 def renewal_changes_by_account(
     accounts: pd.DataFrame, history: pd.DataFrame, as_of: pd.Timestamp
 ) -> dict[str, dict[str, list[float]]]:
@@ -103,7 +102,7 @@ def renewal_changes_by_account(
     ends = mine["end_date"] if "end_date" in mine.columns else [None] * len(mine)
     owners, times = [], []  # one entry per anniversary: the account's place, the date
     for place, (start, end, term) in enumerate(
-        zip(mine["start_date"], ends, _terms(mine), strict=True)
+        zip(mine["start_date"], ends, (int(t) for t in contract_terms(mine)), strict=True)
     ):
         gone = end is not None and end == end and end <= as_of
         made = renewals_survived(start, end if gone else as_of, term, gone)

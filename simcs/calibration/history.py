@@ -83,7 +83,8 @@ def account_groups(frame: pd.DataFrame) -> Any:
     return frame["account_id"].map(lambda _: BOOK)
 
 
-def _terms(frame: pd.DataFrame) -> Any:
+def contract_terms(frame: pd.DataFrame) -> Any:
+    """Each account's contract term in months, aligned with `frame` (12 without the column)."""
     if "term_months" in frame.columns:
         return frame["term_months"]
     return frame["account_id"].map(lambda _: 12)
@@ -99,7 +100,7 @@ def group_lifetimes(frame: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, Lifet
     """Each group's churn history as of `as_of`, as counts for the sBG fit."""
     started = frame[frame["start_date"] <= as_of]
     groups = account_groups(started)
-    terms = _terms(started)
+    terms = contract_terms(started)
     out: dict[str, Lifetimes] = {}
     for name in sorted(set(groups)):
         mine = groups == name
@@ -125,7 +126,7 @@ def book_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> list[BookAccount]:
     """The accounts under contract at `as_of` (started, not yet ended), with their ARR, the
     renewals they have made and the days to their next anniversary."""
     live = frame[under_contract(frame, as_of)]
-    groups, terms = account_groups(live), _terms(live)
+    groups, terms = account_groups(live), contract_terms(live)
     has_flag = "trained" in live.columns
     out = []
     for (_, row), group, term in zip(live.iterrows(), groups, terms, strict=True):
