@@ -4,6 +4,7 @@
 - `experiments`: experiment, compare, sweep, robustness (variants compared in pairs);
 - `planning`: capacity, plan, size, allocate (how many people, where);
 - `calibrate`: a company's exports fitted (churn, case rates, handle times);
+- `app`: the browser workbench (`simcs.app`, the `app` extra);
 - `options`: the options and error handling the commands share;
 - `docs`: generates the reference pages from the schema and these commands.
 
@@ -18,7 +19,7 @@ from typing import Any
 import click
 
 from simcs import __version__
-from simcs.cli import backtest, calibrate, experiments, planning, run
+from simcs.cli import app, backtest, calibrate, experiments, planning, run
 
 
 def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
@@ -33,7 +34,7 @@ def main() -> None:
     warnings.showwarning = _show_warning
 
 
-for _module in (run, experiments, planning, calibrate, backtest):
+for _module in (run, experiments, planning, calibrate, backtest, app):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

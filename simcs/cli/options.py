@@ -35,9 +35,8 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def fail(exc: ScenarioError) -> NoReturn:
-    click.echo(f"error: {exc.source} is not valid", err=True)
-    for problem in exc.problems:
-        click.echo(f"  {exc.source}: {problem}", err=True)
+    for line in exc.report_lines():
+        click.echo(line, err=True)
     sys.exit(2)
 
 

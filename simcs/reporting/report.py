@@ -12,6 +12,7 @@ The folder's kind (`results.kind_of`) picks the page builder in `simcs.reporting
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from simcs import __version__
@@ -41,15 +42,32 @@ PAGES: dict[str, Callable[[Path], Page]] = {
 REPORT_NAMES = {"calibration": "calibration.html"}
 
 
-def build_report(folder: str | Path) -> Path:
-    """Write folder/report.html and folder/figures/*.png|svg; return the report's path."""
+@dataclass(frozen=True)
+class Report:
+    """A written report: its file, the page it shows and its figures as PNG, in page order."""
+
+    path: Path
+    page: Page
+    images: list[Path]
+
+
+def write_report(folder: str | Path) -> Report:
+    """Write folder/report.html and folder/figures/*.png|svg; return what was written (the
+    workbench shows the same headlines, sections and figures)."""
     folder = Path(folder)
     kind = results.kind_of(folder)
     page = PAGES[kind](folder)
     out = folder / results.FIGURES_DIR
-    images = [html.embedded_image(figures.save(fig, out, name)) for name, fig in page.figures]
+    saved = [figures.save(fig, out, name) for name, fig in page.figures]
+    images = [html.embedded_image(paths) for paths in saved]
     method = f"{page.method} {page.counted}: {page.count}. simcs {__version__}."
     report = folder / REPORT_NAMES.get(kind, results.REPORT)
     text = html.page(page.title, page.headlines, images, page.sections, method)
     report.write_text(text, encoding="utf-8")
-    return report
+    pngs = [next(p for p in paths if p.suffix == ".png") for paths in saved]
+    return Report(report, page, pngs)
+
+
+def build_report(folder: str | Path) -> Path:
+    """Write folder/report.html and folder/figures/*.png|svg; return the report's path."""
+    return write_report(folder).path

@@ -47,6 +47,14 @@ class ScenarioError(Exception):
         self.problems = problems
         super().__init__("\n".join(f"{source}: {p}" for p in problems))
 
+    def report_lines(self) -> list[str]:
+        """The message every front end shows: 'error: SOURCE is not valid', then each problem
+        as '  SOURCE: FIELD.PATH: problem'."""
+        return [
+            f"error: {self.source} is not valid",
+            *(f"  {self.source}: {p}" for p in self.problems),
+        ]
+
 
 def default_scenario_path() -> Path:
     """The built-in default scenario: `scenarios/baseline.yaml`, shipped inside the package."""

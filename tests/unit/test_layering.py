@@ -33,6 +33,7 @@ LAYER = {
     "calibration": 5,
     "reporting": 6,
     "cli": 7,
+    "app": 7,  # the browser workbench sits beside the command line
 }
 MAX_LINES = 400
 

@@ -1,0 +1,67 @@
+"""The Compare page: the session's edited scenario against a reference, paired with common
+random numbers, with the headline in plain words and in dollars, the forest plots and the
+cost-against-retention chart, and the HTML report to download.
+
+The comparison is `simcs compare REFERENCE EDITED -n N --seed S --out FOLDER`: every
+replication of both runs with the same customers and the same luck, so the paired difference
+shows the effect of the edit, not of chance.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simcs.app import state
+from simcs.app.pages.common import job_panel, show_problems, show_report, space, start_job
+from simcs.app.workspace import job_name, shipped_scenarios
+from simcs.scenario import Scenario
+from simcs.scenario.files import ScenarioError, load_scenario, with_overrides
+
+KEY = "compare"
+LOADED = "The scenario as loaded"
+
+
+def _reference() -> Scenario | None:
+    choices = [LOADED, *shipped_scenarios()]
+    choice = st.selectbox(
+        "Reference", choices, help="What the edited scenario is compared against.", key="ref"
+    )
+    if choice == LOADED:
+        return state.reference_scenario()
+    try:
+        return load_scenario(shipped_scenarios()[choice])
+    except ScenarioError as exc:
+        show_problems(exc)
+        return None
+
+
+def page() -> None:
+    st.title("Compare")
+    edited = state.current_scenario()
+    st.markdown(
+        f"Compares **{edited.name}** (the scenario as edited on the Scenario page) with a "
+        "reference. Both run the same replications with common random numbers: each "
+        "customer lives the same luck under both, so the differences are the edit's effect."
+    )
+    reference = _reference()
+    left, right, _ = st.columns([1, 1, 2])
+    replications = left.number_input(
+        "Replications per scenario", min_value=2, max_value=1000, value=10, key="cmp_n"
+    )
+    seed = right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key="cmp_seed")
+    if reference is None:
+        return
+    if reference == edited:
+        st.info("The edited scenario equals the reference: change a lever on the Scenario page.")
+    elif st.button("Compare", type="primary"):
+        if edited.name == reference.name:
+            edited = with_overrides(edited, {"name": f"{edited.name}_edited"}, "edited scenario")
+        folder = space().folder("comparisons", job_name(reference, edited))
+        files = [str(space().scenario_file(s)) for s in (reference, edited)]
+        arguments = ["compare", *files, "-n", str(replications), "--seed", str(seed)]
+        arguments += ["--out", str(folder)]
+        title = f"Comparison of {edited.name} with {reference.name}"
+        start_job(KEY, title, arguments, folder, int(seed), 2 * replications)
+    job = job_panel(KEY)
+    if job is not None:
+        show_report(job, figures=4)
