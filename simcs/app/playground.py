@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from matplotlib.figure import Figure
@@ -260,10 +260,7 @@ def simulate_desk(desk: Desk, replications: int = 5, seed: int = 1) -> DeskResul
 def at_utilisation(desk: Desk, utilisation: float) -> Desk:
     """The same agents and handle times, with the arrival rate lambda = rho c / s that makes
     the utilisation `utilisation`."""
-    rate = utilisation * desk.agents / desk.handle_hours_mean
-    return Desk(
-        desk.agents, rate, desk.handle_hours_mean, desk.handle_time_law, desk.handle_time_cv
-    )
+    return replace(desk, arrival_rate_per_hour=utilisation * desk.agents / desk.handle_hours_mean)
 
 
 def curve_utilisations(desk: Desk, points: int = 91) -> list[float]:

@@ -91,7 +91,7 @@ def _progress(key: str) -> None:
         st.progress(share, text=text)
     else:
         st.progress(0.0, text=f"{job.title}: {done} replications so far, {job.seconds:.0f} s")
-    st.caption(f"Running `{job.command_line}`")
+    st.caption(f"Running {job.command_line}")
     if st.button("Stop", key=f"stop_{key}"):
         job.stop()
         st.rerun()

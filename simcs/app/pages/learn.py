@@ -233,6 +233,8 @@ def page() -> None:
     asked = _inputs()
     if asked is not None:
         st.session_state[_ASKED] = asked
-    desk, replications, seed = st.session_state.get(_ASKED, (DEFAULT, DEFAULT_REPLICATIONS, 1))
+    desk, replications, seed = st.session_state.get(
+        _ASKED, (DEFAULT, DEFAULT_REPLICATIONS, DEFAULT_SEED)
+    )
     _results(desk, replications, seed)
     _journey_panel()

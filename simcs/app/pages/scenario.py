@@ -150,12 +150,13 @@ def _changes(scenario: Scenario, reference: Scenario) -> None:
     if not changed:
         st.caption("No changes from the loaded scenario.")
         return
-    rows = [
-        {"Field": k, "Loaded": str(before.get(k, "")), "Now": str(now.get(k, ""))}
+    lines = [
+        f"- `{k}`: {before.get(k, '(none)')} → {now.get(k, '(none)')}"
         for k in sorted(changed)[:SHOWN_CHANGES]
     ]
+    more = len(changed) - SHOWN_CHANGES
     st.markdown(f"**{len(changed)} change(s) from the loaded scenario**")
-    st.table(rows)
+    st.markdown("\n".join(lines) + (f"\n- ... and {more} more" if more > 0 else ""))
     if st.button("Undo every change"):
         state.edit(reference)
         _renew_form()
