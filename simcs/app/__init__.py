@@ -8,7 +8,8 @@
 - `jobs`: runs, comparisons and sizings as `simcs` commands in their own process, so a long
   run never freezes the page and fails with the command line's own message;
 - `playground`: the Learn page's support desk against Erlang C;
-- `pages`: one module per page (Scenario, Run, Compare, Plan, Learn).
+- `views`: one module per page (Scenario, Run, Compare, Plan, Learn); not named `pages`,
+  which Streamlit would serve file by file beside the navigation.
 
 Nothing outside this package imports it; the pages import Streamlit, the other modules do not.
 """

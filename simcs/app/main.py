@@ -1,6 +1,6 @@
 """The workbench's entry script: `simcs app` serves it with Streamlit.
 
-Five pages (`simcs.app.pages`): Scenario, Run, Compare, Plan, Learn. The sidebar says which
+Five pages (`simcs.app.views`): Scenario, Run, Compare, Plan, Learn. The sidebar says which
 scenario the session is working on and whether it has been edited.
 """
 
@@ -10,7 +10,7 @@ import streamlit as st
 
 from simcs import __version__
 from simcs.app import state
-from simcs.app.pages import compare, learn, plan, run, scenario
+from simcs.app.views import compare, learn, plan, run, scenario
 
 st.set_page_config(page_title="simcs workbench", page_icon=":bar_chart:", layout="wide")
 

@@ -11,7 +11,7 @@ times the desk is the M/M/c queue of Erlang C:
     offered load a = lambda s, utilisation rho = a / c,
     P(wait) = C(c, a),  mean wait W_q = C(c, a) / (c mu - lambda)  (mu = 1 / s),
 
-finite only while rho < 1. Pure logic, no Streamlit: the page (`simcs.app.pages.learn`) draws.
+finite only while rho < 1. Pure logic, no Streamlit: the page (`simcs.app.views.learn`) draws.
 """
 
 from __future__ import annotations

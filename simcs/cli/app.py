@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,11 +54,14 @@ def app_command(host: str, port: int, results: Path | None) -> None:
         )
     click.echo(f"simcs workbench on http://{host}:{port} (results in {folder}); Ctrl-C stops it")
     environment = {**os.environ, ENV_RESULTS: str(folder)}
+    server = subprocess.Popen(streamlit_command(host, port), env=environment)
+    # the server goes when this command goes: Ctrl-C reaches both, a SIGTERM is passed on
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        code = subprocess.call(streamlit_command(host, port), env=environment)
+        code = server.wait()
     except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+        code = server.wait()
+    sys.exit(0 if code in (-signal.SIGTERM, -signal.SIGINT) else code)
 
 
 COMMANDS = [app_command]

@@ -218,34 +218,37 @@ def robustness_table(study: Robustness) -> str:
     )
 
 
+def pool_capacity_cells(rows: Sequence[PoolCapacity]) -> tuple[list[str], list[list[str]]]:
+    """The headings and cells of the capacity table (the terminal's and the workbench's)."""
+    headings = [
+        "Pool",
+        "Headcount",
+        "Demand h/yr",
+        "Available",
+        "Capacity h/yr",
+        "Utilisation",
+        "Analytic",
+        "Basis",
+    ]
+    cells = [
+        [
+            r.pool,
+            str(r.headcount),
+            f"{r.demand_hours:,.0f}",
+            f"{r.availability:.2f}",
+            f"{r.capacity_hours:,.0f}",
+            f"{r.utilization:.2f}",
+            str(r.recommended),
+            r.basis,
+        ]
+        for r in rows
+    ]
+    return headings, cells
+
+
 def pool_capacity_table(rows: Sequence[PoolCapacity]) -> str:
     """Demand, capacity, utilisation and analytic headcount of every pool."""
-    return render(
-        [
-            "Pool",
-            "Headcount",
-            "Demand h/yr",
-            "Available",
-            "Capacity h/yr",
-            "Utilisation",
-            "Analytic",
-            "Basis",
-        ],
-        [
-            [
-                r.pool,
-                str(r.headcount),
-                f"{r.demand_hours:,.0f}",
-                f"{r.availability:.2f}",
-                f"{r.capacity_hours:,.0f}",
-                f"{r.utilization:.2f}",
-                str(r.recommended),
-                r.basis,
-            ]
-            for r in rows
-        ],
-        text_columns=(0, 7),
-    )
+    return render(*pool_capacity_cells(rows), text_columns=(0, 7))
 
 
 def _hiring_cell(quarter: Quarter, pool: str) -> str:

@@ -124,3 +124,12 @@ def test_the_app_listens_on_loopback_unless_asked() -> None:
     assert options["--server.port"] == "8765"
     assert options["--browser.gatherUsageStats"] == "false"
     assert int(options["--server.maxUploadSize"]) * 1_000_000 >= MAX_UPLOAD_BYTES
+
+
+def test_streamlit_finds_no_pages_folder_beside_the_entry_script() -> None:
+    """A `pages/` folder beside main.py would be served file by file (every module its own
+    URL, the navigation bypassed): the page modules live in `views/`."""
+    from simcs.app.launch import MAIN
+
+    assert not (MAIN.parent / "pages").exists()
+    assert (MAIN.parent / "views" / "scenario.py").exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simcs.app import state
-from simcs.app.pages.common import job_panel, show_problems, show_report, space, start_job
+from simcs.app.views.common import job_panel, show_problems, show_report, space, start_job
 from simcs.app.workspace import job_name, shipped_scenarios
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario, with_overrides

@@ -9,15 +9,16 @@ every headcount simulated, with the same seeds for each.
 
 from __future__ import annotations
 
+import pandas
 import streamlit as st
 
 from simcs.app import state
-from simcs.app.pages.common import job_panel, show_report, space, start_job
+from simcs.app.views.common import job_panel, show_report, space, start_job
 from simcs.app.workspace import job_name
 from simcs.planning.capacity import capacity_table
 from simcs.planning.pools import sizable_pools
 from simcs.planning.sizing import parse_target
-from simcs.reporting.tables import pool_capacity_table
+from simcs.reporting.tables import pool_capacity_cells
 
 KEY = "size"
 #: a sensible first target for each kind of pool (any metric of the catalogue may be used)
@@ -44,7 +45,8 @@ def _capacity() -> None:
         0.01,
         key="plan_utilisation",
     )
-    st.code(pool_capacity_table(capacity_table(scenario, sla, utilisation)), language=None)
+    headings, cells = pool_capacity_cells(capacity_table(scenario, sla, utilisation))
+    st.table(pandas.DataFrame(cells, columns=headings).set_index(headings[0]))
     st.caption(
         "Demand from the mid-year book; capacity = headcount x productive hours a week x 52 x "
         "the share of seat hours available with turnover; Erlang C for the support desk. "

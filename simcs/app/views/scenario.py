@@ -14,7 +14,7 @@ import streamlit as st
 
 from simcs.app import levers, state
 from simcs.app.levers import Lever
-from simcs.app.pages.common import show_problems, space
+from simcs.app.views.common import show_problems, space
 from simcs.app.workspace import MAX_UPLOAD_BYTES, read_upload, shipped_scenarios
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario, scenario_yaml, with_overrides

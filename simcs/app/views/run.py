@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simcs.app import state
-from simcs.app.pages.common import job_panel, show_report, space, start_job
+from simcs.app.views.common import job_panel, show_report, space, start_job
 from simcs.app.workspace import job_name
 
 KEY = "run"
