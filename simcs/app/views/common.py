@@ -21,8 +21,6 @@ from simcs.reporting.results import REPORT
 from simcs.scenario.files import ScenarioError
 
 POLL_SECONDS = 0.5
-#: the report sections shown open, above the figures (the others are folded below them)
-OPEN_SECTIONS = ("Results by", "Paired differences", "Revenue and margin", "Every plan simulated")
 
 
 def show_problems(exc: ScenarioError) -> None:
@@ -104,15 +102,16 @@ def _report(folder: str, stamp: float) -> tuple[list[str], list[str], list[tuple
     return written.page.headlines, [str(p) for p in written.images], written.page.sections
 
 
-def show_report(job: Job, figures: int | None = None) -> None:
-    """A finished job's report: headlines, figures (the first `figures`, the rest folded),
-    its tables, the HTML report to download and the command's printed output."""
+def show_report(job: Job, figures: int | None = None, open_sections: tuple[str, ...] = ()) -> None:
+    """A finished job's report: headlines, the sections whose titles start with one of
+    `open_sections`, figures (the first `figures`, the rest folded), the other sections
+    folded, the HTML report to download and the command's printed output."""
     summary = max(p.stat().st_mtime for p in job.folder.iterdir() if p.suffix == ".json")
     headlines, images, sections = _report(str(job.folder), summary)
     st.success(f"{job.title}: done in {job.seconds:.0f} s. Results in `{job.folder}`")
     for line in headlines:
         st.markdown(f"- {line}")
-    first = [(t, b) for t, b in sections if t.startswith(OPEN_SECTIONS)]
+    first = [(t, b) for t, b in sections if t.startswith(open_sections)]
     for title, body in first:
         st.markdown(f"**{title}**")
         st.html(body)

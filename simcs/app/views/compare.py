@@ -15,10 +15,18 @@ from simcs.app import state
 from simcs.app.views.common import job_panel, show_problems, show_report, space, start_job
 from simcs.app.workspace import job_name, shipped_scenarios
 from simcs.scenario import Scenario
+from simcs.scenario.fields import MAX_NAME
 from simcs.scenario.files import ScenarioError, load_scenario, with_overrides
 
 KEY = "compare"
+SUFFIX = "_edited"
 LOADED = "The scenario as loaded"
+
+
+def _edited_name(scenario: Scenario) -> str:
+    """The edited scenario's name beside a reference of the same name (within the schema's
+    length limit)."""
+    return f"{scenario.name[: MAX_NAME - len(SUFFIX)]}{SUFFIX}"
 
 
 def _reference() -> Scenario | None:
@@ -39,7 +47,8 @@ def page() -> None:
     st.title("Compare")
     edited = state.current_scenario()
     st.markdown(
-        f"Compares **{edited.name}** (the scenario as edited on the Scenario page) with a "
+        f"Compares **{edited.name}** (the scenario as edited on the Scenario page; named "
+        f"{_edited_name(edited)} in the results if it has the reference's name) with a "
         "reference. Both run the same replications with common random numbers: each "
         "customer lives the same luck under both, so the differences are the edit's effect."
     )
@@ -55,7 +64,7 @@ def page() -> None:
         st.info("The edited scenario equals the reference: change a lever on the Scenario page.")
     elif st.button("Compare", type="primary"):
         if edited.name == reference.name:
-            edited = with_overrides(edited, {"name": f"{edited.name}_edited"}, "edited scenario")
+            edited = with_overrides(edited, {"name": _edited_name(edited)}, "edited scenario")
         folder = space().folder("comparisons", job_name(reference, edited))
         files = [str(space().scenario_file(s)) for s in (reference, edited)]
         arguments = ["compare", *files, "-n", str(replications), "--seed", str(seed)]
@@ -64,4 +73,4 @@ def page() -> None:
         start_job(KEY, title, arguments, folder, int(seed), 2 * replications)
     job = job_panel(KEY)
     if job is not None:
-        show_report(job, figures=4)
+        show_report(job)

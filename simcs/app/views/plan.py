@@ -88,7 +88,7 @@ def _sizing() -> None:
         start_job(KEY, f"Sizing of {pool}", arguments, folder, int(seed), None)
     job = job_panel(KEY)
     if job is not None:
-        show_report(job, figures=2)
+        show_report(job, figures=1, open_sections=("Every plan simulated",))
 
 
 def page() -> None:

@@ -41,4 +41,4 @@ def page() -> None:
         start_job(KEY, f"Run of {scenario.name}", arguments, folder, int(seed), replications)
     job = job_panel(KEY)
     if job is not None:
-        show_report(job, figures=6)
+        show_report(job, figures=6, open_sections=("Results by", "Revenue and margin"))

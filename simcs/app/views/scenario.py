@@ -19,6 +19,8 @@ from simcs.app.workspace import MAX_UPLOAD_BYTES, read_upload, shipped_scenarios
 from simcs.scenario import Scenario
 from simcs.scenario.files import ScenarioError, load_scenario, scenario_yaml, with_overrides
 
+#: the segmentation rules in words
+RULE_WORDS = {"arr": "ARR thresholds", "group": "customer group"}
 #: changed fields listed at most
 SHOWN_CHANGES = 40
 
@@ -171,7 +173,8 @@ def page() -> None:
     st.markdown(
         f"**{scenario.name}**: {scenario.description or '(no description)'}  \n"
         f"{len(scenario.population)} customer groups, {len(scenario.tiers)} tiers, "
-        f"segmentation by {scenario.rule.rule}, {scenario.horizon_years} years simulated. "
+        f"segmentation by {RULE_WORDS.get(scenario.rule.rule, scenario.rule.rule)}, "
+        f"{scenario.horizon_years} years simulated. "
         f"Loaded from {state.scenario_source()}."
     )
     _levers_form(scenario)
