@@ -8,12 +8,20 @@ files, resume, Dask, docs, notebooks). Modules that take seconds to minutes are 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-import simcs
-from simcs.scenario import Scenario
+# One BLAS thread per test process, set before numpy is first imported (here, or inherited by
+# pytest-xdist's workers and any subprocess): `-n 2` already runs a test on each core, and
+# OpenBLAS's busy-waiting helper threads only take the other core from it (the sBG fits of
+# test_calibration_renewal.py used twice the CPU for the same wall time). Results are the same.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+import simcs  # noqa: E402
+from simcs.scenario import Scenario  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

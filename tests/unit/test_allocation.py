@@ -23,6 +23,16 @@ def small(baseline: Scenario) -> Scenario:
     return shrink(baseline, 4, 1)
 
 
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One result store for the allocations of `small` (3 replications, seed 4): a plan that
+    one test simulated, the next reads back. A replication is a pure function of (scenario,
+    seed, replication) and the store is checked against recomputation (test_resume.py), so
+    every allocation sees the numbers simulating it afresh would give; in-process (1 worker),
+    as pytest-xdist already keeps the cores busy."""
+    return tmp_path_factory.mktemp("allocation") / "results.sqlite"
+
+
 POOLS = ["support", "csm.enterprise"]
 
 
@@ -40,10 +50,10 @@ def test_allocatable_pools(baseline: Scenario) -> None:
 
 @pytest.mark.parametrize("budget_share", [0.9, 1.0, 1.05])
 def test_allocation_never_exceeds_the_budget(
-    small: Scenario, tmp_path: Path, budget_share: float
+    small: Scenario, store: Path, budget_share: float
 ) -> None:
     budget = staff_cost(small) * budget_share
-    result = allocate(small, budget, "support_sla_met", 3, 4, tmp_path / "a.sqlite", 2, POOLS)
+    result = allocate(small, budget, "support_sla_met", 3, 4, store, 1, POOLS)
     assert result.final.staff_cost <= budget
     assert all(e.staff_cost <= budget for _, e in result.steps)
     for m in result.marginals:  # what the next person in each pool would cost and buy
@@ -53,11 +63,10 @@ def test_allocation_never_exceeds_the_budget(
     )
 
 
-def test_a_budget_below_the_floor_sheds_people(small: Scenario, tmp_path: Path) -> None:
-    store = tmp_path / "b.sqlite"
-    floor = allocate(small, staff_cost(small) * 2, "grr", 3, 4, store, 2, POOLS).start
+def test_a_budget_below_the_floor_sheds_people(small: Scenario, store: Path) -> None:
+    floor = allocate(small, staff_cost(small) * 2, "grr", 3, 4, store, 1, POOLS).start
     budget = floor.staff_cost - 50_000  # the floor plan itself no longer fits
-    result = allocate(small, budget, "grr", 3, 4, store, 2, POOLS)
+    result = allocate(small, budget, "grr", 3, 4, store, 1, POOLS)
     assert result.final.staff_cost <= budget < floor.staff_cost
     assert result.final.headcounts != floor.headcounts  # someone was shed (and maybe swapped)
 
@@ -93,10 +102,8 @@ def test_the_cli_shows_no_value_per_dollar_for_a_free_person(
     assert "n/a" in result.output
 
 
-def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, tmp_path: Path) -> None:
-    result = allocate(
-        small, 7, "support_sla_met", 3, 4, tmp_path / "d.sqlite", 2, POOLS, by_headcount=True
-    )
+def test_a_fixed_total_headcount_is_never_exceeded(small: Scenario, store: Path) -> None:
+    result = allocate(small, 7, "support_sla_met", 3, 4, store, 1, POOLS, by_headcount=True)
     assert sum(result.final.headcounts.values()) <= 7
     for m in result.marginals:
         assert m.fits == (sum(result.final.headcounts.values()) + 1 <= 7)
@@ -191,10 +198,9 @@ RATIO = {"csm.enterprise": "arr_per_person"}  # the enterprise team follows its 
 
 @pytest.mark.parametrize("budget", [6.6e6, 6.8e6])
 def test_a_ratio_allocation_stays_within_the_budget_as_simulated(
-    small: Scenario, tmp_path: Path, budget: float
+    small: Scenario, store: Path, budget: float
 ) -> None:
-    store = tmp_path / "r.sqlite"
-    result = allocate(small, budget, "grr", 3, 4, store, 2, POOLS, ratios=RATIO)
+    result = allocate(small, budget, "grr", 3, 4, store, 1, POOLS, ratios=RATIO)
     final, pool = result.final, "csm.enterprise"
     assert result.ratio_rules == RATIO
     assert final.staff_cost <= budget  # the simulated mean staff cost
@@ -203,7 +209,7 @@ def test_a_ratio_allocation_stays_within_the_budget_as_simulated(
     book = book_at_start(small, pool, "arr_per_person")
     assert final.ratios[pool] == float(f"{book / level:.3g}")
     goal = Target("grr", "all", ">=", float("-inf"))
-    again = Sizer(small, POOLS, [goal], 3, 4, 0.95, store, 2, ratios=RATIO).evaluate(
+    again = Sizer(small, POOLS, [goal], 3, 4, 0.95, store, 1, ratios=RATIO).evaluate(
         final.headcounts
     )  # the chosen level is one the allocation simulated (from the store, as it was)
     assert (again.ratios, again.staff_cost) == (final.ratios, final.staff_cost)
@@ -213,20 +219,18 @@ def test_a_ratio_allocation_stays_within_the_budget_as_simulated(
     assert result.people(final) == final.headcounts["support"] + final.mean_headcounts[pool]
 
 
-def test_a_bigger_budget_never_gives_a_sparser_ratio(small: Scenario, tmp_path: Path) -> None:
-    store, pool = tmp_path / "m.sqlite", "csm.enterprise"
+def test_a_bigger_budget_never_gives_a_sparser_ratio(small: Scenario, store: Path) -> None:
+    pool = "csm.enterprise"
     ratios = [
-        allocate(small, budget, "grr", 3, 4, store, 2, [pool], ratios=RATIO).final.ratios[pool]
+        allocate(small, budget, "grr", 3, 4, store, 1, [pool], ratios=RATIO).final.ratios[pool]
         for budget in (6.55e6, 6.7e6, 6.9e6, 2e7)
     ]  # the same seeds and store: common random numbers
     assert ratios == sorted(ratios, reverse=True)
     assert ratios[0] > ratios[-1]  # the budget binds at first
 
 
-def test_a_headcount_limit_counts_a_ratio_pool_at_its_mean(small: Scenario, tmp_path: Path) -> None:
-    result = allocate(
-        small, 9, "grr", 3, 4, tmp_path / "h.sqlite", 2, POOLS, by_headcount=True, ratios=RATIO
-    )
+def test_a_headcount_limit_counts_a_ratio_pool_at_its_mean(small: Scenario, store: Path) -> None:
+    result = allocate(small, 9, "grr", 3, 4, store, 1, POOLS, by_headcount=True, ratios=RATIO)
     people = result.people(result.final)
     assert people <= 9 and people != sum(result.final.headcounts.values())
 

@@ -55,17 +55,18 @@ def test_every_variant_and_replication_is_run_and_compared(small: Scenario, tmp_
 def test_precision_adds_replications_until_the_key_interval_is_narrow(
     small: Scenario, tmp_path: Path
 ) -> None:
-    loose = run_experiment(_plan(small), tmp_path / "a.sqlite", workers=2)
+    # one store: each run reads back the replications the one before computed (the same
+    # numbers as computing them again) and simulates only those it adds
+    store = tmp_path / "results.sqlite"
+    loose = run_experiment(_plan(small), store, workers=2)
     target = loose.key_half_width() / 2  # needs about four times the replications
-    result = run_experiment(
-        _plan(small, precision=target, max_replications=60), tmp_path / "b.sqlite", workers=2
-    )
+    result = run_experiment(_plan(small, precision=target, max_replications=60), store, workers=2)
     assert result.precision_met is True
     assert result.key_half_width() <= target
     assert result.replications > 4
     # and a cap that is too low stops the loop, saying the target was not met
     capped = run_experiment(
-        _plan(small, precision=target / 100, max_replications=6), tmp_path / "c.sqlite", workers=2
+        _plan(small, precision=target / 100, max_replications=6), store, workers=2
     )
     assert capped.replications == 6 and capped.precision_met is False
 
