@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy.special import stdtrit  # the Student-t quantile (what scipy.stats.t.ppf calls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ def t_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
     if n == 1:
         return Interval(mean, float("nan"), float("nan"), float("nan"), 1)
     std = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * std / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.5 + confidence / 2.0)) * std / math.sqrt(n)
     return Interval(mean, std, mean - half, mean + half, n)
 
 

@@ -13,13 +13,35 @@ Each command reads: load the inputs -> compute -> write the result files -> prin
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from typing import Any
 
 import click
 
 from simcs import __version__
-from simcs.cli import app, backtest, calibrate, experiments, planning, run
+
+#: every command -> the module of `simcs.cli` that defines it (in its COMMANDS). A command's
+#: module is imported only when the command is run or listed, so `simcs run` does not pay for
+#: the calibration's SciPy and matplotlib (1.3 s of start-up when every module was imported).
+COMMAND_MODULES = {
+    "run": "run",
+    "validate": "run",
+    "schema": "run",
+    "trace": "run",
+    "report": "run",
+    "experiment": "experiments",
+    "compare": "experiments",
+    "sweep": "experiments",
+    "robustness": "experiments",
+    "capacity": "planning",
+    "plan": "planning",
+    "size": "planning",
+    "allocate": "planning",
+    "calibrate": "calibrate",
+    "backtest": "backtest",
+    "app": "app",
+}
 
 
 def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
@@ -27,15 +49,25 @@ def _show_warning(message: Any, category: type[Warning], *_args: Any, **_kwargs:
     click.echo(f"Warning: {message}", err=True)
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands of COMMAND_MODULES, each imported when it is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:
+            return None
+        commands = importlib.import_module(f"simcs.cli.{module}").COMMANDS
+        return next(c for c in commands if c.name == cmd_name)
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="simcs")
 def main() -> None:
     """simcs: simulate a B2B post-sales organisation -- staffing, service, retention, cost."""
     warnings.showwarning = _show_warning
 
-
-for _module in (run, experiments, planning, calibrate, backtest, app):
-    for _command in _module.COMMANDS:
-        main.add_command(_command)
 
 __all__ = ["main"]

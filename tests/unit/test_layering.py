@@ -138,3 +138,17 @@ def test_modules_are_small_and_say_what_they_are() -> None:
         if not ast.get_docstring(ast.parse(text)):
             problems.append(f"{name}: no module docstring")
     assert problems == []
+
+
+def test_every_command_is_where_the_command_line_looks_for_it() -> None:
+    """`simcs.cli.COMMAND_MODULES` names each command's module: every command a module offers
+    is listed under it, and nothing else."""
+    import importlib
+
+    from simcs.cli import COMMAND_MODULES
+
+    offered = {}
+    for module in set(COMMAND_MODULES.values()):
+        for command in importlib.import_module(f"simcs.cli.{module}").COMMANDS:
+            offered[command.name] = module
+    assert offered == COMMAND_MODULES
