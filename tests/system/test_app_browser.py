@@ -6,14 +6,13 @@ One walk through the app, as a strategy team would: load it, run the baseline, c
 desk on the Scenario page, run again and see the summary table change, download the edited
 scenario and check it validates, compare it with the loaded scenario and read the headline,
 upload a broken file and read the CLI's message; then the Plan and Learn pages. A screenshot of
-every page is kept in the test's temp folder (screenshots/). Chromium is a system package:
-`.ci/run` installs it; on a machine with only Python and pip the test is skipped, saying why.
+every page is kept in the test's temp folder (screenshots/). Chromium is a system package
+(`tests/system/chromium.py`): skipped without it, except in CI.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,26 +24,12 @@ from pathlib import Path
 import pytest
 
 from simcs.scenario.files import load_scenario
+from tests.system.chromium import CHROMIUM, FLAGS, needs_chromium
 
 pytest.importorskip("streamlit", reason="the workbench needs the app extra")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright's Python package")
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None and os.environ.get("CI"):
-    raise RuntimeError("CI must run the browser test: install Debian's chromium (.ci/run does)")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="needs Debian's chromium (headless); .ci/run installs it"
-)
-
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 #: seconds a simulation job may take on a loaded 2-core machine before the test gives up
 JOB_SECONDS = 240
 

@@ -1,8 +1,7 @@
 """The report in a real browser: Debian's headless Chromium opens report.html offline, every
 image loads, nothing is logged to the console as an error, and a screenshot is saved.
 
-Chromium is a system package, not a Python one: `.ci/run` installs it (CI must run this test;
-it fails there without it). On a machine with only Python and pip it is skipped, saying why.
+Chromium is a system package (`tests/system/chromium.py`): skipped without it, except in CI.
 """
 
 from __future__ import annotations
@@ -14,32 +13,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import simcs
 from simcs.reporting.report import build_report
 from simcs.reporting.run_files import write_run
 from simcs.scenario import Scenario
 from tests.conftest import shrink
+from tests.system.chromium import CHROMIUM, FLAGS, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = needs_chromium
 
-if CHROMIUM is None and os.environ.get("CI"):
-    raise RuntimeError("CI must run the browser test: install Debian's chromium (.ci/run does)")
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="needs Debian's chromium (headless); .ci/run installs it"
-)
-
-FLAGS = [
+#: the command line's own headless mode, logging to stderr, a time budget for the page
+REPORT_FLAGS = [
     "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *FLAGS,
     "--enable-logging=stderr",
     "--v=0",
     "--virtual-time-budget=5000",
@@ -49,7 +35,7 @@ FLAGS = [
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     return subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
+        [CHROMIUM, *REPORT_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -36,6 +36,18 @@ def space() -> Workspace:
     return found
 
 
+def replications_and_seed(key: str, label: str, minimum: int) -> tuple[int, int]:
+    """The replications (at least `minimum`, 10 to start with) and the root seed of a job."""
+    left, right, _ = st.columns([1, 1, 2])
+    replications = left.number_input(
+        label, min_value=minimum, max_value=1000, value=10, step=1, key=f"{key}_replications"
+    )
+    seed = right.number_input(
+        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key=f"{key}_seed"
+    )
+    return int(replications), int(seed)
+
+
 def current_job(key: str) -> Job | None:
     """The job the page `key` started last in this session, if any."""
     job: Job | None = st.session_state.get(f"simcs_job_{key}")

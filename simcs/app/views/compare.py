@@ -12,7 +12,14 @@ from __future__ import annotations
 import streamlit as st
 
 from simcs.app import state
-from simcs.app.views.common import job_panel, show_problems, show_report, space, start_job
+from simcs.app.views.common import (
+    job_panel,
+    replications_and_seed,
+    show_problems,
+    show_report,
+    space,
+    start_job,
+)
 from simcs.app.workspace import job_name, shipped_scenarios
 from simcs.scenario import Scenario
 from simcs.scenario.fields import MAX_NAME
@@ -53,11 +60,7 @@ def page() -> None:
         "customer lives the same luck under both, so the differences are the edit's effect."
     )
     reference = _reference()
-    left, right, _ = st.columns([1, 1, 2])
-    replications = left.number_input(
-        "Replications per scenario", min_value=2, max_value=1000, value=10, key="cmp_n"
-    )
-    seed = right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, key="cmp_seed")
+    replications, seed = replications_and_seed(KEY, "Replications per scenario", minimum=2)
     if reference is None:
         return
     if reference == edited:
@@ -70,7 +73,7 @@ def page() -> None:
         arguments = ["compare", *files, "-n", str(replications), "--seed", str(seed)]
         arguments += ["--out", str(folder)]
         title = f"Comparison of {edited.name} with {reference.name}"
-        start_job(KEY, title, arguments, folder, int(seed), 2 * replications)
+        start_job(KEY, title, arguments, folder, seed, 2 * replications)
     job = job_panel(KEY)
     if job is not None:
         show_report(job)

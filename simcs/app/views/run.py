@@ -11,7 +11,13 @@ from __future__ import annotations
 import streamlit as st
 
 from simcs.app import state
-from simcs.app.views.common import job_panel, show_report, space, start_job
+from simcs.app.views.common import (
+    job_panel,
+    replications_and_seed,
+    show_report,
+    space,
+    start_job,
+)
 from simcs.app.workspace import job_name
 
 KEY = "run"
@@ -26,19 +32,13 @@ def page() -> None:
         "asked, each replication with its own luck, and reports every figure as a mean with "
         "its 95% interval. More replications give narrower intervals."
     )
-    left, right, _ = st.columns([1, 1, 2])
-    replications = left.number_input(
-        "Replications", min_value=1, max_value=1000, value=10, step=1, key="run_replications"
-    )
-    seed = right.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="run_seed"
-    )
+    replications, seed = replications_and_seed(KEY, "Replications", minimum=1)
     if st.button("Run the scenario", type="primary"):
         folder = space().folder("runs", job_name(scenario))
         scenario_file = space().scenario_file(scenario)
         arguments = ["run", str(scenario_file), "-n", str(replications), "--seed", str(seed)]
         arguments += ["--by", "both", "--out", str(folder)]
-        start_job(KEY, f"Run of {scenario.name}", arguments, folder, int(seed), replications)
+        start_job(KEY, f"Run of {scenario.name}", arguments, folder, seed, replications)
     job = job_panel(KEY)
     if job is not None:
         show_report(job, figures=6, open_sections=("Results by", "Revenue and margin"))
