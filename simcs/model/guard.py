@@ -27,8 +27,10 @@ from simcs.scenario import Scenario
 BUDGET_MULTIPLE = 10
 #: ... but never below this many events (small scenarios have lumpy counts) ...
 BUDGET_FLOOR = 1_000_000
-#: ... nor above this many (about ten minutes of one replication at ~10 microseconds an event).
-BUDGET_CAP = 50_000_000
+#: ... nor above this many: room for a company of 100,000 customers over five years (about
+#: 16 million events; the count below puts it near 60 million), and a bound on a runaway of
+#: 10-25 minutes of one replication at 6-15 microseconds an event.
+BUDGET_CAP = 100_000_000
 #: SimPy events per unit of work, as measured on the baseline with headroom: an arrival and a
 #: completion per support case or CSM touch, a few per customer-year of lifecycle.
 _EVENTS_PER_CASE = 2.0
@@ -71,26 +73,36 @@ class NonFinite(ArithmeticError):
 
 
 def expected_events(scenario: Scenario) -> float:
-    """A rough count of the SimPy events one replication of `scenario` processes.
+    """A rough upper count of the SimPy events one replication of `scenario` processes.
 
-    Customers (the t=0 book plus every new logo, each served for the whole horizon, an upper
-    bound) times the horizon times the events a customer makes in a year, at the busiest
-    cadence of the tiers that can serve it.
+    Customer-years (the t=0 book for the whole horizon, and each year's new logos from their
+    arrival, half a year on average in the year they arrive: nobody churns, an upper bound)
+    times the events a customer makes in a year, at the busiest cadence of the tiers that can
+    serve it (a digital programme's touches are not simulated: none for those).
     """
     years = scenario.horizon_years
     rule = scenario.rule
     placements = [rule] if rule.previous is None else [rule, rule.previous]
     total = 0.0
     for name, group in scenario.population.items():
-        logos = sum(scenario.new_logo_rate(name, y) for y in range(1, years + 1))
+        logo_years = sum(
+            scenario.new_logo_rate(name, y) * (years - y + 0.5) for y in range(1, years + 1)
+        )
         serving = set().union(*(p.tiers_for(name) for p in placements))
-        touches = max(scenario.tiers[t].cadence.touches_per_year for t in serving)
+        touches = max(
+            (
+                scenario.tiers[t].cadence.touches_per_year
+                for t in serving
+                if scenario.tiers[t].coverage != "digital"
+            ),
+            default=0.0,
+        )
         per_year = (
             _EVENTS_PER_CASE * group.cases_per_year
             + _EVENTS_PER_TOUCH * touches
             + _EVENTS_PER_CUSTOMER_YEAR
         )
-        total += (group.initial_customers + logos) * years * per_year
+        total += (group.initial_customers * years + logo_years) * per_year
     return total
 
 

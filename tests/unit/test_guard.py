@@ -178,3 +178,20 @@ def test_year_metrics_never_emit_inf(baseline: Scenario) -> None:
     assert metrics[group_scope("100k_to_250k")]["arr_end"] == 1.5e308
     assert math.isnan(metrics["all"]["arr_end"]) and math.isnan(metrics["all"]["arr_per_customer"])
     assert not any(math.isinf(v) for by_tier in metrics.values() for v in by_tier.values())
+
+
+def test_a_large_company_is_admitted_and_the_count_stays_an_upper_bound() -> None:
+    """The count bounds what a replication does (five years of the baseline, new logos
+    arriving through the years; loosely: it takes the busiest tier that may serve a group),
+    yet admits a company of 100,000 customers over five years (the scale benchmark's
+    scenario, benchmarks/bench_scale.py)."""
+    from simcs.scenario.files import default_scenario_path, load_scenario
+    from simcs.scenario.scaling import scaled
+
+    five_years = with_overrides(load_scenario(default_scenario_path()), {"horizon_years": 5})
+    organisation = Organisation(five_years, 0, 0, count_events=True)
+    events = organisation.run().events
+    assert events is not None and events <= expected_events(five_years) <= 5 * events
+    large = scaled(five_years, 60)
+    assert sum(g.initial_customers for g in large.population.values()) == 96_000
+    assert expected_events(large) < BUDGET_CAP
