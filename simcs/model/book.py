@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 
 import numpy as np
 
@@ -128,6 +129,8 @@ class CustomerFactory:
                 self._accounts.setdefault(account.group, []).append(account)
         rule = scenario.rule
         self._placements = (rule.previous or rule, rule)  # (t=0 book, sales)
+        #: renewal draws a customer can use: one anniversary a year, and one at t=0 at most
+        self._renewals_kept = min(MAX_RENEWALS, scenario.horizon_years + 2)
 
     def create(
         self,
@@ -147,8 +150,11 @@ class CustomerFactory:
         # a fixed number of draws in a fixed order, whatever the scenario, so that customer k
         # is the same customer in every scenario that keeps its group (common random numbers)
         u = attrs.random(8).tolist()
-        renewal_u = attrs.random(MAX_RENEWALS).tolist()
-        renewal_z = attrs.standard_normal(MAX_RENEWALS).tolist()
+        # all MAX_RENEWALS are drawn (the order above), the ones a horizon can use are kept,
+        # as doubles (8 bytes each, not a float object each)
+        kept = self._renewals_kept
+        renewal_u = array("d", attrs.random(MAX_RENEWALS)[:kept].tolist())
+        renewal_z = array("d", attrs.standard_normal(MAX_RENEWALS)[:kept].tolist())
         book = scenario.initial_book
         tenure = 0
         if account is not None:

@@ -7,6 +7,7 @@ the ledger books what happens to it, so results can be read by tier and by group
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,8 +51,8 @@ class Customer:
     exec_sponsor: bool
     streams: Streams
     stream_key: tuple[int, int]  # (group key, serial): identifies the customer's streams
-    renewal_u: list[float]  # uniform per renewal: churn if below the churn probability
-    renewal_z: list[float]  # standard normal per renewal: the ARR change
+    renewal_u: array[float]  # uniform per renewal: churn if below the churn probability
+    renewal_z: array[float]  # standard normal per renewal: the ARR change
     delivery_u: float = 1.0  # uniform: partner delivery if below the partner share
     phase_u: float = 0.0  # uniform: phase of the CSM cadence
     go_live_time: float | None = None

@@ -47,17 +47,18 @@ class CaseStream:
     customer: Customer
     gap: float  # mean hours between cases (the gap, for evenly spaced cases)
     rng: np.random.Generator
-    block: list[list[float]] = field(default_factory=list)
-    used: int = 0
+    block: np.ndarray | None = None  # CASE_BLOCK x 6 doubles (not a float object each)
+    used: int = CASE_BLOCK
     pending: list[float] = field(default_factory=list)  # the next case's uniforms
 
     def draw(self) -> list[float]:
         """Uniforms of the next case: training, deflection, handle time, new contact,
         patience, gap."""
-        if self.used == len(self.block):
-            self.block = self.rng.random((CASE_BLOCK, 6)).tolist()
+        if self.used == CASE_BLOCK:
+            self.block = self.rng.random((CASE_BLOCK, 6))
             self.used = 0
-        u = self.block[self.used]
+        assert self.block is not None
+        u: list[float] = self.block[self.used].tolist()
         self.used += 1
         return u
 

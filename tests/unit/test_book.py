@@ -203,14 +203,15 @@ def test_draw_arr_by_kind(baseline: Scenario) -> None:
 
 
 def _attributes(factory: CustomerFactory, group: str, serial: int, initial: bool) -> tuple:
+    """A customer's attributes, with the renewal draws every horizon keeps (the first 3)."""
     c = factory.create(group, serial, 0.0 if initial else 500.0, initial)
     return (
         c.arr,
         c.theta,
         c.tier,
         c.exec_sponsor,
-        tuple(c.renewal_u),
-        tuple(c.renewal_z),
+        tuple(c.renewal_u[:3]),
+        tuple(c.renewal_z[:3]),
         c.renewals,
     )
 
@@ -281,6 +282,13 @@ def test_common_random_numbers_across_horizons(baseline: Scenario) -> None:
         for serial in (0, 3, NEW_LOGO_SERIAL):
             initial = serial < NEW_LOGO_SERIAL
             assert _attributes(a, group, serial, initial) == _attributes(b, group, serial, initial)
+            short = a.create(group, serial, 0.0, initial)
+            long = b.create(group, serial, 0.0, initial)
+            # the renewals a horizon can use (one a year, one at t=0), the same draws in both
+            assert len(short.renewal_u) == baseline.horizon_years + 2
+            assert len(long.renewal_u) == len(long.renewal_z) == longer.horizon_years + 2
+            assert list(long.renewal_u[: len(short.renewal_u)]) == list(short.renewal_u)
+            assert list(long.renewal_z[: len(short.renewal_z)]) == list(short.renewal_z)
 
 
 def test_uniform_arr_never_reaches_the_excluded_top(baseline: Scenario) -> None:
