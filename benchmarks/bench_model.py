@@ -7,9 +7,12 @@ Usage (from the repository root):
 Measures, for one scenario (default: the built-in baseline):
 
 1. SimPy events per replication (mean over a few in-process replications);
-2. model events per second (those events / their wall time);
-3. a bare-SimPy M/M/c reference in the same process, sized to a similar number of events, its
-   events per second and the ratio model / bare (target: >= 0.5);
+2. model events per second (those events / their wall time), for information;
+3. the headline: customers served per second on the same M/M/c workload, simcs's support desk
+   (scenarios/mmc_validation.yaml) against a process-per-customer SimPy model, as a ratio
+   (target: >= 0.9). simcs avoids events that carry no decision, so its events are heavier
+   and events/s alone understates it; the bare model's events/s and the events/s ratio are
+   shown for information;
 4. customer-years simulated per second (in-process);
 5. peak memory of this process (ru_maxrss) and the tracemalloc peak of one replication;
 6. wall time of replications through `simcs.simulation.runner.run` with 1 and 2 workers, the
@@ -46,7 +49,8 @@ from simcs.simulation.replication import replicate, simulate
 from simcs.simulation.runner import run
 
 # Targets.
-TARGET_RATIO_TO_BARE = 0.5  # model events/s >= 0.5 x bare SimPy events/s
+#: the headline: simcs customers served/s >= 0.9 x bare SimPy's, on the same M/M/c workload
+TARGET_CUSTOMERS_RATIO = 0.9
 TARGET_REPLICATIONS = 100  # 100 replications ...
 TARGET_SECONDS = 60.0  # ... in at most 60 s ...
 TARGET_WORKERS = 2  # ... on 2 cores
@@ -381,12 +385,7 @@ def print_report(fig: dict[str, Any]) -> None:
         (f"3 Bare SimPy M/M/{bare['servers']} events/s", f"{bare['events_per_second']:,.0f}"),
         ("  events per M/M/c run", f"{bare['events_per_run']:,.0f}"),
         other(bare),
-        (
-            "  model / bare SimPy",
-            f"{fig['ratio_model_to_bare']:.2f}",
-            f">= {TARGET_RATIO_TO_BARE}",
-            _ok(fig["ratio_target_met"]),
-        ),
+        ("  model / bare SimPy, events/s (information)", f"{fig['ratio_model_to_bare']:.2f}"),
         (
             "  same M/M/c workload: simcs cases/s",
             f"{fig['like_for_like']['simcs_cases_per_second']:,.0f}",
@@ -394,8 +393,10 @@ def print_report(fig: dict[str, Any]) -> None:
         ("  simcs events per case", f"{fig['like_for_like']['simcs_events_per_case']:.2f}"),
         ("  bare SimPy customers/s", f"{fig['like_for_like']['bare_customers_per_second']:,.0f}"),
         (
-            "  simcs / bare SimPy, per customer served",
+            "  HEADLINE simcs / bare SimPy, customers served/s",
             f"{fig['like_for_like']['ratio_simcs_to_bare_per_customer']:.2f}",
+            f">= {TARGET_CUSTOMERS_RATIO}",
+            _ok(fig["ratio_target_met"]),
         ),
         ("4 Customer-years per replication", f"{model['customer_years_per_replication']:,.0f}"),
         ("  customer-years/s", f"{model['customer_years_per_second']:,.0f}"),
@@ -579,6 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     step("done")
 
     ratio = model["events_per_second"] / bare["events_per_second"]
+    headline = like["ratio_simcs_to_bare_per_customer"]
     figures: dict[str, Any] = {
         "scenario": source,
         "is_baseline": args.scenario is None,
@@ -588,14 +590,15 @@ def main(argv: list[str] | None = None) -> int:
         "model": model,
         "bare_simpy": bare,
         "ratio_model_to_bare": ratio,
-        "ratio_target": TARGET_RATIO_TO_BARE,
-        "ratio_target_met": ratio >= TARGET_RATIO_TO_BARE,
+        "headline_customers_ratio": headline,
+        "ratio_target": TARGET_CUSTOMERS_RATIO,
+        "ratio_target_met": headline >= TARGET_CUSTOMERS_RATIO,
         "like_for_like": like,
         "memory": {"main_peak_rss_mb": main_peak, "tracemalloc_peak_mb": traced},
         "runner": runner,
         "worker_memory": worker,
         "targets": {
-            "model_to_bare_ratio_min": TARGET_RATIO_TO_BARE,
+            "customers_served_ratio_min": TARGET_CUSTOMERS_RATIO,
             "replications": TARGET_REPLICATIONS,
             "workers": TARGET_WORKERS,
             "wall_seconds_max": TARGET_SECONDS,
