@@ -75,7 +75,7 @@ class Customer:
     first_cell: str = ""  # the cell it was admitted in
     cohort_cell: str = ""  # the cell it was in at the year's start
     earned_until: float = 0.0  # subscription revenue is booked up to this time
-    _rngs: dict[int, np.random.Generator] = field(default_factory=dict)
+    _rngs: dict[int, np.random.Generator] | None = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cell = self.first_cell = cell_key(self.tier, self.group)
@@ -96,7 +96,14 @@ class Customer:
             )
             self.earned_until = now
 
+    def close_streams(self) -> None:
+        """Let go of its random streams (it has churned: nothing draws for it again). A stream
+        asked for afterwards is an error, never a silent fresh start of its sequence."""
+        self._rngs = None
+
     def _rng(self, purpose: int) -> np.random.Generator:
+        if self._rngs is None:
+            raise RuntimeError(f"customer {self.group}/{self.serial} has churned: no draws")
         rng = self._rngs.get(purpose)
         if rng is None:  # made on first use: a stream is known by its key, not by its order
             rng = self._rngs[purpose] = self.streams.stream(purpose, *self.stream_key)

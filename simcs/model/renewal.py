@@ -205,6 +205,7 @@ class Renewals:
         customer.book_subscription(self.ledger, now)  # at the ARR of the term just ended
         if u < p_churn:
             customer.churn_time = now
+            customer.close_streams()
             self.journal.record(
                 now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
             )
