@@ -2,13 +2,12 @@
 
 Everything the workbench writes lives under one folder chosen when the app starts (`simcs app
 --results DIR`, passed to the app in `ENV_RESULTS`): the scenarios it runs (`inputs/`, named by
-their content), uploads while they are checked (`uploads/`) and one folder per run, comparison
-or sizing (`runs/`, `comparisons/`, `sizing/`), named from the scenario's validated name and
-its SHA-256, so the same scenario run again resumes in the same folder, as `simcs run --out`
-does. No path typed or uploaded in the browser is ever opened: an upload is bytes, written
-under a name of the app's own choosing, checked for size, read by the same YAML reader as the
-CLI (its limits and messages) and validated as a scenario; a scenario that names a book file
-beside it is refused (there is no folder beside an upload).
+their content) and one folder per run, comparison or sizing (`runs/`, `comparisons/`,
+`sizing/`), named from the scenario's validated name and its SHA-256, so the same scenario run
+again resumes in the same folder, as `simcs run --out` does. No path typed or uploaded in the
+browser is ever opened: an upload is bytes, never written anywhere, checked for size, read by
+the same YAML reader as the CLI (its limits and messages) and validated as a scenario; a
+scenario that names a book file beside it is refused (there is no folder beside an upload).
 """
 
 from __future__ import annotations
@@ -27,13 +26,13 @@ from simcs.scenario.files import (
     scenario_sha256,
     scenario_yaml,
 )
-from simcs.scenario.safe_yaml import MAX_FILE_BYTES, YamlInputError, read_data, shown
+from simcs.scenario.safe_yaml import MAX_FILE_BYTES, YamlInputError, data_from_bytes, shown
 
 #: the environment variable `simcs app` passes the results folder in
 ENV_RESULTS = "SIMCS_APP_RESULTS"
 #: the default results folder, under the folder `simcs app` starts in
 DEFAULT_RESULTS = Path("results") / "app"
-#: the largest scenario upload: the CLI's own limit on a YAML file
+#: the largest scenario upload: the CLI's own limit on a YAML file (the reader checks it)
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
@@ -94,24 +93,15 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.name: p for p in sorted(files, key=lambda p: (p != default, p.name))}
 
 
-def read_upload(name: str, data: bytes, space: Workspace) -> Scenario:
-    """The uploaded scenario file `name` (its bytes `data`), validated as the CLI validates a
-    file; a `ScenarioError` naming the upload lists every problem."""
+def read_upload(name: str, data: bytes) -> Scenario:
+    """The uploaded scenario file `name` (its bytes `data`, never written anywhere), read by
+    the CLI's YAML reader and validated as the CLI validates a file; a `ScenarioError` naming
+    the upload lists every problem."""
     source = shown(Path(name).name or "upload", 80)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ScenarioError(
-            source, [f"the file is {len(data):,} bytes, over the limit of {MAX_UPLOAD_BYTES:,}"]
-        )
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    path = space.inside(space.root / "uploads" / f"{digest}.yaml")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    try:
-        content: Any = read_data(path)
+    try:  # the reader's limits include MAX_UPLOAD_BYTES, checked before anything is parsed
+        content: Any = data_from_bytes(data)
     except YamlInputError as exc:
         raise ScenarioError(source, [str(exc)]) from None
-    finally:
-        path.unlink(missing_ok=True)
     book = content.get("initial_book") if isinstance(content, dict) else None
     if isinstance(book, dict) and isinstance(book.get("accounts"), str):
         raise ScenarioError(

@@ -186,6 +186,14 @@ def read_data(path: Path) -> Any:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise YamlInputError(f"cannot be read ({exc.strerror or exc})") from None
+    return data_from_bytes(raw)
+
+
+def data_from_bytes(raw: bytes) -> Any:
+    """The data in the YAML text `raw` (a file's or an upload's bytes), within the limits.
+
+    Raises `YamlInputError` with one line saying what is wrong.
+    """
     if len(raw) > MAX_FILE_BYTES:
         raise YamlInputError(f"the file is over the limit of {MAX_FILE_BYTES:,} bytes")
     if b"\x00" in raw:

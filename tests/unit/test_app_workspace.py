@@ -33,14 +33,14 @@ def space(tmp_path: Path) -> Workspace:
 
 def _problems(space: Workspace, name: str, data: bytes) -> tuple[str, list[str]]:
     with pytest.raises(ScenarioError) as caught:
-        read_upload(name, data, space)
+        read_upload(name, data)
     return caught.value.source, caught.value.problems
 
 
 def test_an_upload_reads_as_the_file_does(space: Workspace) -> None:
     path = default_scenario_path()
-    assert read_upload("mine.yaml", path.read_bytes(), space) == load_scenario(path)
-    assert not list((space.root / "uploads").iterdir())  # the bytes are not kept
+    assert read_upload("mine.yaml", path.read_bytes()) == load_scenario(path)
+    assert not space.root.exists()  # the bytes are written nowhere
 
 
 def test_an_uploads_problems_are_the_clis_naming_the_upload(
@@ -68,12 +68,12 @@ def test_bad_bytes_are_refused_with_one_line(space: Workspace) -> None:
 def test_an_upload_over_the_limit_is_refused_before_it_is_read(space: Workspace) -> None:
     source, problems = _problems(space, "big.yaml", b"#" * (MAX_UPLOAD_BYTES + 1))
     assert "over the limit" in problems[0]
-    assert not (space.root / "uploads").exists()
+    assert not space.root.exists()
 
 
 def test_a_path_in_an_uploads_name_goes_nowhere(space: Workspace) -> None:
     data = default_scenario_path().read_bytes()
-    read_upload("../../etc/passwd", data, space)
+    read_upload("../../etc/passwd", data)
     source, _ = _problems(space, "../../x/evil.yaml", b"- 1\n")
     assert source == "evil.yaml"
     assert not (space.root.parent / "x").exists()

@@ -14,10 +14,10 @@ import streamlit as st
 
 from simcs.app import levers, state
 from simcs.app.levers import Lever
-from simcs.app.views.common import show_problems, space
+from simcs.app.views.common import show_problems
 from simcs.app.workspace import MAX_UPLOAD_BYTES, read_upload, shipped_scenarios
 from simcs.scenario import Scenario
-from simcs.scenario.files import ScenarioError, load_scenario, scenario_yaml, with_overrides
+from simcs.scenario.files import ScenarioError, load_scenario, scenario_yaml
 
 #: the segmentation rules in words
 RULE_WORDS = {"arr": "ARR thresholds", "group": "customer group"}
@@ -55,7 +55,7 @@ def _load_section() -> None:
         )
         if upload is not None and st.button("Load the uploaded file"):
             try:
-                loaded = read_upload(upload.name, upload.getvalue(), space())
+                loaded = read_upload(upload.name, upload.getvalue())
             except ScenarioError as exc:
                 show_problems(exc)
             else:
@@ -127,9 +127,7 @@ def _levers_form(scenario: Scenario) -> None:
         applied = st.form_submit_button("Apply changes", type="primary")
     if applied:
         try:
-            changed = levers.edited(scenario, values)
-            if name != changed.name:
-                changed = with_overrides(changed, {"name": name}, "edited scenario")
+            changed = levers.edited(scenario, {"name": name, **values})
         except ScenarioError as exc:
             show_problems(exc)
         else:
