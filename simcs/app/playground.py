@@ -24,7 +24,7 @@ from typing import Literal
 from matplotlib.figure import Figure
 
 from simcs.calendar import HOURS_PER_YEAR
-from simcs.formulas.erlang import erlang_c, mmc_mean_wait
+from simcs.formulas.erlang import erlang_c, mgc_mean_wait, mmc_mean_wait
 from simcs.model.guard import ReplicationAborted
 from simcs.reporting.figures.style import BLUE, GREY, ORANGE, VERMILLION, new_figure, styled
 from simcs.reporting.trace import pick_customers, timeline, traced_replication
@@ -202,11 +202,10 @@ def erlang_c_desk(desk: Desk) -> ErlangC:
     too large to simulate here; ValueError for no agents, no cases or no handle time."""
     c, rate, handle = desk.agents, desk.arrival_rate_per_hour, desk.handle_hours_mean
     cv = desk.handle_time_cv if desk.handle_time_law == "lognormal" else 1.0
-    wait = mmc_mean_wait(c, rate, handle)
     return ErlangC(
         p_wait=erlang_c(c, desk.offered_load_erlangs),
-        wait_hours_mean=wait,
-        wait_hours_mean_mgc=wait * (1.0 + cv * cv) / 2.0,
+        wait_hours_mean=mmc_mean_wait(c, rate, handle),
+        wait_hours_mean_mgc=mgc_mean_wait(c, rate, handle, cv),
         exact=desk.handle_time_law == "exponential",
     )
 

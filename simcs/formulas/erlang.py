@@ -11,6 +11,7 @@ from simcs.formulas.erlang_a import ErlangAResult, erlang_a, erlang_a_service_le
 from simcs.formulas.erlang_c import (
     erlang_b,
     erlang_c,
+    mgc_mean_wait,
     min_servers_for_service_level,
     mmc_mean_queue_length,
     mmc_mean_wait,
@@ -24,6 +25,7 @@ __all__ = [
     "erlang_a_service_level",
     "erlang_b",
     "erlang_c",
+    "mgc_mean_wait",
     "min_servers_for_service_level",
     "mmc_mean_queue_length",
     "mmc_mean_wait",

@@ -138,6 +138,18 @@ def mmc_mean_wait(servers: int, arrival_rate: float, mean_service: float) -> flo
     return erlang_c(c, a) * s / (c - a)
 
 
+def mgc_mean_wait(servers: int, arrival_rate: float, mean_service: float, cv: float) -> float:
+    """Approximate mean time in queue (hours) of the M/G/c queue: the M/M/c wait scaled by
+    ``(1 + cv^2) / 2``, cv the service time's coefficient of variation (Lee & Longton 1959;
+    the Allen-Cunneen approximation with Poisson arrivals). Exact for cv = 1 (M/M/c) and for
+    c = 1 (the Pollaczek-Khinchine formula). Returns ``math.inf`` when ``a >= c``.
+    """
+    variation = check_real("cv", cv)
+    if variation < 0:
+        raise ValueError(f"cv must be >= 0, got {cv!r}")
+    return mmc_mean_wait(servers, arrival_rate, mean_service) * (1.0 + variation**2) / 2.0
+
+
 def mmc_service_level(
     servers: int, arrival_rate: float, mean_service: float, threshold: float
 ) -> float:

@@ -16,6 +16,7 @@ from simcs.formulas.erlang import (
     erlang_a_service_level,
     erlang_b,
     erlang_c,
+    mgc_mean_wait,
     min_servers_for_service_level,
     mmc_mean_queue_length,
     mmc_mean_wait,
@@ -90,6 +91,21 @@ def test_single_server_reduces_to_mm1() -> None:
     assert mmc_service_level(1, lam, s, t) == pytest.approx(
         1 - rho * math.exp(-(mu - lam) * t), rel=1e-14
     )
+
+
+def test_mgc_approximation_is_exact_where_theory_is() -> None:
+    """The M/G/c approximation equals M/M/c for exponential service (cv = 1) and the
+    Pollaczek-Khinchine M/G/1 mean wait lambda E[S^2] / (2 (1 - rho)) for one server."""
+    lam, s = 0.6, 1.0
+    for c in (1, 2, 5):
+        assert mgc_mean_wait(c, 0.6 * c, s, 1.0) == mmc_mean_wait(c, 0.6 * c, s)
+    for cv in (0.0, 0.5, 2.0):
+        second_moment = s**2 * (1 + cv**2)
+        pk = lam * second_moment / (2 * (1 - lam * s))
+        assert mgc_mean_wait(1, lam, s, cv) == pytest.approx(pk, rel=1e-14)
+    assert mgc_mean_wait(2, 2.0, 1.0, 0.5) == math.inf
+    with pytest.raises(ValueError):
+        mgc_mean_wait(2, 1.0, 1.0, -0.1)
 
 
 def test_classic_call_centre_example() -> None:
