@@ -11,6 +11,7 @@ Stopping sends the command Ctrl-C (SIGINT): it ends its workers and keeps what f
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simcs.cli.options import INTERRUPTED_EXIT
 from simcs.reporting.results import STORE
 
 #: what a job's command prints, beside its results
@@ -43,7 +45,8 @@ class Job:
 
     @property
     def finished(self) -> bool:
-        """Whether the command has ended (successfully or not)."""
+        """Whether the command has ended (successfully or not); the first call that sees it
+        ended records when."""
         if self.process.poll() is None:
             return False
         if self.ended is None:
@@ -55,6 +58,11 @@ class Job:
         return self.finished and self.process.returncode == 0
 
     @property
+    def interrupted(self) -> bool:
+        """Stopped by Ctrl-C (`Job.stop`): the command kept its finished replications."""
+        return self.finished and self.process.returncode == INTERRUPTED_EXIT
+
+    @property
     def seconds(self) -> float:
         """Seconds since the command started (to its end once finished)."""
         return (self.ended if self.finished and self.ended else time.monotonic()) - self.started
@@ -62,7 +70,7 @@ class Job:
     @property
     def command_line(self) -> str:
         """The command as a user would type it."""
-        return "simcs " + " ".join(_quoted(a) for a in self.arguments)
+        return shlex.join(["simcs", *self.arguments])
 
     def done(self) -> int:
         """Replications of this job's seed stored so far (0 before the store exists)."""
@@ -88,7 +96,6 @@ class Job:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        self.finished  # noqa: B018 -- records the end time
 
 
 def start(
@@ -130,11 +137,3 @@ def _tail(path: Path) -> str:
     with path.open("rb") as stream:
         stream.seek(max(0, path.stat().st_size - SHOWN_CHARACTERS))
         return stream.read().decode("utf-8", errors="replace")
-
-
-def _quoted(argument: str) -> str:
-    return (
-        argument
-        if argument and all(c.isalnum() or c in "-_./=:[]" for c in argument)
-        else ("'" + argument.replace("'", "'\\''") + "'")
-    )

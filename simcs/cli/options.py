@@ -33,6 +33,9 @@ from simcs.simulation.lock import FolderInUse, hold_folder
 
 F = TypeVar("F", bound=Callable[..., object])
 
+#: the exit code of a command stopped by Ctrl-C (its finished replications kept)
+INTERRUPTED_EXIT = 130
+
 
 def fail(exc: ScenarioError) -> NoReturn:
     for line in exc.report_lines():
@@ -144,7 +147,7 @@ def working_in(folder: Path) -> Iterator[Path]:
     except KeyboardInterrupt:
         _stop(
             "\ninterrupted: finished replications are kept; run the same command again to resume",
-            130,
+            INTERRUPTED_EXIT,
         )
 
 

@@ -75,7 +75,7 @@ def job_panel(key: str) -> Job | None:
         return None
     if job.succeeded:
         return job
-    if job.process.returncode == 130:
+    if job.interrupted:
         st.warning(
             f"{job.title} stopped after {job.seconds:.0f} s; the replications that finished are "
             "kept, so running it again resumes."
@@ -123,21 +123,22 @@ def show_report(job: Job, figures: int | None = None, open_sections: tuple[str, 
     st.success(f"{job.title}: done in {job.seconds:.0f} s. Results in `{job.folder}`")
     for line in headlines:
         st.markdown(f"- {line}")
-    first = [(t, b) for t, b in sections if t.startswith(open_sections)]
-    for title, body in first:
+    opened = [(t, b) for t, b in sections if t.startswith(open_sections)]
+    folded = [(t, b) for t, b in sections if not t.startswith(open_sections)]
+    for title, body in opened:
         st.markdown(f"**{title}**")
         st.html(body)
     shown = images if figures is None else images[:figures]
-    for column, image in zip(st.columns(2) * len(shown), shown, strict=False):
-        column.image(image)
-    if figures is not None and images[figures:]:
-        with st.expander(f"{len(images) - figures} more figures"):
-            for image in images[figures:]:
+    columns = st.columns(2)
+    for i, image in enumerate(shown):
+        columns[i % 2].image(image)
+    if len(shown) < len(images):
+        with st.expander(f"{len(images) - len(shown)} more figures"):
+            for image in images[len(shown) :]:
                 st.image(image)
-    for title, body in sections:
-        if (title, body) not in first:
-            with st.expander(title):
-                st.html(body)
+    for title, body in folded:
+        with st.expander(title):
+            st.html(body)
     report = job.folder / REPORT
     if report.exists():
         st.download_button(

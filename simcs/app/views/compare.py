@@ -37,14 +37,17 @@ def _edited_name(scenario: Scenario) -> str:
 
 
 def _reference() -> Scenario | None:
-    choices = [LOADED, *shipped_scenarios()]
+    shipped = shipped_scenarios()
     choice = st.selectbox(
-        "Reference", choices, help="What the edited scenario is compared against.", key="ref"
+        "Reference",
+        [LOADED, *shipped],
+        help="What the edited scenario is compared against.",
+        key="ref",
     )
     if choice == LOADED:
         return state.reference_scenario()
     try:
-        return load_scenario(shipped_scenarios()[choice])
+        return load_scenario(shipped[choice])
     except ScenarioError as exc:
         show_problems(exc)
         return None
