@@ -22,12 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright import sync_api  # the test extra includes Playwright and the app extra
 
 from simcs.scenario.files import load_scenario
 from tests.system.chromium import CHROMIUM, FLAGS, needs_chromium
-
-pytest.importorskip("streamlit", reason="the workbench needs the app extra")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright's Python package")
 
 pytestmark = needs_chromium
 #: seconds a simulation job may take on a loaded 2-core machine before the test gives up

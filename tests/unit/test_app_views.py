@@ -7,6 +7,7 @@ tests/system/test_app_browser.py."""
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest  # the test extra includes the app extra
 
 from simcs.app import levers
 from simcs.scenario.files import (
@@ -16,23 +17,21 @@ from simcs.scenario.files import (
     with_overrides,
 )
 
-testing = pytest.importorskip("streamlit.testing.v1", reason="the workbench needs the app extra")
 
-
-def _page(view: str) -> testing.AppTest:
+def _page(view: str) -> AppTest:
     script = f"from simcs.app.views.{view} import page\npage()"
-    app = testing.AppTest.from_string(script, default_timeout=120)
+    app = AppTest.from_string(script, default_timeout=120)
     app.run()
     assert not app.exception, app.exception
     return app
 
 
-def _apply(app: testing.AppTest) -> None:
+def _apply(app: AppTest) -> None:
     next(b for b in app.button if b.label == "Apply changes").click()
     app.run()
 
 
-def _input(app: testing.AppTest, path: str) -> object:
+def _input(app: AppTest, path: str) -> object:
     """The form input of the lever at `path`."""
     inputs = [*app.number_input, *app.slider, *app.selectbox, *app.checkbox]
     return next(w for w in inputs if (w.key or "").endswith(f"_{path}"))
