@@ -13,11 +13,10 @@ How long that task waits is what CSM staffing changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-
-import simpy
+from collections.abc import Callable
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.clock import Calendar
 from simcs.model.csm import CsmTeam
 from simcs.model.customer import NOT_TRAINED, Customer
 from simcs.model.journal import Journal
@@ -30,7 +29,7 @@ class ChampionTurnover:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Calendar,
         scenario: Scenario,
         ledger: Ledger,
         teams: dict[str, CsmTeam],
@@ -43,46 +42,56 @@ class ChampionTurnover:
         self.on_new_champion = on_new_champion
         self.journal = Journal()
 
-    def run(self, customer: Customer) -> Generator[simpy.Event, None, None]:
-        """Process: the succession of the account's champions, until it churns."""
-        config = self.scenario.champions
-        rate = self.scenario.population[customer.group].champion_departures_per_year
+    def start(self, customer: Customer) -> None:
+        """From now (the account is live) until it churns, its champions come and go.
+
+        A chain of alarms, not a process: the next departure is drawn when the account has a
+        champion again (at once, at go-live)."""
+        if self._mean_stay_hours(customer.group) > 0:
+            self._next_departure(customer)
+
+    def _mean_stay_hours(self, group: str) -> float:
+        """A champion's mean stay in the group (0: champions never leave)."""
+        rate = self.scenario.population[group].champion_departures_per_year
         if rate is None:
-            rate = config.departure_rate_per_year
-        if rate <= 0:
+            rate = self.scenario.champions.departure_rate_per_year
+        return HOURS_PER_YEAR / rate if rate > 0 else 0.0
+
+    def _next_departure(self, customer: Customer) -> None:
+        if not customer.active:
+            return
+        stay = customer.champion_rng.exponential(self._mean_stay_hours(customer.group))
+        self.env.after(stay, self._departure, customer)
+
+    def _departure(self, customer: Customer) -> None:
+        """The champion leaves; a replacement is found unassisted after an exponential time,
+        unless the play or the account's own search gets there first."""
+        if not customer.active:
             return
         env = self.env
-        rng = customer.champion_rng
-        mean_stay = HOURS_PER_YEAR / rate
-        mean_replacement = weeks(config.replacement_weeks)
-        while True:
-            yield env.timeout(rng.exponential(mean_stay))
-            replacement = rng.exponential(mean_replacement)
-            if not customer.active:
-                return
-            customer.champion_present = False
-            customer.champion_lost_at = env.now
-            customer.champion_detected = False
-            customer.champion_episode += 1
-            customer.term.champion_lost = True
-            customer.training = NOT_TRAINED
-            customer.champion_back = env.event()
-            self.ledger.add(env.now, customer.cell, "champion_departures")
-            self.journal.record(
-                env.now,
-                customer.group,
-                customer.serial,
-                "champion left",
-                "the account is at risk until a new champion is onboarded",
-            )
-            episode = customer.champion_episode
-            self._after(replacement, lambda e=episode: self._replaced(customer, e, via_play=False))
-            if self.teams[customer.tier].coverage == "digital":
-                self._after(weeks(config.digital_signal_weeks), lambda: self.detect(customer))
-            yield customer.champion_back
+        config = self.scenario.champions
+        replacement = customer.champion_rng.exponential(weeks(config.replacement_weeks))
+        customer.champion_present = False
+        customer.champion_lost_at = env.now
+        customer.champion_detected = False
+        customer.champion_episode += 1
+        customer.term.champion_lost = True
+        customer.training = NOT_TRAINED
+        self.ledger.add(env.now, customer.cell, "champion_departures")
+        self.journal.record(
+            env.now,
+            customer.group,
+            customer.serial,
+            "champion left",
+            "the account is at risk until a new champion is onboarded",
+        )
+        episode = customer.champion_episode
+        self._after(replacement, lambda e=episode: self._replaced(customer, e, via_play=False))
+        if self.teams[customer.tier].coverage == "digital":
+            self._after(weeks(config.digital_signal_weeks), lambda: self.detect(customer))
 
     def _after(self, delay: float, action: Callable[[], None]) -> None:
-        self.env.timeout(delay).callbacks.append(lambda _ev: action())
+        self.env.after(delay, _call, action)
 
     def detect(self, customer: Customer) -> None:
         """Someone noticed the champion is gone: run the Smooth Transition play if it is on."""
@@ -130,7 +139,12 @@ class ChampionTurnover:
         )
         if via_play:
             self.ledger.add(self.env.now, customer.cell, "smooth_transitions")
-        assert customer.champion_back is not None
-        customer.champion_back.succeed()
+        # the next departure is drawn after what the new champion sets off (where a process
+        # waiting on the champion's return would resume)
+        self.env.after(0.0, self._next_departure, customer)
         if customer.active:
             self.on_new_champion(customer)
+
+
+def _call(action: Callable[[], None]) -> None:
+    action()

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import simpy
-from simpy.events import Timeout
-
 from simcs.calendar import HOURS_PER_YEAR, weeks
 from simcs.formulas.costs import loaded_cost_per_work_hour
+from simcs.model.clock import Calendar
 from simcs.model.customer import Customer
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
@@ -36,7 +34,7 @@ class CsmTeam:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Calendar,
         tier_name: str,
         tier: Tier,
         pool: StaffPool | None,
@@ -184,17 +182,17 @@ class CsmTeam:
         """
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
         engagement = (customer, customer.engagements)
-        self.env.timeout(customer.phase_u * interval, engagement).callbacks.append(self._plan_touch)
+        self.env.after(customer.phase_u * interval, self._plan_touch, engagement)
 
-    def _plan_touch(self, event: simpy.Event) -> None:
-        customer, engagement = event.value
-        if not customer.active or customer.engagements != engagement:
+    def _plan_touch(self, engagement: tuple[Customer, int]) -> None:
+        customer, serial = engagement
+        if not customer.active or customer.engagements != serial:
             return  # churned, or re-tiered since: the new tier's cadence runs instead
         interval = HOURS_PER_YEAR / self.tier.cadence.touches_per_year
         self.request_touch(
             customer, CADENCE, self.tier.cadence.hours_per_touch, self.env.now + interval
         )
-        Timeout(self.env, interval, event.value).callbacks.append(self._plan_touch)
+        self.env.after(interval, self._plan_touch, engagement)
 
     def request_touch(
         self, customer: Customer, kind: int, hours: float, deadline: float | None

@@ -11,7 +11,6 @@ from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
-import simpy
 
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.model.ledger import Ledger
@@ -65,7 +64,6 @@ class Customer:
     champion_lost_at: float | None = None
     champion_detected: bool = False
     champion_episode: int = 0
-    champion_back: simpy.Event | None = None
     csm_seat: int | None = None
     alert_open: bool = False
     engagements: int = 0  # CSM engagements started (a re-tiering starts a new one)

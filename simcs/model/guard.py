@@ -19,6 +19,7 @@ import math
 import simpy
 
 from simcs.calendar import hours_to_days
+from simcs.model.clock import Calendar
 from simcs.model.ledger import Ledger
 from simcs.records import split_cell
 from simcs.scenario import Scenario
@@ -117,7 +118,7 @@ def events_processed(env: simpy.Environment) -> int:
     """Events processed so far, from SimPy's event-id counter (one id per event scheduled)
     less the events still scheduled: read in O(1), nothing counted per event."""
     scheduled = int(repr(env._eid)[len("count(") : -1])  # itertools.count prints 'count(N)'
-    return scheduled - len(env._queue)
+    return scheduled - (env.pending if isinstance(env, Calendar) else len(env._queue))
 
 
 class EventBudget:

@@ -1,12 +1,14 @@
 """The customer journey: admission to the book, new logos, the lifecycle and the renewals.
 
-Each customer's story is two SimPy processes. Its lifecycle: for a new logo the sale, the
-implementation and go-live (time to value), the CSM engagement and the training offer; for a
-t=0 customer straight to service; then support cases and champion turnover until it leaves. Its
-renewals: a renewal review by the CSM ahead of each anniversary (not for a digital programme),
-then the renewal decision itself (`simcs/model/renewal.py`) and the re-tiering the
-segmentation rule may ask for (`simcs/model/segmenter.py`). Each step reads the tier serving the
-customer at that moment, so a move takes effect at once.
+Each customer's story has two strands. Its lifecycle: for a new logo the sale, the
+implementation and go-live (time to value), the CSM engagement and the training offer (a SimPy
+process, since it waits on the implementation); for a t=0 customer straight to service; then
+support cases and champion turnover until it leaves. Its renewals: a renewal review by the CSM
+ahead of each anniversary (not for a digital programme), then the renewal decision itself
+(`simcs/model/renewal.py`) and the re-tiering the segmentation rule may ask for
+(`simcs/model/segmenter.py`). Each step reads the tier serving the customer at that moment, so a
+move takes effect at once. Whatever no process waits on is a chain of alarms
+(`simcs/model/clock.py`), started where a process would take its first step.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import simpy
 from simcs.calendar import hours_to_days, weeks
 from simcs.model.book import NEW_LOGO_SERIAL, CustomerFactory
 from simcs.model.champions import ChampionTurnover
+from simcs.model.clock import Calendar
 from simcs.model.csm import RENEWAL_REVIEW, CsmTeam
 from simcs.model.customer import Customer
 from simcs.model.education import Education
@@ -35,7 +38,7 @@ class Journeys:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Calendar,
         scenario: Scenario,
         ledger: Ledger,
         journal: Journal,
@@ -68,8 +71,11 @@ class Journeys:
     def admit(self, customer: Customer, new: bool) -> None:
         """Add a customer to the book and start its lifecycle and renewals."""
         self.customers.append(customer)
-        self.env.process(self.lifecycle(customer, new))
-        self.env.process(self.renewals(customer))
+        if new:
+            self.env.process(self.lifecycle(customer))
+        else:
+            self.env.urgent(self._serve, customer)
+        self.env.urgent(self._renewal_cycle, customer)
 
     def new_logos(self, group: str, times: list[float]) -> Generator[simpy.Event, None, None]:
         """Process: new logos of one customer group arriving at their sale times."""
@@ -78,57 +84,73 @@ class Journeys:
             customer = self.factory.create(group, NEW_LOGO_SERIAL + k, self.env.now, False)
             self.admit(customer, new=True)
 
-    def lifecycle(self, customer: Customer, new: bool) -> Generator[simpy.Event, None, None]:
-        """Process: sale, implementation and go-live, then service until the customer leaves."""
+    def lifecycle(self, customer: Customer) -> Generator[simpy.Event, None, None]:
+        """Process: a new logo's sale, implementation and go-live, then service."""
         tiers, teams = self.scenario.tiers, self.teams
-        if new:
-            self.journal.record(
-                self.env.now,
-                customer.group,
-                customer.serial,
-                "sale",
-                f"new logo, ARR ${customer.arr:,.0f}, served by {tiers[customer.tier].label}",
-            )
-            book = self.ledger.at(self.env.now, customer.cell)
-            book["new_customers"] += 1
-            book["arr_new"] += customer.arr
-            if tiers[customer.tier].csm_start == "at_sale":
-                teams[customer.tier].engage(customer)
-            yield from self.implementation.implement(customer)
-            if not customer.active:
-                return
-            tier = tiers[customer.tier]
-            self.journal.record(
-                self.env.now,
-                customer.group,
-                customer.serial,
-                "go-live",
-                f"time to value {hours_to_days(customer.ttv_hours or 0.0):.0f} days (target "
-                f"{tier.onboarding.target_weeks * 7:g})",
-            )
-            if tier.csm_start == "after_go_live":
-                teams[customer.tier].engage(customer)
-            self.education.offer(customer)
-        else:
+        self.journal.record(
+            self.env.now,
+            customer.group,
+            customer.serial,
+            "sale",
+            f"new logo, ARR ${customer.arr:,.0f}, served by {tiers[customer.tier].label}",
+        )
+        book = self.ledger.at(self.env.now, customer.cell)
+        book["new_customers"] += 1
+        book["arr_new"] += customer.arr
+        if tiers[customer.tier].csm_start == "at_sale":
             teams[customer.tier].engage(customer)
-        self.desk.open_cases(customer)
-        yield from self.champions.run(customer)
+        yield from self.implementation.implement(customer)
+        if not customer.active:
+            return
+        tier = tiers[customer.tier]
+        self.journal.record(
+            self.env.now,
+            customer.group,
+            customer.serial,
+            "go-live",
+            f"time to value {hours_to_days(customer.ttv_hours or 0.0):.0f} days (target "
+            f"{tier.onboarding.target_weeks * 7:g})",
+        )
+        if tier.csm_start == "after_go_live":
+            teams[customer.tier].engage(customer)
+        self.education.offer(customer)
+        self._live(customer)
 
-    def renewals(self, customer: Customer) -> Generator[simpy.Event, None, None]:
-        """Process: a renewal review ahead of each anniversary, the renewal itself, and the
-        re-tiering the segmentation rule asks for."""
+    def _serve(self, customer: Customer) -> None:
+        """A customer of the t=0 book: its CSM engagement starts, then its service."""
+        self.teams[customer.tier].engage(customer)
+        self._live(customer)
+
+    def _live(self, customer: Customer) -> None:
+        """Support cases and champion turnover, from go-live until the customer leaves."""
+        self.desk.open_cases(customer)
+        self.champions.start(customer)
+
+    # A customer's renewals, as a chain of alarms (no process waits on them): a renewal review
+    # by its CSM ahead of each anniversary (not for a digital programme), the renewal itself,
+    # and the re-tiering the segmentation rule asks for.
+    def _renewal_cycle(self, customer: Customer) -> None:
+        """The customer's next contract year: its review, if any, then its anniversary."""
+        if not customer.active:
+            return
         env = self.env
-        while customer.active:
-            team = self.teams[customer.tier]
-            review = self.scenario.tiers[customer.tier].renewal_review
-            if review is not None and team.coverage != "digital":
-                review_at = customer.next_anniversary - weeks(review.weeks_before)
-                if review_at >= env.now:
-                    yield env.timeout(review_at - env.now)
-                    self.teams[customer.tier].request_touch(
-                        customer, RENEWAL_REVIEW, review.hours, deadline=customer.next_anniversary
-                    )
-            yield env.timeout(customer.next_anniversary - env.now)
-            self.renewal_decisions.decide(customer)
-            if customer.active:
-                self.segmenter.at_renewal(customer)
+        review = self.scenario.tiers[customer.tier].renewal_review
+        if review is not None and self.teams[customer.tier].coverage != "digital":
+            review_at = customer.next_anniversary - weeks(review.weeks_before)
+            if review_at >= env.now:
+                env.after(review_at - env.now, self._review, (customer, review.hours))
+                return
+        env.after(customer.next_anniversary - env.now, self._anniversary, customer)
+
+    def _review(self, due: tuple[Customer, float]) -> None:
+        customer, hours = due
+        self.teams[customer.tier].request_touch(
+            customer, RENEWAL_REVIEW, hours, deadline=customer.next_anniversary
+        )
+        self.env.after(customer.next_anniversary - self.env.now, self._anniversary, customer)
+
+    def _anniversary(self, customer: Customer) -> None:
+        self.renewal_decisions.decide(customer)
+        if customer.active:
+            self.segmenter.at_renewal(customer)
+        self._renewal_cycle(customer)

@@ -16,12 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import simpy
-from simpy.events import Timeout
 
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.costs import loaded_cost_per_work_hour
 from simcs.formulas.deflection import effective_deflection
+from simcs.model.clock import Calendar
 from simcs.model.customer import Customer
 from simcs.model.draws import handle_hours
 from simcs.model.journal import Journal
@@ -68,7 +67,7 @@ class SupportDesk:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Calendar,
         scenario: Scenario,
         ledger: Ledger,
         on_new_contact: Callable[[Customer], None],
@@ -132,14 +131,13 @@ class SupportDesk:
             self._next_poisson(stream)
 
     def _in(self, delay: float, stream: CaseStream) -> None:
-        Timeout(self.env, delay, stream).callbacks.append(self._arrival)
+        self.env.after(delay, self._arrival, stream)
 
     def _next_poisson(self, stream: CaseStream) -> None:
         stream.pending = stream.draw()
         self._in(-stream.gap * math.log1p(-stream.pending[5]), stream)
 
-    def _arrival(self, event: simpy.Event) -> None:
-        stream: CaseStream = event.value
+    def _arrival(self, stream: CaseStream) -> None:
         customer = stream.customer
         if not customer.active:
             return

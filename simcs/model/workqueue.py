@@ -19,10 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import simpy
-from simpy.events import Timeout
-
 from simcs.calendar import HOURS_PER_YEAR
+from simcs.model.clock import Calendar
 from simcs.model.guard import NonFinite, work_fields
 from simcs.model.ledger import Ledger
 
@@ -83,7 +81,7 @@ class WorkQueue:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Calendar,
         name: str,
         seats: int,
         productive_share: float = 1.0,
@@ -170,8 +168,7 @@ class WorkQueue:
             if job.deadline <= now:
                 self._drop(job)
             else:
-                timer = self.env.timeout(job.deadline - now)
-                timer.callbacks.append(lambda _ev, j=job: self._expire(j))
+                self.env.after(job.deadline - now, self._expire, job)
         return job
 
     def _expire(self, job: Job) -> None:
@@ -211,10 +208,9 @@ class WorkQueue:
             self._busy_ledger.add_span(now, now + duration, job.tier, self._busy_quantity)
         if job.on_start is not None:
             job.on_start(job)
-        Timeout(self.env, duration, job).callbacks.append(self._finish)
+        self.env.after(duration, self._finish, job)
 
-    def _finish(self, event: simpy.Event) -> None:
-        job: Job = event.value
+    def _finish(self, job: Job) -> None:
         self._advance()
         seat = job.seat
         assert seat is not None

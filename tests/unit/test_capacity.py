@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 import pytest
-import simpy
 
 import simcs
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import min_servers_for_service_level, mmc_service_level
+from simcs.model.clock import Calendar
 from simcs.model.ledger import Ledger
 from simcs.model.roster import Roster
 from simcs.model.seats import Headcount
@@ -99,7 +99,7 @@ def test_seat_shares_match_the_staffing_process_over_the_long_run() -> None:
     pool = StaffPool(
         headcount=100, ote=1, attrition_per_year=1.0, hiring_lag_weeks=12, ramp_weeks=10
     )
-    env = simpy.Environment()
+    env = Calendar()
     streams = Streams(seed=5, replication=0)
     seats = range(100)
     filled = [True] * 100

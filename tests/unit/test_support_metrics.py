@@ -4,11 +4,11 @@ waits and shares, and every case filed is accounted for; P(wait > 0) against Erl
 from __future__ import annotations
 
 import pytest
-import simpy
 
 import simcs
 from simcs.calendar import HOURS_PER_YEAR
 from simcs.formulas.erlang import erlang_c
+from simcs.model.clock import Calendar
 from simcs.model.workqueue import Job, WorkQueue
 from simcs.records import WAIT_POINTS, cell_key
 from simcs.scenario import Scenario
@@ -17,7 +17,7 @@ from simcs.stats import t_interval
 
 
 def test_a_queue_lists_its_unfinished_jobs() -> None:
-    env = simpy.Environment()
+    env = Calendar()
     queue = WorkQueue(env, "desk", 2)
     jobs = [Job(hours, priority=p, tier=t) for hours, p, t in [(5, 0, "a"), (1, 0, "b"),
             (1, 1, "c"), (1, 0, "d"), (1, 0, "e")]]  # fmt: skip

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import simpy
 
+from simcs.model.clock import Calendar
 from simcs.model.ledger import Ledger
 from simcs.model.workqueue import DONE, DROPPED, SERVING, WAITING, Job, WorkQueue
 
@@ -37,7 +38,7 @@ class Recorder:
 
 
 def _setup(seats: int, share: float = 1.0) -> tuple[simpy.Environment, WorkQueue, Recorder]:
-    env = simpy.Environment()
+    env = Calendar()
     return env, WorkQueue(env, "q", seats, share), Recorder(env)
 
 
@@ -45,7 +46,7 @@ def _setup(seats: int, share: float = 1.0) -> tuple[simpy.Environment, WorkQueue
 
 
 def test_rejects_bad_arguments() -> None:
-    env = simpy.Environment()
+    env = Calendar()
     with pytest.raises(ValueError):
         WorkQueue(env, "q", -1)
     with pytest.raises(ValueError):
@@ -110,7 +111,7 @@ def test_duration_is_work_over_productive_share(share: float, expected: float) -
 
 
 def test_busy_time_is_booked_per_tier_and_split_at_year_ends() -> None:
-    env = simpy.Environment()
+    env = Calendar()
     ledger = Ledger()
     q = WorkQueue(env, "q", 1, 0.8, busy_ledger=ledger, busy_quantity="busy")
     q.submit(Job(work_hours=2.0, tier="smb"))  # 0 -> 2.5
@@ -243,7 +244,7 @@ def _random_load(
 
 def test_little_identity_and_busy_conservation_under_random_load() -> None:
     rng = np.random.default_rng(20240611)
-    env = simpy.Environment()
+    env = Calendar()
     ledger = Ledger()
     q = WorkQueue(env, "q", 3, 0.8, busy_ledger=ledger, busy_quantity="busy")
     log: list[Job] = []

@@ -15,6 +15,7 @@ import simpy
 
 import simcs
 from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.clock import Calendar
 from simcs.model.ledger import Ledger
 from simcs.model.roster import MONTH_HOURS, Roster
 from simcs.model.seats import QueueSeats
@@ -59,7 +60,7 @@ def _pool(headcount: int = 4, **policy: object) -> StaffPool:
 def _roster(
     pool: StaffPool, book: list[float] | None = None, seed: int = 1
 ) -> tuple[simpy.Environment, Roster, _Log, WorkQueue]:
-    env = simpy.Environment()
+    env = Calendar()
     queue = WorkQueue(env, "support", pool.headcount)
     log = _Log(queue)
     arr = book if book is not None else [0.0]

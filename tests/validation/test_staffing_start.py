@@ -15,6 +15,7 @@ import pytest
 import simpy
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
+from simcs.model.clock import Calendar
 from simcs.model.ledger import Ledger
 from simcs.model.roster import Roster
 from simcs.model.seats import QueueSeats
@@ -48,7 +49,7 @@ def _desk(
 ) -> tuple[simpy.Environment, WorkQueue]:
     """A bare desk of `seats` support seats turning over from `start` (no work: a leaver goes
     at once); each hire's time is appended to `hired` if given."""
-    env = simpy.Environment()
+    env = Calendar()
     queue = WorkQueue(env, "support", seats)
     pool = pool.model_copy(update={"headcount": seats})
     seats_of = _RecordingSeats(queue, hired)
