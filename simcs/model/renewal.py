@@ -206,10 +206,9 @@ class Renewals:
         if u < p_churn:
             customer.churn_time = now
             customer.close_streams()
-            if self.journal.enabled:
-                self.journal.record(
-                    now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
-                )
+            self.journal.record(
+                now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
+            )
             team.release(customer)
             book["churned"] += 1
             book["arr_churned"] += customer.arr
@@ -238,13 +237,8 @@ class Renewals:
             else:
                 book["arr_contraction"] += before - customer.arr
             customer.renewals += 1
-            if self.journal.enabled:  # the detail is not formatted for nothing
-                self.journal.record(
-                    now,
-                    name,
-                    customer.serial,
-                    "renewed",
-                    f"ARR ${before:,.0f} -> ${customer.arr:,.0f}",
-                )
+            self.journal.record(
+                now, name, customer.serial, "renewed", f"ARR ${before:,.0f} -> ${customer.arr:,.0f}"
+            )
             customer.next_anniversary += HOURS_PER_YEAR
         customer.term = Term(start=now)
