@@ -61,11 +61,12 @@ class Calendar(simpy.Environment):
         self._days: list[int] = []  # heap of the days that have a bucket
         self._far: list[Entry] = []
         self.deferred = 0  # events waiting in buckets or the far heap
+        self.unscheduled = 0  # ids reserved and not (yet) given to an alarm
 
     @property
     def pending(self) -> int:
-        """Events scheduled and not yet processed."""
-        return len(self._queue) + self.deferred
+        """Events scheduled and not yet processed (and ids reserved for alarms not set)."""
+        return len(self._queue) + self.deferred + self.unscheduled
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: SimTime = 0) -> None:
         """Schedule an *event* with a given *priority* and a *delay* (SimPy's contract)."""
@@ -96,6 +97,22 @@ class Calendar(simpy.Environment):
         """Call `callback(value)` now, before the ordinary events due now: where a SimPy
         process started now would take its first step."""
         self._push((self._now, URGENT, next(self._eid), Alarm(callback, value)))
+
+    def reserve(self) -> int:
+        """Take the id the next event would get, for an alarm that may be set later
+        (`at_reserved`) or never: it keeps the place a timeout made now would have had."""
+        self.unscheduled += 1
+        return next(self._eid)
+
+    def at_reserved(
+        self, at: SimTime, eid: int, callback: Callable[[Any], None], value: Any = None
+    ) -> None:
+        """Call `callback(value)` at time `at` (not in the past), in the place of the
+        reserved id `eid` among the events due then."""
+        if at < self._now:
+            raise ValueError(f"time {at} is in the past (now {self._now})")
+        self.unscheduled -= 1
+        self._push((at, NORMAL, eid, Alarm(callback, value)))
 
     def _push(self, entry: Entry) -> None:
         at = entry[0]
