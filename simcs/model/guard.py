@@ -115,10 +115,13 @@ def default_event_budget(scenario: Scenario) -> int:
 
 
 def events_processed(env: simpy.Environment) -> int:
-    """Events processed so far, from SimPy's event-id counter (one id per event scheduled)
-    less the events still scheduled: read in O(1), nothing counted per event."""
+    """Events processed so far, from SimPy's event-id counter (one id per event scheduled, or
+    reserved for one) less the events still scheduled and the ids never used: read in O(1),
+    nothing counted per event."""
     scheduled = int(repr(env._eid)[len("count(") : -1])  # itertools.count prints 'count(N)'
-    return scheduled - (env.pending if isinstance(env, Calendar) else len(env._queue))
+    if isinstance(env, Calendar):
+        return scheduled - env.unscheduled - env.pending
+    return scheduled - len(env._queue)
 
 
 class EventBudget:

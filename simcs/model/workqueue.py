@@ -98,6 +98,8 @@ class WorkQueue:
         self.seats = [Seat(i) for i in range(seats)]
         self._free: list[Seat] = list(self.seats)
         self._heap: list[tuple[int, int, Job]] = []
+        self._deadlines: list[tuple[float, int, Job]] = []  # waiting jobs' deadlines, unarmed
+        self._armed: list[tuple[float, int]] = []  # (deadline, id) of the alarms set
         self._serial = 0
         self._n_waiting = 0
         self._n_busy = 0
@@ -168,13 +170,37 @@ class WorkQueue:
             if job.deadline <= now:
                 self._drop(job)
             else:
-                self.env.after(job.deadline - now, self._expire, job)
+                self._watch(job)
         return job
 
+    # A waiting job is dropped at its deadline, in the place among the events due then that a
+    # timeout made at its submission would have had (its reserved id). Only the earliest
+    # deadlines have alarms: most jobs start long before theirs, and their alarms would be
+    # events that decide nothing.
+    def _watch(self, job: Job) -> None:
+        assert job.deadline is not None
+        entry = (job.deadline, self.env.reserve(), job)
+        if not self._armed or entry[:2] < self._armed[0]:
+            self._arm(entry)
+        else:
+            heapq.heappush(self._deadlines, entry)
+
+    def _arm(self, entry: tuple[float, int, Job]) -> None:
+        deadline, eid, job = entry
+        heapq.heappush(self._armed, (deadline, eid))
+        self.env.at_reserved(deadline, eid, self._expire, job)
+
     def _expire(self, job: Job) -> None:
+        heapq.heappop(self._armed)  # this alarm's key: alarms go off in the order of their keys
         if job.state == WAITING:
             self._advance()
             self._drop(job)
+        # arm the earliest deadline of a job still waiting, if it comes before every armed one
+        pending = self._deadlines
+        while pending and pending[0][2].state != WAITING:
+            heapq.heappop(pending)  # started or moved: its reserved id is never used
+        if pending and (not self._armed or pending[0][:2] < self._armed[0]):
+            self._arm(heapq.heappop(pending))
 
     def _drop(self, job: Job) -> None:
         job.state = DROPPED

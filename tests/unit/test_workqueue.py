@@ -9,6 +9,7 @@ import pytest
 import simpy
 
 from simcs.model.clock import Calendar
+from simcs.model.guard import events_processed
 from simcs.model.ledger import Ledger
 from simcs.model.workqueue import DONE, DROPPED, SERVING, WAITING, Job, WorkQueue
 
@@ -270,6 +271,35 @@ def test_little_identity_and_busy_conservation_under_random_load() -> None:
     for j in log:
         if j.deadline is not None and j.state == DONE:
             assert j.start <= j.deadline
+
+
+def test_deadlines_are_kept_exactly_with_alarms_only_for_the_earliest() -> None:
+    """Every job still waiting at its deadline is dropped at that very time, and a job that
+    started first costs no event: alarms are set only for the earliest deadlines."""
+    rng = np.random.default_rng(7)
+    env = Calendar()
+    q = WorkQueue(env, "q", 1)
+    dropped_at: dict[int, float] = {}
+    jobs: list[Job] = []
+
+    def arrivals() -> Generator[simpy.Event, None, None]:
+        for k in range(400):
+            yield env.timeout(float(rng.exponential(1.0)))
+            patience = 50.0 if k % 10 else float(rng.exponential(0.5))  # a few drop
+            job = Job(float(rng.exponential(0.9)), deadline=env.now + patience, payload=k)
+            job.on_drop = lambda j: dropped_at.__setitem__(j.payload, env.now)
+            jobs.append(q.submit(job))
+
+    env.process(arrivals())
+    env.run()
+    dropped = [j for j in jobs if j.state == DROPPED]
+    assert 5 < len(dropped) < 40
+    assert all(dropped_at[j.payload] == j.deadline for j in dropped)
+    assert all(j.start <= j.deadline for j in jobs if j.state == DONE)  # type: ignore[operator]
+    queued = sum(j.start > j.arrival or j.state == DROPPED for j in jobs)
+    events = events_processed(env)
+    # 1 start + 400 arrivals + 400-ish finishes; a timer per queued job would add `queued`
+    assert queued > 200 and events < 1 + 400 + 400 + queued / 2
 
 
 # ----------------------------------------------------------------------------- staffing
