@@ -1,12 +1,14 @@
-"""The simulation clock's calendar of future events: SimPy's heap for the near future, day
+"""The simulation clock's calendar of future events: SimPy's heap for the next hour, hour
 buckets for the rest.
 
 A large book keeps a few events pending per customer (its next case, touch, champion change,
 anniversary), so SimPy's one heap grows with the book: at 100,000 customers it holds some
 300,000 entries and every pop walks ~19 levels of tuples scattered in memory. `Calendar` is a
-`simpy.Environment` whose heap holds only the events of the current business day; an event
-further ahead waits, unsorted, in the bucket of its day and joins the heap when the clock
-reaches that day (a two-level calendar queue, after Brown 1988, "Calendar queues", CACM 31(10)).
+`simpy.Environment` whose heap holds only the events of the current hour; an event further
+ahead waits, unsorted, in the bucket of its hour and joins the heap when the clock reaches that
+hour (a two-level calendar queue, after Brown 1988, "Calendar queues", CACM 31(10)). An hour
+keeps the heap at a few thousand events for a 100,000-customer book (measured: the bucket
+width of 1 hour ran the x20 baseline 7% faster than 8 hours, and 0.25 or 0.5 hours no faster).
 
 The order of events is exactly SimPy's: an event keeps the (time, priority, id) key it was
 given when scheduled, so moving it from a bucket to the heap changes nothing but when it is
@@ -29,9 +31,8 @@ import simpy
 from simpy.core import EmptySchedule, SimTime, StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority
 
-#: Width of a bucket, in clock hours: a business day (a power of two, so that bucket bounds are
-#: exact floats).
-DAY_HOURS = 8.0
+#: Width of a bucket, in clock hours (a power of two, so that bucket bounds are exact floats).
+BUCKET_HOURS = 1.0
 #: Events at or beyond this time (or at a non-finite time) wait in one heap of their own.
 FAR_HOURS = 2.0**40
 
@@ -51,14 +52,14 @@ Entry = tuple[SimTime, EventPriority, int, Event | Alarm]
 
 class Calendar(simpy.Environment):
     """A SimPy environment whose heap holds only the events before `horizon`; the later ones
-    wait in day buckets (and a far-future heap) until the clock gets there."""
+    wait in hour buckets (and a far-future heap) until the clock gets there."""
 
     def __init__(self, initial_time: SimTime = 0) -> None:
         super().__init__(initial_time)
         #: every event before this time is in the heap; every later one is in a bucket
-        self.horizon = (math.floor(initial_time / DAY_HOURS) + 1) * DAY_HOURS
+        self.horizon = (math.floor(initial_time / BUCKET_HOURS) + 1) * BUCKET_HOURS
         self._buckets: dict[int, list[Entry]] = {}
-        self._days: list[int] = []  # heap of the days that have a bucket
+        self._hours: list[int] = []  # heap of the hours that have a bucket
         self._far: list[Entry] = []
         self.deferred = 0  # events waiting in buckets or the far heap
         self.reserved = 0  # ids reserved for alarms
@@ -87,13 +88,13 @@ class Calendar(simpy.Environment):
         entry = (at, NORMAL, next(self._eid), Alarm(callback, value))
         if at < self.horizon:
             heappush(self._queue, entry)
-        elif at < FAR_HOURS:  # `_push`, inlined: most alarms are for a later day
+        elif at < FAR_HOURS:  # `_push`, inlined: most alarms are for a later hour
             self.deferred += 1
-            day = int(at // DAY_HOURS)
-            bucket = self._buckets.get(day)
+            hour = int(at // BUCKET_HOURS)
+            bucket = self._buckets.get(hour)
             if bucket is None:
-                self._buckets[day] = [entry]
-                heappush(self._days, day)
+                self._buckets[hour] = [entry]
+                heappush(self._hours, hour)
             else:
                 bucket.append(entry)
         else:
@@ -127,23 +128,23 @@ class Calendar(simpy.Environment):
             return
         self.deferred += 1
         if at < FAR_HOURS:
-            day = int(at // DAY_HOURS)
-            bucket = self._buckets.get(day)
+            hour = int(at // BUCKET_HOURS)
+            bucket = self._buckets.get(hour)
             if bucket is None:
-                self._buckets[day] = [entry]
-                heappush(self._days, day)
+                self._buckets[hour] = [entry]
+                heappush(self._hours, hour)
             else:
                 bucket.append(entry)
         else:  # beyond any horizon, infinite or NaN: kept apart so a bucket never waits on it
             heappush(self._far, entry)
 
     def _release(self) -> None:
-        """The heap is empty: move the next day's bucket (or the far heap) into it."""
+        """The heap is empty: move the next hour's bucket (or the far heap) into it."""
         queue: list[Any] = self._queue
-        if self._days:
-            day = heappop(self._days)
-            queue.extend(self._buckets.pop(day))
-            self.horizon = (day + 1) * DAY_HOURS
+        if self._hours:
+            hour = heappop(self._hours)
+            queue.extend(self._buckets.pop(hour))
+            self.horizon = (hour + 1) * BUCKET_HOURS
         elif self._far:
             queue.extend(self._far)
             self._far.clear()
@@ -160,7 +161,7 @@ class Calendar(simpy.Environment):
         return self._queue[0][0] if self._queue else math.inf
 
     def step(self) -> None:
-        """Process the next event (SimPy's step, after releasing a day's bucket if the heap
+        """Process the next event (SimPy's step, after releasing an hour's bucket if the heap
         has run dry). Raise `EmptySchedule` if no event is left."""
         queue = self._queue
         if not queue:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 from simcs.calendar import HOURS_PER_YEAR, weeks
@@ -56,6 +57,9 @@ class CsmTeam:
         self.books: list[WorkQueue] = []
         self.closed: set[int] = set()  # assigned books whose position is gone
         self.members: list[set[Customer]] = []
+        # (customers, seat) of the books, lowest first: an entry is current while its seat is
+        # open, its CSM there and its count right; stale ones are dropped when they surface
+        self._lightest: list[tuple[int, int]] = []
         self.pooled: WorkQueue | None = None
         if pool is None or self.coverage == "digital":
             return
@@ -77,6 +81,7 @@ class CsmTeam:
             book.vacate(book.seats[0])
         self.books.append(book)
         self.members.append(set())
+        self._offer(len(self.books) - 1)
 
     @property
     def queues(self) -> list[WorkQueue]:
@@ -108,6 +113,7 @@ class CsmTeam:
             return
         book = self.books[seat]
         book.fill(book.seats[0], ramp_hours)
+        self._offer(seat)
         for customer in self.members[seat]:
             self._new_csm(
                 customer, f"csm.{self.tier_name} #{seat} is a new hire (the old CSM left)"
@@ -140,17 +146,43 @@ class CsmTeam:
                 queue.submit(job)
 
     def _assign(self, customer: Customer) -> None:
-        """Put the customer on the book with the fewest customers among those whose CSM is
-        there (a vacant seat's book keeps its customers but takes no new ones while a CSM is
-        on hand elsewhere), else among the open books (none if all are closed)."""
-        open_books = [s for s in range(len(self.books)) if s not in self.closed]
-        staffed = [s for s in open_books if self.books[s].present]
-        if staffed:
-            open_books = staffed
-        if open_books:
+        """Put the customer on the book with the fewest customers (the first such book) among
+        those whose CSM is there (a vacant seat's book keeps its customers but takes no new
+        ones while a CSM is on hand elsewhere), else among the open books (none if all are
+        closed)."""
+        seat = self._lightest_staffed()
+        if seat is None:  # no CSM on hand: look at every open book (rare, so a scan)
+            open_books = [s for s in range(len(self.books)) if s not in self.closed]
+            if not open_books:
+                return
             seat = min(open_books, key=lambda s: len(self.members[s]))
-            self.members[seat].add(customer)
-            customer.csm_seat = seat
+        self.members[seat].add(customer)
+        customer.csm_seat = seat
+        self._offer(seat)
+
+    def _offer(self, seat: int) -> None:
+        """The book in `seat` has a new count of customers, or its CSM is back."""
+        heapq.heappush(self._lightest, (len(self.members[seat]), seat))
+        if len(self._lightest) > 4 * len(self.books) + 64:  # mostly stale: rebuild it
+            self._lightest = [e for e in set(self._lightest) if self._current(e)]
+            heapq.heapify(self._lightest)
+
+    def _current(self, entry: tuple[int, int]) -> bool:
+        count, seat = entry
+        return (
+            seat not in self.closed
+            and self.books[seat].present > 0
+            and len(self.members[seat]) == count
+        )
+
+    def _lightest_staffed(self) -> int | None:
+        """The open book with a CSM there and the fewest customers (the first, on a tie)."""
+        lightest = self._lightest
+        while lightest:
+            if self._current(lightest[0]):
+                return lightest[0][1]
+            heapq.heappop(lightest)
+        return None
 
     def engage(self, customer: Customer) -> None:
         """Start engaging the customer: give it a CSM (assigned) and start its cadence."""
@@ -164,6 +196,7 @@ class CsmTeam:
         """The customer churned: take it off its CSM's book."""
         if customer.csm_seat is not None:
             self.members[customer.csm_seat].discard(customer)
+            self._offer(customer.csm_seat)
             customer.csm_seat = None
 
     def queue_for(self, customer: Customer) -> WorkQueue | None:

@@ -6,6 +6,7 @@ The distribution functions themselves are in `simcs.formulas.lognormal`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from statistics import NormalDist
 
 from simcs.formulas.lognormal import lognormal_params, normal_cdf
@@ -42,3 +43,18 @@ def handle_hours(u: float, distribution: str, mean: float, cv: float) -> float:
         return mean
     mu, sigma = lognormal_params(mean, cv)
     return math.exp(mu + sigma * normal_quantile(u))
+
+
+def handle_time_law(distribution: str, mean: float, cv: float) -> Callable[[float], float]:
+    """`handle_hours` of one law as a function of the uniform alone, its parameters worked out
+    once (the very same numbers: a case's handle time is drawn on a hot path)."""
+    if distribution != "lognormal":
+        return lambda u: handle_hours(u, distribution, mean, cv)
+    mu, sigma = lognormal_params(mean, cv)
+    inv_cdf = _STANDARD_NORMAL.inv_cdf
+    top = 1.0 - 1e-16
+
+    def lognormal(u: float) -> float:
+        return math.exp(mu + sigma * inv_cdf(min(max(u, _TINY), top)))
+
+    return lognormal

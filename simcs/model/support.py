@@ -22,7 +22,7 @@ from simcs.formulas.costs import loaded_cost_per_work_hour
 from simcs.formulas.deflection import effective_deflection
 from simcs.model.clock import Calendar
 from simcs.model.customer import Customer
-from simcs.model.draws import handle_hours
+from simcs.model.draws import handle_time_law
 from simcs.model.journal import Journal
 from simcs.model.ledger import Ledger
 from simcs.model.renewal import training_strength
@@ -105,7 +105,7 @@ class SupportDesk:
         self.regular = desk.arrivals == "regular"
         self.patience = desk.patience_hours
         ht = desk.handle_time
-        self.handle_time = (ht.distribution, ht.mean_hours, ht.cv)
+        self.handle_hours = handle_time_law(ht.distribution, ht.mean_hours, ht.cv)
         self.new_contact_detection = desk.new_contact_detection
         self.case_reduction = scenario.training.case_reduction
         self.self_paced_effect = scenario.training.self_paced_effect
@@ -144,9 +144,10 @@ class SupportDesk:
         if self.regular:
             self._case(customer, stream.draw())
             self._in(stream.gap, stream)
-        else:
+        else:  # `_next_poisson`, inlined (one call per case)
             self._case(customer, stream.pending)
-            self._next_poisson(stream)
+            u = stream.pending = stream.draw()
+            self.env.after(-stream.gap * math.log1p(-u[5]), self._arrival, stream)
 
     def _case(self, customer: Customer, u: list[float]) -> None:
         """One case: u = uniforms for training, deflection, handle time, new contact, patience
@@ -178,7 +179,7 @@ class SupportDesk:
                     "resolved by self-service",
                 )
             return
-        work = handle_hours(u[2], *self.handle_time)
+        work = self.handle_hours(u[2])
         customer.term.cases += 1
         if self.cost_per_hour is not None:
             book["support_activity_cost"] += work * self.cost_per_hour

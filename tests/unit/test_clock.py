@@ -1,4 +1,4 @@
-"""The calendar of future events: exactly SimPy's order, with only a day's events in the heap."""
+"""The calendar of future events: exactly SimPy's order, with only an hour's events in the heap."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import simpy
 from simpy.events import URGENT
 
-from simcs.model.clock import DAY_HOURS, FAR_HOURS, Calendar
+from simcs.model.clock import BUCKET_HOURS, FAR_HOURS, Calendar
 from simcs.model.guard import events_processed
 
 Log = list[tuple[float, str]]
@@ -91,11 +91,11 @@ def test_run_until_stops_where_simpy_stops() -> None:
     assert calendar.peek() == simpy_env.peek()  # the next event, though it waits in a bucket
 
 
-def test_only_the_current_day_is_in_the_heap() -> None:
+def test_only_the_current_hour_is_in_the_heap() -> None:
     env = Calendar()
     fired: list[float] = []
     rng = np.random.default_rng(0)
-    times = rng.uniform(0, 1000 * DAY_HOURS, 20_000)
+    times = rng.uniform(0, 1000 * BUCKET_HOURS, 20_000)
     for t in times:
         env.after(float(t), fired.append, float(t))
     assert len(env._queue) < 60 and env.pending == 20_000
@@ -106,12 +106,12 @@ def test_only_the_current_day_is_in_the_heap() -> None:
         nonlocal biggest
         while True:
             biggest = max(biggest, len(env._queue))
-            yield env.timeout(DAY_HOURS / 2)
+            yield env.timeout(BUCKET_HOURS / 2)
 
     env.process(watch())
-    env.run(until=1000 * DAY_HOURS)
+    env.run(until=1000 * BUCKET_HOURS)
     assert fired == sorted(times.tolist())
-    assert biggest < 100  # ~20 a day, not 20,000
+    assert biggest < 100  # ~20 an hour, not 20,000
     # the alarms, the watcher's start and 1,999 steps (its 2,000th is due at `until`), `until`
     assert events_processed(env) == 20_000 + 1 + 1_999 + 1
 
@@ -131,7 +131,7 @@ def test_a_failed_event_crashes_the_run_as_in_simpy() -> None:
     env = Calendar()
 
     def boom() -> Generator[simpy.Event, None, None]:
-        yield env.timeout(3 * DAY_HOURS)
+        yield env.timeout(3 * BUCKET_HOURS)
         raise KeyError("broken")
 
     env.process(boom())

@@ -4,6 +4,7 @@ other CSMs, and a new position is a new, empty book."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from simcs.model.organisation import Organisation
@@ -60,3 +61,44 @@ def test_a_closed_position_moves_its_customers_and_work(team_org: Organisation) 
     assert len(team.books) == 5 and team.members[4] == set() and team.books[4].present == 0
     team.fill_seat(4, 0.0)
     assert team.books[4].present == 1
+
+
+def test_a_new_customer_goes_to_the_first_lightest_book_whatever_happened(
+    baseline: Scenario,
+) -> None:
+    """The team's running order of books (kept as the book changes, not rescanned) picks
+    what a scan of every book picks, through churn, departures, hires and closed positions."""
+    small = with_overrides(
+        shrink(baseline, 10, 1),
+        {"staff.csm.enterprise.headcount": 12, "initial_book.staffing": "full"},
+    )
+    organisation = Organisation(small, 5, 0)
+    team = organisation.teams["enterprise"]
+    group = next(iter(small.population))
+    rng = np.random.default_rng(11)
+    customers = []
+
+    def scan() -> int | None:
+        open_books = [s for s in range(len(team.books)) if s not in team.closed]
+        staffed = [s for s in open_books if team.books[s].present] or open_books
+        return min(staffed, key=lambda s: len(team.members[s])) if staffed else None
+
+    for serial in range(3000):
+        op = rng.random()
+        if op < 0.6 or not customers:
+            customer = organisation.factory.create(group, 10_000 + serial, 0.0, True)
+            expected = scan()
+            team.engage(customer)
+            assert customer.csm_seat == expected
+            customers.append(customer)
+        elif op < 0.85:
+            team.release(customers.pop(int(rng.integers(len(customers)))))
+        elif op < 0.93:
+            team.vacate_seat(int(rng.integers(len(team.books))))
+        elif op < 0.99:
+            vacant = [s for s in range(len(team.books)) if not team.books[s].present]
+            if vacant:
+                team.fill_seat(vacant[int(rng.integers(len(vacant)))], 0.0)
+        elif len(team.closed) < len(team.books) - 2:
+            team.close_seat(int(rng.integers(len(team.books))))
+    assert len(team._lightest) <= 4 * len(team.books) + 64  # stale entries do not pile up

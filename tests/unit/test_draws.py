@@ -10,6 +10,7 @@ from scipy import stats
 
 from simcs.model.draws import (
     handle_hours,
+    handle_time_law,
     lognormal_params,
     normal_cdf,
     normal_quantile,
@@ -119,3 +120,15 @@ def test_handle_hours_lognormal_cv(cv: float) -> None:
     assert xs.std(ddof=1) / xs.mean() == pytest.approx(cv, rel=0.05)
     # its median is exp(mu), by hand
     assert float(np.median(xs)) == pytest.approx(0.5 / math.sqrt(1 + cv * cv), rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("distribution", "mean", "cv"),
+    [("exponential", 0.7, 1.0), ("fixed", 2.0, 0.0), ("lognormal", 1.5, 0.8), ("lognormal", 3, 2)],
+)
+def test_handle_time_law_is_handle_hours_to_the_bit(
+    distribution: str, mean: float, cv: float
+) -> None:
+    law = handle_time_law(distribution, mean, cv)
+    u = np.random.default_rng(5).random(2000).tolist() + [0.0, 1e-320, 0.5, 1.0 - 1e-17]
+    assert [law(x) for x in u] == [handle_hours(x, distribution, mean, cv) for x in u]
