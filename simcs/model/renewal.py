@@ -206,9 +206,10 @@ class Renewals:
         if u < p_churn:
             customer.churn_time = now
             customer.close_streams()
-            self.journal.record(
-                now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
-            )
+            if self.journal.enabled:
+                self.journal.record(
+                    now, name, customer.serial, "churned", f"ARR ${customer.arr:,.0f} lost"
+                )
             team.release(customer)
             book["churned"] += 1
             book["arr_churned"] += customer.arr
@@ -237,8 +238,13 @@ class Renewals:
             else:
                 book["arr_contraction"] += before - customer.arr
             customer.renewals += 1
-            self.journal.record(
-                now, name, customer.serial, "renewed", f"ARR ${before:,.0f} -> ${customer.arr:,.0f}"
-            )
+            if self.journal.enabled:  # the detail is not formatted for nothing
+                self.journal.record(
+                    now,
+                    name,
+                    customer.serial,
+                    "renewed",
+                    f"ARR ${before:,.0f} -> ${customer.arr:,.0f}",
+                )
             customer.next_anniversary += HOURS_PER_YEAR
         customer.term = Term(start=now)
