@@ -26,6 +26,7 @@ from simcs.records import cell_key, group_scope
 from simcs.scenario import Scenario
 from simcs.scenario.files import with_overrides
 from simcs.simulation.metrics import year_metrics
+from simcs.simulation.replication import simulate
 from tests.conftest import shrink
 
 
@@ -94,6 +95,16 @@ def test_default_budget_leaves_ordinary_runs_far_from_it(small: Scenario, mmc: S
         assert events is not None and events <= expected_events(scenario) < budget
 
 
+def test_counting_the_events_changes_nothing(small: Scenario) -> None:
+    """The counting environment steps event by event (`step`); an ordinary run goes through
+    the calendar's inlined loop: the same run either way."""
+    counted = simulate(small, 4, 1, count_events=True)
+    plain = simulate(small, 4, 1)
+    assert counted.events is not None and plain.events is None
+    assert counted.records == plain.records
+    assert repr(counted.series) == repr(plain.series)  # NaN where a pool has no people
+
+
 def test_a_book_too_large_to_simulate_is_refused_at_once(small: Scenario) -> None:
     huge = with_overrides(small, {"population.15k_to_100k.initial_customers": 1_000_000})
     assert expected_events(huge) > BUDGET_CAP
@@ -128,7 +139,7 @@ def test_a_nan_arr_at_a_renewal_stops_too(small: Scenario, monkeypatch: pytest.M
 def test_a_non_finite_handle_time_names_the_support_fields(
     small: Scenario, monkeypatch: pytest.MonkeyPatch, bad: float
 ) -> None:
-    monkeypatch.setattr(simcs.model.support, "handle_hours", lambda *args: bad)
+    monkeypatch.setattr(simcs.model.support, "handle_time_law", lambda *args: lambda u: bad)
     with pytest.raises(ReplicationAborted) as caught:
         Organisation(small, 0, 0).run()  # an infinite job would otherwise hang the clock
     text = _one_line(caught.value)
@@ -152,7 +163,7 @@ def test_a_float_overflow_in_a_draw_stops_the_replication(
     def overflow(*args: object) -> float:
         raise OverflowError("math range error")
 
-    monkeypatch.setattr(simcs.model.support, "handle_hours", overflow)
+    monkeypatch.setattr(simcs.model.support, "handle_time_law", lambda *args: overflow)
     with pytest.raises(ReplicationAborted, match=r"a number too large for a float \(math range"):
         Organisation(small, 0, 0).run()
 
