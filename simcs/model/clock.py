@@ -62,18 +62,12 @@ class Calendar(simpy.Environment):
         self._hours: list[int] = []  # heap of the hours that have a bucket
         self._far: list[Entry] = []
         self.deferred = 0  # events waiting in buckets or the far heap
-        self.reserved = 0  # ids reserved for alarms
-        self.scheduled_reserved = 0  # of which given to an alarm
+        self.unscheduled = 0  # ids taken (`reserve`) and not (yet) given to an event
 
     @property
     def pending(self) -> int:
         """Events scheduled and not yet processed."""
         return len(self._queue) + self.deferred
-
-    @property
-    def unscheduled(self) -> int:
-        """Ids taken (`reserve`) and not (yet) given to an event."""
-        return self.reserved - self.scheduled_reserved
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: SimTime = 0) -> None:
         """Schedule an *event* with a given *priority* and a *delay* (SimPy's contract)."""
@@ -108,7 +102,7 @@ class Calendar(simpy.Environment):
     def reserve(self) -> int:
         """Take the id the next event would get, for an alarm that may be set later
         (`at_reserved`) or never: it keeps the place a timeout made now would have had."""
-        self.reserved += 1
+        self.unscheduled += 1
         return next(self._eid)
 
     def at_reserved(
@@ -118,7 +112,7 @@ class Calendar(simpy.Environment):
         reserved id `eid` among the events due then."""
         if at < self._now:
             raise ValueError(f"time {at} is in the past (now {self._now})")
-        self.scheduled_reserved += 1
+        self.unscheduled -= 1
         self._push((at, NORMAL, eid, Alarm(callback, value)))
 
     def _push(self, entry: Entry) -> None:
