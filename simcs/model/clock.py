@@ -15,9 +15,11 @@ given when scheduled, so moving it from a bucket to the heap changes nothing but
 sorted. Results are the same to the byte as with `simpy.Environment`.
 
 Most of the model's events are alarms, not SimPy events: a case filed, a touch due, a job
-finished are callbacks at a time that no process waits on (`Calendar.after`). An `Alarm` is a
-two-slot object the run loop calls directly, where a `simpy.Timeout` would build an event, a
-callback list and a value property: a third of SimPy's cost per event.
+finished are callbacks at a time that no process waits on (`Calendar.after`). Every entry of
+the calendar is a `(time, priority, id, call, value)` tuple and the run loop calls
+`call(value)`: for an alarm, its callback; for a SimPy event, `_process` (its callbacks). An
+alarm is one tuple, where a `simpy.Timeout` would build an event, a callback list and a value
+property: a third of SimPy's cost per event.
 """
 
 from __future__ import annotations
@@ -37,17 +39,9 @@ BUCKET_HOURS = 1.0
 FAR_HOURS = 2.0**40
 
 
-class Alarm:
-    """A callback due at a time: `callback(value)` is called when the clock gets there."""
-
-    __slots__ = ("callback", "value")
-
-    def __init__(self, callback: Callable[[Any], None], value: Any) -> None:
-        self.callback = callback
-        self.value = value
-
-
-Entry = tuple[SimTime, EventPriority, int, Event | Alarm]
+#: (time, priority, id, call, value): `call(value)` when the clock gets there, in the order
+#: of (time, priority, id) (ids are unique, so the call is never compared)
+Entry = tuple[SimTime, EventPriority, int, Callable[[Any], None], Any]
 
 
 class Calendar(simpy.Environment):
@@ -71,7 +65,7 @@ class Calendar(simpy.Environment):
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: SimTime = 0) -> None:
         """Schedule an *event* with a given *priority* and a *delay* (SimPy's contract)."""
-        self._push((self._now + delay, priority, next(self._eid), event))
+        self._push((self._now + delay, priority, next(self._eid), self._process, event))
 
     def after(self, delay: SimTime, callback: Callable[[Any], None], value: Any = None) -> None:
         """Call `callback(value)` `delay` hours from now (in the order a `simpy.Timeout` made
@@ -79,7 +73,7 @@ class Calendar(simpy.Environment):
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         at = self._now + delay
-        entry = (at, NORMAL, next(self._eid), Alarm(callback, value))
+        entry = (at, NORMAL, next(self._eid), callback, value)
         if at < self.horizon:
             heappush(self._queue, entry)
         elif at < FAR_HOURS:  # `_push`, inlined: most alarms are for a later hour
@@ -97,7 +91,7 @@ class Calendar(simpy.Environment):
     def urgent(self, callback: Callable[[Any], None], value: Any = None) -> None:
         """Call `callback(value)` now, before the ordinary events due now: where a SimPy
         process started now would take its first step."""
-        self._push((self._now, URGENT, next(self._eid), Alarm(callback, value)))
+        self._push((self._now, URGENT, next(self._eid), callback, value))
 
     def reserve(self) -> int:
         """Take the id the next event would get, for an alarm that may be set later
@@ -113,7 +107,7 @@ class Calendar(simpy.Environment):
         if at < self._now:
             raise ValueError(f"time {at} is in the past (now {self._now})")
         self.unscheduled -= 1
-        self._push((at, NORMAL, eid, Alarm(callback, value)))
+        self._push((at, NORMAL, eid, callback, value))
 
     def _push(self, entry: Entry) -> None:
         at = entry[0]
@@ -162,11 +156,8 @@ class Calendar(simpy.Environment):
             self._release()
             if not queue:
                 raise EmptySchedule
-        self._now, _, _, event = heappop(queue)
-        if type(event) is Alarm:
-            event.callback(event.value)
-        else:
-            self._process(event)
+        self._now, _, _, call, value = heappop(queue)
+        call(value)
 
     def _process(self, event: Event) -> None:
         """Call a SimPy event's callbacks (SimPy's `Environment.step`, after the pop)."""
@@ -188,17 +179,13 @@ class Calendar(simpy.Environment):
     def _steps(self) -> None:
         """Process events until one stops the run or none is left (`step` in a tight loop)."""
         queue = self._queue
-        process = self._process
         while True:
             if not queue:
                 self._release()
                 if not queue:
                     raise EmptySchedule
-            self._now, _, _, event = heappop(queue)
-            if type(event) is Alarm:
-                event.callback(event.value)
-            else:
-                process(event)
+            self._now, _, _, call, value = heappop(queue)
+            call(value)
 
     def run(self, until: SimTime | Event | None = None) -> Any:
         """Run until `until` (a time or an event) or until no event is left (SimPy's
