@@ -11,6 +11,7 @@ champion) feed the customer's health.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,29 +38,34 @@ WAIT_BIN_KEYS: tuple[str, ...] = tuple(f"support_wait_bin_{k}" for k in range(le
 
 #: Cases whose uniforms are drawn at once from a customer's case stream.
 CASE_BLOCK = 16
+#: Uniforms a case: training, deflection, handle time, new contact, patience, gap before it.
+CASE_UNIFORMS = 6
+BLOCK_UNIFORMS = CASE_BLOCK * CASE_UNIFORMS
 
 
 @dataclass(slots=True, eq=False)
 class CaseStream:
-    """One customer's cases: six uniforms a case, drawn in blocks from its own stream."""
+    """One customer's cases: six uniforms a case, drawn in blocks from its own stream.
+
+    The block is an `array` of doubles read where they are used: a case waiting to be filed
+    holds an offset, not a list of float objects (the sequence of uniforms is the stream's,
+    whatever the block size)."""
 
     customer: Customer
     gap: float  # mean hours between cases (the gap, for evenly spaced cases)
     rng: np.random.Generator
-    block: np.ndarray | None = None  # CASE_BLOCK x 6 doubles (not a float object each)
-    used: int = CASE_BLOCK
-    pending: list[float] = field(default_factory=list)  # the next case's uniforms
+    block: array[float] = field(default_factory=lambda: array("d"))
+    used: int = BLOCK_UNIFORMS  # uniforms of the block given out
+    pending: int = 0  # offset in `block` of the next case's uniforms
 
-    def draw(self) -> list[float]:
-        """Uniforms of the next case: training, deflection, handle time, new contact,
-        patience, gap."""
-        if self.used == CASE_BLOCK:
-            self.block = self.rng.random((CASE_BLOCK, 6))
-            self.used = 0
-        assert self.block is not None
-        u: list[float] = self.block[self.used].tolist()
-        self.used += 1
-        return u
+    def draw(self) -> int:
+        """Offset in `block` of the next case's six uniforms (valid until the next draw)."""
+        at = self.used
+        if at == BLOCK_UNIFORMS:
+            self.block = array("d", self.rng.random(BLOCK_UNIFORMS).tobytes())
+            at = 0
+        self.used = at + CASE_UNIFORMS
+        return at
 
 
 class SupportDesk:
@@ -134,25 +140,26 @@ class SupportDesk:
         self.env.after(delay, self._arrival, stream)
 
     def _next_poisson(self, stream: CaseStream) -> None:
-        stream.pending = stream.draw()
-        self._in(-stream.gap * math.log1p(-stream.pending[5]), stream)
+        at = stream.pending = stream.draw()
+        self._in(-stream.gap * math.log1p(-stream.block[at + 5]), stream)
 
     def _arrival(self, stream: CaseStream) -> None:
         customer = stream.customer
         if not customer.active:
             return
         if self.regular:
-            self._case(customer, stream.draw())
+            at = stream.draw()
+            self._case(customer, stream.block, at)
             self._in(stream.gap, stream)
         else:  # `_next_poisson`, inlined (one call per case)
-            self._case(customer, stream.pending)
-            u = stream.pending = stream.draw()
-            self.env.after(-stream.gap * math.log1p(-u[5]), self._arrival, stream)
+            self._case(customer, stream.block, stream.pending)
+            at = stream.pending = stream.draw()
+            self.env.after(-stream.gap * math.log1p(-stream.block[at + 5]), self._arrival, stream)
 
-    def _case(self, customer: Customer, u: list[float]) -> None:
-        """One case: u = uniforms for training, deflection, handle time, new contact, patience
-        (and u[5], the gap before it)."""
-        if customer.training and u[0] < self.case_reduction * training_strength(
+    def _case(self, customer: Customer, u: array[float], i: int) -> None:
+        """One case: u[i:i + 5] = uniforms for training, deflection, handle time, new contact,
+        patience (and u[i + 5], the gap before it)."""
+        if customer.training and u[i] < self.case_reduction * training_strength(
             customer.training, self.self_paced_effect
         ):
             if self.journal.enabled:
@@ -168,7 +175,7 @@ class SupportDesk:
         cell = customer.cell
         book = self.ledger.at(now, cell)  # the case's statistics belong to the year it is filed
         book["support_cases"] += 1
-        if u[1] < self.deflection:
+        if u[i + 1] < self.deflection:
             book["support_deflected"] += 1
             if self.journal.enabled:
                 self.journal.record(
@@ -179,7 +186,7 @@ class SupportDesk:
                     "resolved by self-service",
                 )
             return
-        work = self.handle_hours(u[2])
+        work = self.handle_hours(u[i + 2])
         customer.term.cases += 1
         if self.cost_per_hour is not None:
             book["support_activity_cost"] += work * self.cost_per_hour
@@ -188,11 +195,11 @@ class SupportDesk:
                 work,
                 self.priority[customer.tier],
                 cell,
-                None if self.patience is None else now - self.patience * _log1m(u[4]),
+                None if self.patience is None else now - self.patience * _log1m(u[i + 4]),
                 self._answered,
                 None,
                 self._abandoned,
-                (customer, u[3], book),
+                (customer, u[i + 3], book),
             )
         )
 
