@@ -55,13 +55,13 @@ class CaseStream:
     gap: float  # mean hours between cases (the gap, for evenly spaced cases)
     rng: np.random.Generator
     block: array[float] = field(default_factory=lambda: array("d"))
-    used: int = BLOCK_UNIFORMS  # uniforms of the block given out
+    used: int = 0  # uniforms of the block given out
     pending: int = 0  # offset in `block` of the next case's uniforms
 
     def draw(self) -> int:
         """Offset in `block` of the next case's six uniforms (valid until the next draw)."""
         at = self.used
-        if at == BLOCK_UNIFORMS:
+        if at >= len(self.block):  # used up (or none yet): the stream's next uniforms
             self.block = array("d", self.rng.random(BLOCK_UNIFORMS).tobytes())
             at = 0
         self.used = at + CASE_UNIFORMS
