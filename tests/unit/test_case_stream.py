@@ -3,8 +3,6 @@ numbers in order, six a case, whatever the block size."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
@@ -14,7 +12,7 @@ from simcs.model.support import CASE_UNIFORMS, CaseStream
 
 def _uniforms_of_cases(cases: int, seed: int) -> list[float]:
     rng = np.random.Generator(np.random.PCG64(seed))
-    stream = CaseStream(customer=Any, gap=10.0, rng=rng)  # type: ignore[arg-type]
+    stream = CaseStream(customer=None, gap=10.0, rng=rng)  # type: ignore[arg-type]  # never read
     out: list[float] = []
     for _ in range(cases):
         at = stream.draw()
@@ -34,7 +32,7 @@ def test_case_uniforms_are_the_streams_numbers_in_order(
 
 def test_an_offset_stays_valid_until_the_next_draw() -> None:
     rng = np.random.Generator(np.random.PCG64(7))
-    stream = CaseStream(customer=Any, gap=10.0, rng=rng)  # type: ignore[arg-type]
+    stream = CaseStream(customer=None, gap=10.0, rng=rng)  # type: ignore[arg-type]  # never read
     for _ in range(support.CASE_BLOCK):
         at = stream.draw()
     held = stream.block[at : at + CASE_UNIFORMS].tolist()  # the last case of a block
